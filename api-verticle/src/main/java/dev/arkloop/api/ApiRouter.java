@@ -1,0 +1,42 @@
+package dev.arkloop.api;
+
+import dev.arkloop.api.health.HealthRoutes;
+import dev.arkloop.api.http.AccessLogHandler;
+import dev.arkloop.api.http.ColonActionHandler;
+import dev.arkloop.api.http.ErrorHandler;
+import dev.arkloop.api.http.TraceIdHandler;
+import dev.arkloop.common.config.ArkloopConfig;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+
+/** Assembles the router: cross-cutting handlers first, then each resource's routes, then errors. */
+public final class ApiRouter {
+  private ApiRouter() {}
+
+  static Router build(ApiContext api) {
+    Router router = Router.router(api.vertx());
+    installCommonHandlers(router, api.config());
+    new HealthRoutes(api).mount(router);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create());
+    installErrorHandling(router);
+    return router;
+  }
+
+  /** Trace id, access log, colon actions and body parsing: what every route runs behind. */
+  public static void installCommonHandlers(Router router, ArkloopConfig config) {
+    router.route().handler(new TraceIdHandler(config.http().trustIncomingTraceId()));
+    router.route().handler(new AccessLogHandler());
+    router.route("/v1/*").handler(new ColonActionHandler());
+    router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
+  }
+
+  /** Every failure, unknown route and wrong method ends in the error envelope. */
+  public static void installErrorHandling(Router router) {
+    ErrorHandler errors = new ErrorHandler();
+    router.route().failureHandler(errors);
+    router.errorHandler(404, errors);
+    router.errorHandler(405, errors);
+    router.errorHandler(500, errors);
+  }
+}

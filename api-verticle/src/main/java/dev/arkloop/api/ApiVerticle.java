@@ -1,0 +1,54 @@
+package dev.arkloop.api;
+
+import dev.arkloop.common.config.ArkloopConfig;
+import dev.arkloop.common.db.Pools;
+import dev.arkloop.common.infra.NodeEndpoints;
+import dev.arkloop.common.redis.RedisConnections;
+import dev.arkloop.common.redis.RedisKeys;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.sqlclient.Pool;
+
+/** Serves the HTTP API. Only wires things: the routes live in one class per resource. */
+public final class ApiVerticle extends VerticleBase {
+  private final ArkloopConfig config;
+  private final NodeEndpoints endpoints;
+  private HttpServer server;
+  private Pool pool;
+  private Redis redis;
+
+  public ApiVerticle(ArkloopConfig config, NodeEndpoints endpoints) {
+    this.config = config;
+    this.endpoints = endpoints;
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = Pools.create(vertx, endpoints.database(), config.infra().dbPoolSize());
+    redis = RedisConnections.pooled(vertx, endpoints.redisUrl());
+    ApiContext api = new ApiContext(vertx, config, endpoints, pool, redis, new RedisKeys(config.infra().redisKeyPrefix()));
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(config.http().listen().host())
+        .setPort(config.http().listen().port())
+        .setCompressionSupported(true)
+        .setIdleTimeout(0);
+    return vertx.createHttpServer(options)
+        .requestHandler(ApiRouter.build(api))
+        .listen()
+        .onSuccess(listening -> server = listening);
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    return closed.eventually(() -> Future.all(pool.close(), redis.close()));
+  }
+
+  /** The port the server listens on (useful when configured with port 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+}

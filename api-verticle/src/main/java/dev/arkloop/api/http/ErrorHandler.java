@@ -1,0 +1,82 @@
+package dev.arkloop.api.http;
+
+import dev.arkloop.common.error.ApiException;
+import io.vertx.core.Handler;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that turns failures into the error envelope {@code {error, code, message, trace_id,
+ * details}}. Anything that is not an {@link ApiException} or a known HTTP failure is logged and
+ * answered as a bare 500 without internals.
+ */
+public final class ErrorHandler implements Handler<RoutingContext> {
+  private static final Logger LOG = LoggerFactory.getLogger(ErrorHandler.class);
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    ApiException error = toApiException(failure, ctx.statusCode());
+    String traceId = TraceIdHandler.traceId(ctx);
+    if (error.status() >= 500) {
+      LOG.error("request failed [trace: {}, method: {}, path: {}]",
+          traceId, ctx.request().method(), ctx.request().path(), failure);
+    }
+    if (ctx.response().headWritten()) {
+      ctx.response().reset();
+      return;
+    }
+    JsonObject body = envelope(error, traceId);
+    if (error.status() == 429 && error.details().containsKey("retry_after_seconds")) {
+      ctx.response().putHeader("Retry-After", String.valueOf(error.details().getValue("retry_after_seconds")));
+    }
+    ctx.response()
+        .setStatusCode(error.status())
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .end(body.encode());
+  }
+
+  public static JsonObject envelope(ApiException error, String traceId) {
+    return new JsonObject()
+        .put("error", error.code())
+        .put("code", error.code())
+        .put("message", error.getMessage())
+        .put("trace_id", traceId)
+        .put("details", error.details());
+  }
+
+  static ApiException toApiException(Throwable failure, int status) {
+    if (failure instanceof ApiException api) {
+      return api;
+    }
+    if (failure instanceof DecodeException) {
+      return ApiException.unparseable(null, "request body is not valid JSON");
+    }
+    if (failure instanceof HttpException http) {
+      return forStatus(http.getStatusCode());
+    }
+    if (failure == null && status > 0) {
+      return forStatus(status);
+    }
+    return forStatus(500);
+  }
+
+  private static ApiException forStatus(int status) {
+    return switch (status) {
+      case 400 -> new ApiException(400, "validation.error", "bad request");
+      case 401 -> ApiException.unauthorized("missing_token", "authentication required");
+      case 403 -> new ApiException(403, "auth.forbidden", "forbidden");
+      case 404 -> new ApiException(404, "not_found", "no such route");
+      case 405 -> new ApiException(405, "method_not_allowed", "method not allowed on this route");
+      case 413 -> new ApiException(413, "validation.body_too_large", "request body is too large");
+      case 415 -> new ApiException(415, "validation.unsupported_media_type", "unsupported content type");
+      default -> status >= 400 && status < 500
+          ? new ApiException(status, "validation.error", "request rejected")
+          : new ApiException(500, "internal_error", "internal error");
+    };
+  }
+}

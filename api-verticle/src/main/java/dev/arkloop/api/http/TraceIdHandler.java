@@ -1,0 +1,52 @@
+package dev.arkloop.api.http;
+
+import dev.arkloop.common.error.ApiException;
+import dev.arkloop.common.ids.Ids;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
+
+/**
+ * Runs first on every request: gives it a trace id, echoed in {@code X-Trace-Id}, and rejects a
+ * path that cannot be decoded. An incoming id is reused only
+ * when configured to trust it and it has the right shape.
+ */
+public final class TraceIdHandler implements Handler<RoutingContext> {
+  public static final String HEADER = "X-Trace-Id";
+  private static final String KEY = "arkloop.traceId";
+  private final boolean trustIncoming;
+
+  public TraceIdHandler(boolean trustIncoming) {
+    this.trustIncoming = trustIncoming;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    String traceId = ctx.get(KEY);
+    if (traceId == null) {
+      String incoming = ctx.request().getHeader(HEADER);
+      traceId = trustIncoming && Ids.isTraceId(incoming) ? incoming.toLowerCase(Locale.ROOT) : Ids.newTraceId();
+      ctx.put(KEY, traceId);
+    }
+    // set on every pass: a reroute (colon actions) clears the response headers
+    ctx.response().putHeader(HEADER, traceId);
+    try {
+      ctx.normalizedPath();
+    } catch (IllegalArgumentException e) {
+      // a bad percent-escape would otherwise blow up route matching further down
+      ctx.fail(ApiException.invalid("path", "the request path is not validly percent-encoded"));
+      return;
+    }
+    ctx.next();
+  }
+
+  /** The trace id of this request; a new one if the handler did not run (it always runs first). */
+  public static String traceId(RoutingContext ctx) {
+    String traceId = ctx.get(KEY);
+    if (traceId == null) {
+      traceId = Ids.newTraceId();
+      ctx.put(KEY, traceId);
+    }
+    return traceId;
+  }
+}

@@ -1,0 +1,33 @@
+package dev.arkloop.api;
+
+import dev.arkloop.common.config.ArkloopConfig;
+import dev.arkloop.common.infra.NodeEndpoints;
+import dev.arkloop.common.testing.Await;
+import dev.arkloop.common.vertx.VertxFactory;
+import dev.arkloop.common.testing.TestClient;
+import dev.arkloop.common.testing.TestInfra;
+import io.vertx.core.Vertx;
+import java.util.Map;
+
+/**
+ * An API verticle deployed for a test class on its own database and Redis key prefix. Pass a Vert.x
+ * from {@link #newVertx()} to get metrics as in production.
+ */
+public record ApiTestNode(ArkloopConfig config, NodeEndpoints endpoints, TestClient client) {
+
+  /** A Vert.x built like the launcher builds it (Micrometer metrics on, not clustered). */
+  public static Vertx newVertx() {
+    return Await.await(VertxFactory.create(TestInfra.get().config(TestInfra.get().newEndpoints(), Map.of())));
+  }
+
+  public static ApiTestNode start(Vertx vertx) {
+    return start(vertx, TestInfra.get().newEndpoints(), Map.of());
+  }
+
+  public static ApiTestNode start(Vertx vertx, NodeEndpoints endpoints, Map<String, String> overrides) {
+    ArkloopConfig config = TestInfra.get().config(endpoints, overrides);
+    ApiVerticle verticle = new ApiVerticle(config, endpoints);
+    Await.await(vertx.deployVerticle(verticle));
+    return new ApiTestNode(config, endpoints, new TestClient(vertx, verticle.actualPort()));
+  }
+}

@@ -1,0 +1,53 @@
+package dev.arkloop.common.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The whole configuration of one node, immutable and validated. Built once by {@link ConfigLoader}
+ * and passed through constructors.
+ */
+public record ArkloopConfig(
+    Role role,
+    Path dataDir,
+    Http http,
+    Infra infra,
+    Cluster cluster) {
+
+  /** HTTP API settings. */
+  public record Http(
+      HostPort listen,
+      int instances,
+      int maxBodyBytes,
+      boolean trustIncomingTraceId,
+      boolean trustForwardedFor) {}
+
+  /** PostgreSQL and Redis: external by URL, embedded when the URL is empty. */
+  public record Infra(
+      String databaseUrl,
+      String redisUrl,
+      int embeddedPgPort,
+      int embeddedRedisPort,
+      int dbPoolSize,
+      String redisKeyPrefix) {
+
+    public boolean embeddedDatabase() {
+      return databaseUrl == null;
+    }
+
+    public boolean embeddedRedis() {
+      return redisUrl == null;
+    }
+
+    public Infra withUrls(String databaseUrl, String redisUrl) {
+      return new Infra(databaseUrl, redisUrl, embeddedPgPort, embeddedRedisPort, dbPoolSize, redisKeyPrefix);
+    }
+  }
+
+  /** The Hazelcast-clustered event bus. */
+  public record Cluster(boolean enabled, String host, int port, List<String> members) {}
+
+  public ArkloopConfig withInfra(Infra infra) {
+    return new ArkloopConfig(role, dataDir, http, infra, cluster);
+  }
+}

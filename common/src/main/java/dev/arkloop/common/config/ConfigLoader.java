@@ -1,0 +1,129 @@
+package dev.arkloop.common.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Builds {@link ArkloopConfig} from, in increasing precedence: {@code conf/arkloop.properties} on the
+ * classpath, an optional {@code --config FILE}, {@code ARKLOOP_*} environment variables, and flags.
+ */
+public final class ConfigLoader {
+  public static final String DEFAULTS_RESOURCE = "conf/arkloop.properties";
+
+  private ConfigLoader() {}
+
+  public static ArkloopConfig load(Map<String, String> env, List<String> args) {
+    Map<String, String> values = new HashMap<>(defaults());
+    Map<String, String> flags = parseFlags(args);
+    String configFile = flags.remove("--config");
+    if (configFile != null) {
+      values.putAll(readFile(Path.of(configFile)));
+    }
+    env.forEach((key, value) -> {
+      if (key.startsWith("ARKLOOP_")) {
+        values.put(key, value);
+      }
+    });
+    if (env.containsKey("ARKLOOP_API_GO_ADDR") && !env.containsKey("ARKLOOP_API_ADDR")) {
+      values.put("ARKLOOP_API_ADDR", env.get("ARKLOOP_API_GO_ADDR"));
+    }
+    flags.forEach((flag, value) -> values.put(flagVariable(flag), value));
+    return build(new Settings(values));
+  }
+
+  private static ArkloopConfig build(Settings s) {
+    var http = new ArkloopConfig.Http(
+        s.parsed("ARKLOOP_API_ADDR", HostPort::parse),
+        s.integer("ARKLOOP_API_INSTANCES", 0, 64),
+        s.integer("ARKLOOP_MAX_BODY_BYTES", 1024, 64 * 1024 * 1024),
+        s.bool("ARKLOOP_TRUST_INCOMING_TRACE_ID"),
+        s.bool("ARKLOOP_TRUST_X_FORWARDED_FOR"));
+    var infra = new ArkloopConfig.Infra(
+        s.url("ARKLOOP_DATABASE_URL", "postgresql", "postgres"),
+        s.url("ARKLOOP_REDIS_URL", "redis", "rediss"),
+        s.integer("ARKLOOP_EMBEDDED_PG_PORT", 0, 65535),
+        s.integer("ARKLOOP_EMBEDDED_REDIS_PORT", 0, 65535),
+        s.integer("ARKLOOP_DB_POOL_SIZE", 1, 512),
+        s.required("ARKLOOP_REDIS_KEY_PREFIX"));
+    var cluster = new ArkloopConfig.Cluster(
+        s.bool("ARKLOOP_CLUSTER"),
+        s.required("ARKLOOP_CLUSTER_HOST"),
+        s.integer("ARKLOOP_CLUSTER_PORT", 1, 65535),
+        s.list("ARKLOOP_CLUSTER_MEMBERS"));
+    return new ArkloopConfig(
+        s.parsed("ARKLOOP_ROLE", Role::parse),
+        Path.of(s.required("ARKLOOP_DATA_DIR")).toAbsolutePath().normalize(),
+        http,
+        infra,
+        cluster);
+  }
+
+  private static Map<String, String> parseFlags(List<String> args) {
+    Map<String, String> flags = new HashMap<>();
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+      switch (name) {
+        case "--cluster" -> flags.put(name, arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : "1");
+        case "--role", "--data-dir", "--api-addr", "--config" -> {
+          if (arg.contains("=")) {
+            flags.put(name, arg.substring(arg.indexOf('=') + 1));
+          } else if (i + 1 < args.size()) {
+            flags.put(name, args.get(++i));
+          } else {
+            throw new ConfigException(name + " needs a value");
+          }
+        }
+        default -> throw new ConfigException("unknown option '" + arg
+            + "' (options: --role all|api|worker, --cluster, --data-dir DIR, --api-addr HOST:PORT, --config FILE)");
+      }
+    }
+    return flags;
+  }
+
+  private static String flagVariable(String flag) {
+    return switch (flag) {
+      case "--cluster" -> "ARKLOOP_CLUSTER";
+      case "--role" -> "ARKLOOP_ROLE";
+      case "--data-dir" -> "ARKLOOP_DATA_DIR";
+      case "--api-addr" -> "ARKLOOP_API_ADDR";
+      default -> throw new IllegalStateException(flag);
+    };
+  }
+
+  private static Map<String, String> defaults() {
+    try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream(DEFAULTS_RESOURCE)) {
+      if (in == null) {
+        throw new ConfigException(DEFAULTS_RESOURCE + " is missing from the classpath");
+      }
+      Properties properties = new Properties();
+      properties.load(in);
+      return toMap(properties);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read " + DEFAULTS_RESOURCE + ": " + e.getMessage());
+    }
+  }
+
+  private static Map<String, String> readFile(Path file) {
+    try (Reader reader = Files.newBufferedReader(file)) {
+      Properties properties = new Properties();
+      properties.load(reader);
+      return toMap(properties);
+    } catch (IOException e) {
+      throw new ConfigException("--config: cannot read " + file + ": " + e.getMessage());
+    }
+  }
+
+  private static Map<String, String> toMap(Properties properties) {
+    Map<String, String> map = new HashMap<>();
+    properties.stringPropertyNames().forEach(name -> map.put(name, properties.getProperty(name)));
+    return map;
+  }
+}

@@ -1,0 +1,88 @@
+package dev.arkloop.common.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  @Test
+  void defaultsDescribeAnEmbeddedSingleNode() {
+    ArkloopConfig config = ConfigLoader.load(Map.of(), List.of());
+    assertEquals(Role.ALL, config.role());
+    assertFalse(config.cluster().enabled());
+    assertEquals(new HostPort("127.0.0.1", 19001), config.http().listen());
+    assertTrue(config.infra().embeddedDatabase());
+    assertTrue(config.infra().embeddedRedis());
+    assertEquals(1024 * 1024, config.http().maxBodyBytes());
+    assertEquals(Path.of("data").toAbsolutePath().normalize(), config.dataDir());
+  }
+
+  @Test
+  void environmentOverridesDefaultsAndFlagsOverrideEnvironment() {
+    ArkloopConfig config = ConfigLoader.load(
+        Map.of("ARKLOOP_ROLE", "worker", "ARKLOOP_API_ADDR", "0.0.0.0:8080",
+            "ARKLOOP_DATABASE_URL", "postgresql://u:p@db:5433/ark", "PATH", "/bin"),
+        List.of("--role", "api", "--cluster", "--api-addr=127.0.0.1:9000"));
+    assertEquals(Role.API, config.role());
+    assertTrue(config.cluster().enabled());
+    assertEquals(9000, config.http().listen().port());
+    assertEquals("postgresql://u:p@db:5433/ark", config.infra().databaseUrl());
+    assertFalse(config.infra().embeddedDatabase());
+  }
+
+  @Test
+  void legacyListenVariableIsAnAlias() {
+    ArkloopConfig config = ConfigLoader.load(Map.of("ARKLOOP_API_GO_ADDR", "127.0.0.1:7000"), List.of());
+    assertEquals(7000, config.http().listen().port());
+  }
+
+  @Test
+  void configFileSitsBetweenDefaultsAndEnvironment(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("node.properties");
+    Files.writeString(file, "ARKLOOP_DB_POOL_SIZE=7\nARKLOOP_ROLE=worker\n");
+    ArkloopConfig config = ConfigLoader.load(Map.of("ARKLOOP_ROLE", "api"), List.of("--config", file.toString()));
+    assertEquals(7, config.infra().dbPoolSize());
+    assertEquals(Role.API, config.role());
+  }
+
+  @Test
+  void clusterMembersAreAList() {
+    ArkloopConfig config = ConfigLoader.load(
+        Map.of("ARKLOOP_CLUSTER_MEMBERS", "10.0.0.1:5701, 10.0.0.2 ,"), List.of());
+    assertEquals(List.of("10.0.0.1:5701", "10.0.0.2"), config.cluster().members());
+  }
+
+  @Test
+  void emptyUrlMeansEmbedded() {
+    ArkloopConfig config = ConfigLoader.load(Map.of("ARKLOOP_REDIS_URL", "  "), List.of());
+    assertNull(config.infra().redisUrl());
+  }
+
+  @Test
+  void badValuesNameTheVariable() {
+    assertMessage("ARKLOOP_API_ADDR", Map.of("ARKLOOP_API_ADDR", "nonsense"), List.of());
+    assertMessage("ARKLOOP_API_ADDR", Map.of("ARKLOOP_API_ADDR", "host:99999"), List.of());
+    assertMessage("ARKLOOP_DB_POOL_SIZE", Map.of("ARKLOOP_DB_POOL_SIZE", "lots"), List.of());
+    assertMessage("ARKLOOP_DB_POOL_SIZE", Map.of("ARKLOOP_DB_POOL_SIZE", "0"), List.of());
+    assertMessage("ARKLOOP_ROLE", Map.of("ARKLOOP_ROLE", "boss"), List.of());
+    assertMessage("ARKLOOP_TRUST_X_FORWARDED_FOR", Map.of("ARKLOOP_TRUST_X_FORWARDED_FOR", "maybe"), List.of());
+    assertMessage("ARKLOOP_DATABASE_URL", Map.of("ARKLOOP_DATABASE_URL", "mysql://x"), List.of());
+    assertMessage("--bogus", Map.of(), List.of("--bogus"));
+    assertMessage("--role", Map.of(), List.of("--role"));
+  }
+
+  private static void assertMessage(String expected, Map<String, String> env, List<String> args) {
+    ConfigException error = assertThrows(ConfigException.class, () -> ConfigLoader.load(env, args));
+    assertTrue(error.getMessage().contains(expected), error.getMessage());
+  }
+}

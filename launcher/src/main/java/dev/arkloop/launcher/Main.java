@@ -1,0 +1,96 @@
+package dev.arkloop.launcher;
+
+import dev.arkloop.api.ApiVerticle;
+import dev.arkloop.common.config.ArkloopConfig;
+import dev.arkloop.common.config.ConfigException;
+import dev.arkloop.common.config.ConfigLoader;
+import dev.arkloop.common.db.Migrations;
+import dev.arkloop.common.infra.Infrastructure;
+import dev.arkloop.common.infra.NodeEndpoints;
+import dev.arkloop.common.vertx.VertxFactory;
+import dev.arkloop.worker.RunWorkerVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+/**
+ * Starts one node: loads the configuration, starts or connects to PostgreSQL and Redis, applies
+ * migrations, creates Vert.x (clustered or not) and deploys the verticles of the node's role.
+ */
+public final class Main {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
+    ArkloopConfig config;
+    try {
+      config = ConfigLoader.load(System.getenv(), List.of(args));
+    } catch (ConfigException e) {
+      System.err.println("arkloop: configuration error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    try {
+      Node node = Node.start(config);
+      Runtime.getRuntime().addShutdownHook(new Thread(node::stop, "arkloop-shutdown"));
+      System.out.println("Arkloop ready: " + node.describe());
+    } catch (RuntimeException e) {
+      LOG.error("startup failed", e);
+      System.err.println("arkloop: startup failed: " + e.getMessage());
+      System.exit(1);
+    }
+  }
+
+  /** A started node and what it owns. */
+  record Node(ArkloopConfig config, Infrastructure infrastructure, Vertx vertx, Integer apiPort) {
+
+    static Node start(ArkloopConfig config) {
+      Infrastructure infrastructure = Infrastructure.start(config);
+      try {
+        String schemaVersion = new Migrations(infrastructure.database()).migrate();
+        NodeEndpoints endpoints = new NodeEndpoints(infrastructure.database(), infrastructure.redisUrl(), schemaVersion);
+        Vertx vertx = VertxFactory.create(config).await(60, TimeUnit.SECONDS);
+        Integer apiPort = null;
+        if (config.role().runsApi()) {
+          int instances = config.http().instances() == 0
+              ? Runtime.getRuntime().availableProcessors() : config.http().instances();
+          vertx.deployVerticle(() -> new ApiVerticle(config, endpoints), new DeploymentOptions().setInstances(instances))
+              .await(60, TimeUnit.SECONDS);
+          apiPort = config.http().listen().port();
+        }
+        if (config.role().runsWorker()) {
+          vertx.deployVerticle(new RunWorkerVerticle(config, endpoints)).await(60, TimeUnit.SECONDS);
+        }
+        return new Node(config, infrastructure, vertx, apiPort);
+      } catch (Exception e) {
+        infrastructure.close();
+        throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+      }
+    }
+
+    String describe() {
+      String where = apiPort == null ? "no HTTP API" : "http://" + config.http().listen();
+      return where + " [role: " + config.role().label() + ", cluster: " + config.cluster().enabled()
+          + ", database: " + infrastructure.database().redacted() + "]";
+    }
+
+    void stop() {
+      LOG.info("shutting down");
+      try {
+        vertx.close().await(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+      }
+      infrastructure.close();
+      LOG.info("stopped");
+    }
+  }
+}
