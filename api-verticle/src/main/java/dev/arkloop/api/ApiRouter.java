@@ -4,7 +4,9 @@ import dev.arkloop.api.health.HealthRoutes;
 import dev.arkloop.api.http.AccessLogHandler;
 import dev.arkloop.api.http.ColonActionHandler;
 import dev.arkloop.api.http.ErrorHandler;
+import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.http.TraceIdHandler;
+import dev.arkloop.api.identity.IdentityModule;
 import dev.arkloop.common.config.ArkloopConfig;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -14,11 +16,13 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 public final class ApiRouter {
   private ApiRouter() {}
 
-  static Router build(ApiContext api) {
+  static Router build(ApiContext api, IdentityModule identity) {
     Router router = Router.router(api.vertx());
     installCommonHandlers(router, api.config());
     new HealthRoutes(api).mount(router);
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
+    Routes routes = identity.routes(router);
+    identity.mount(router, routes);
     installErrorHandling(router);
     return router;
   }

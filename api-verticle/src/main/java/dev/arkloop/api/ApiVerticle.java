@@ -1,5 +1,6 @@
 package dev.arkloop.api;
 
+import dev.arkloop.api.identity.IdentityModule;
 import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.db.Pools;
 import dev.arkloop.common.infra.NodeEndpoints;
@@ -35,9 +36,9 @@ public final class ApiVerticle extends VerticleBase {
         .setPort(config.http().listen().port())
         .setCompressionSupported(true)
         .setIdleTimeout(0);
-    return vertx.createHttpServer(options)
-        .requestHandler(ApiRouter.build(api))
-        .listen()
+    IdentityModule identity = new IdentityModule(api);
+    return identity.bootstrap()
+        .compose(v -> vertx.createHttpServer(options).requestHandler(ApiRouter.build(api, identity)).listen())
         .onSuccess(listening -> server = listening);
   }
 

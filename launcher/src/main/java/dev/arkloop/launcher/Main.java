@@ -4,6 +4,8 @@ import dev.arkloop.api.ApiVerticle;
 import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.config.ConfigException;
 import dev.arkloop.common.config.ConfigLoader;
+import dev.arkloop.common.crypto.SecretFiles;
+import dev.arkloop.common.crypto.Tokens;
 import dev.arkloop.common.db.Migrations;
 import dev.arkloop.common.infra.Infrastructure;
 import dev.arkloop.common.infra.NodeEndpoints;
@@ -32,7 +34,7 @@ public final class Main {
     SLF4JBridgeHandler.install();
     ArkloopConfig config;
     try {
-      config = ConfigLoader.load(System.getenv(), List.of(args));
+      config = withGeneratedSecrets(ConfigLoader.load(System.getenv(), List.of(args)));
     } catch (ConfigException e) {
       System.err.println("arkloop: configuration error: " + e.getMessage());
       System.exit(2);
@@ -47,6 +49,22 @@ public final class Main {
       System.err.println("arkloop: startup failed: " + e.getMessage());
       System.exit(1);
     }
+  }
+
+  /**
+   * The embedded single node has no operator to hand it secrets: it generates them once and keeps
+   * them in the data directory. With an external database, nodes must share one secret, so it is
+   * required.
+   */
+  static ArkloopConfig withGeneratedSecrets(ArkloopConfig config) {
+    if (config.auth().jwtSecret() != null) {
+      return config;
+    }
+    if (!config.infra().embeddedDatabase()) {
+      throw new ConfigException("ARKLOOP_AUTH_JWT_SECRET is required when ARKLOOP_DATABASE_URL is set");
+    }
+    String secret = SecretFiles.ensure(config.dataDir(), "jwt-secret", () -> Tokens.random(48));
+    return config.withAuth(config.auth().withJwtSecret(secret));
   }
 
   /** A started node and what it owns. */

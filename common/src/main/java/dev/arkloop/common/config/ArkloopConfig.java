@@ -12,7 +12,8 @@ public record ArkloopConfig(
     Path dataDir,
     Http http,
     Infra infra,
-    Cluster cluster) {
+    Cluster cluster,
+    Auth auth) {
 
   /** HTTP API settings. */
   public record Http(
@@ -44,10 +45,42 @@ public record ArkloopConfig(
     }
   }
 
+  /** Sign-in, tokens and request protection. */
+  public record Auth(
+      String jwtSecret,
+      int accessTokenTtlSeconds,
+      int refreshTokenTtlSeconds,
+      boolean cookieSecure,
+      String registrationMode,
+      String bootstrapPlatformAdmin,
+      int passwordMinLength,
+      int requestsPerMinute,
+      int authRequestsPerMinute,
+      int loginFailuresBeforeLockout,
+      Turnstile turnstile) {
+
+    public Auth withJwtSecret(String secret) {
+      return new Auth(secret, accessTokenTtlSeconds, refreshTokenTtlSeconds, cookieSecure, registrationMode,
+          bootstrapPlatformAdmin, passwordMinLength, requestsPerMinute, authRequestsPerMinute,
+          loginFailuresBeforeLockout, turnstile);
+    }
+  }
+
+  /** Cloudflare Turnstile: on when a secret key is set. */
+  public record Turnstile(String secretKey, String siteKey, String allowedHost, String verifyUrl) {
+    public boolean enabled() {
+      return secretKey != null;
+    }
+  }
+
   /** The Hazelcast-clustered event bus. */
   public record Cluster(boolean enabled, String host, int port, List<String> members) {}
 
   public ArkloopConfig withInfra(Infra infra) {
-    return new ArkloopConfig(role, dataDir, http, infra, cluster);
+    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth);
+  }
+
+  public ArkloopConfig withAuth(Auth auth) {
+    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth);
   }
 }

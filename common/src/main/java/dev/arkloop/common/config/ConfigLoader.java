@@ -57,12 +57,34 @@ public final class ConfigLoader {
         s.required("ARKLOOP_CLUSTER_HOST"),
         s.integer("ARKLOOP_CLUSTER_PORT", 1, 65535),
         s.list("ARKLOOP_CLUSTER_MEMBERS"));
+    var turnstile = new ArkloopConfig.Turnstile(
+        s.optional("ARKLOOP_TURNSTILE_SECRET_KEY"),
+        s.optional("ARKLOOP_TURNSTILE_SITE_KEY"),
+        s.optional("ARKLOOP_TURNSTILE_ALLOWED_HOST"),
+        s.url("ARKLOOP_TURNSTILE_VERIFY_URL", "https", "http"));
+    String jwtSecret = s.optional("ARKLOOP_AUTH_JWT_SECRET");
+    if (jwtSecret != null && jwtSecret.length() < 32) {
+      throw new ConfigException("ARKLOOP_AUTH_JWT_SECRET must be at least 32 characters");
+    }
+    var auth = new ArkloopConfig.Auth(
+        jwtSecret,
+        s.integer("ARKLOOP_AUTH_ACCESS_TOKEN_TTL_SECONDS", 30, 86_400),
+        s.integer("ARKLOOP_AUTH_REFRESH_TOKEN_TTL_SECONDS", 300, 31_536_000),
+        s.bool("ARKLOOP_AUTH_COOKIE_SECURE"),
+        s.oneOf("ARKLOOP_REGISTRATION_MODE", "open", "invite_only", "disabled"),
+        s.optional("ARKLOOP_BOOTSTRAP_PLATFORM_ADMIN"),
+        s.integer("ARKLOOP_PASSWORD_MIN_LENGTH", 8, 128),
+        s.integer("ARKLOOP_RATE_LIMIT_PER_MINUTE", 1, 1_000_000),
+        s.integer("ARKLOOP_AUTH_RATE_LIMIT_PER_MINUTE", 1, 1_000_000),
+        s.integer("ARKLOOP_LOGIN_LOCKOUT_FAILURES", 1, 1000),
+        turnstile);
     return new ArkloopConfig(
         s.parsed("ARKLOOP_ROLE", Role::parse),
         Path.of(s.required("ARKLOOP_DATA_DIR")).toAbsolutePath().normalize(),
         http,
         infra,
-        cluster);
+        cluster,
+        auth);
   }
 
   private static Map<String, String> parseFlags(List<String> args) {

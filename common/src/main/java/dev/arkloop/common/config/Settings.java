@@ -56,6 +56,16 @@ final class Settings {
     };
   }
 
+  String oneOf(String key, String... allowed) {
+    String value = required(key);
+    for (String option : allowed) {
+      if (option.equals(value)) {
+        return value;
+      }
+    }
+    throw new ConfigException(key + " must be one of " + String.join(", ", allowed) + ", got '" + value + "'");
+  }
+
   List<String> list(String key) {
     String raw = optional(key);
     if (raw == null) {

@@ -1,0 +1,147 @@
+package dev.arkloop.api.auth;
+
+import dev.arkloop.api.identity.AccountRepository;
+import dev.arkloop.api.identity.ApiKeyRepository;
+import dev.arkloop.common.config.ArkloopConfig;
+import dev.arkloop.common.crypto.Tokens;
+import dev.arkloop.common.error.ApiException;
+import dev.arkloop.common.ids.Ids;
+import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Turns {@code Authorization: Bearer …} into a {@link Principal} and applies the account's IP rules
+ * and the per-identity rate limit. One mechanism for every protected route.
+ *
+ * <p>{@code X-Account-Id} selects another account the caller belongs to; without it a token acts in
+ * the account it was issued for and an API key in its own.
+ */
+public final class Authenticator {
+  public static final String ACCOUNT_HEADER = "X-Account-Id";
+  private static final String PRINCIPAL_KEY = "arkloop.principal";
+
+  private final AccessTokens tokens;
+  private final TokenRevocations revocations;
+  private final ApiKeyRepository apiKeys;
+  private final AccountRepository accounts;
+  private final IpRules ipRules;
+  private final RateLimiter rateLimiter;
+  private final ArkloopConfig config;
+
+  public Authenticator(AccessTokens tokens, TokenRevocations revocations, ApiKeyRepository apiKeys,
+      AccountRepository accounts, IpRules ipRules, RateLimiter rateLimiter, ArkloopConfig config) {
+    this.tokens = tokens;
+    this.revocations = revocations;
+    this.apiKeys = apiKeys;
+    this.accounts = accounts;
+    this.ipRules = ipRules;
+    this.rateLimiter = rateLimiter;
+    this.config = config;
+  }
+
+  /** The principal of a request that passed authentication. */
+  public static Principal principal(RoutingContext ctx) {
+    Principal principal = ctx.get(PRINCIPAL_KEY);
+    if (principal == null) {
+      throw new IllegalStateException("route is not authenticated");
+    }
+    return principal;
+  }
+
+  /** Handler for protected routes: authenticates, then IP rules, then the rate limit. */
+  public void handle(RoutingContext ctx) {
+    authenticate(ctx)
+        .compose(principal -> ipRules.check(principal.orgId(), ClientIp.of(ctx, config.http().trustForwardedFor()))
+            .compose(ok -> rateLimiter.hit("requests", principal.identity(), config.auth().requestsPerMinute(), 60))
+            .map(principal))
+        .onSuccess(principal -> {
+          ctx.put(PRINCIPAL_KEY, principal);
+          ctx.next();
+        })
+        .onFailure(ctx::fail);
+  }
+
+  public Future<Principal> authenticate(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    if (header == null || header.isBlank()) {
+      return Future.failedFuture(ApiException.unauthorized("missing_token", "authentication required"));
+    }
+    if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
+      return Future.failedFuture(ApiException.unauthorized("invalid_authorization",
+          "Authorization must be 'Bearer <token>'"));
+    }
+    String credential = header.substring(7).trim();
+    if (credential.startsWith("al_") || credential.startsWith("ak-")) {
+      return fromApiKey(credential, ctx);
+    }
+    return fromAccessToken(credential, ctx);
+  }
+
+  private Future<Principal> fromAccessToken(String token, RoutingContext ctx) {
+    return tokens.verify(token).compose(claims -> revocations.isRevoked(claims).compose(revoked -> {
+      if (revoked) {
+        return Future.failedFuture(ApiException.unauthorized("invalid_token", "access token was revoked"));
+      }
+      UUID requested = requestedAccount(ctx);
+      if (requested == null || requested.equals(claims.orgId())) {
+        return Future.succeededFuture(principal(claims.userId(), claims.orgId(), claims.role(),
+            claims.platformAdmin(), null, Set.of(), claims.tokenId(), claims.expiresAt()));
+      }
+      return accounts.roleOf(claims.userId(), requested).compose(role -> role == null
+          ? Future.failedFuture(ApiException.forbidden("no_account_membership", "not a member of this account"))
+          : Future.succeededFuture(principal(claims.userId(), requested, role, claims.platformAdmin(), null,
+              Set.of(), claims.tokenId(), claims.expiresAt())));
+    }));
+  }
+
+  private Future<Principal> fromApiKey(String key, RoutingContext ctx) {
+    return apiKeys.findActive(Tokens.sha256Hex(key)).compose(found -> {
+      if (found == null) {
+        return Future.failedFuture(ApiException.unauthorized("invalid_api_key", "API key is not valid"));
+      }
+      if (!"active".equals(found.userStatus())) {
+        return Future.failedFuture(ApiException.forbidden("user_suspended", "user is suspended"));
+      }
+      if (found.role() == null) {
+        return Future.failedFuture(ApiException.forbidden("no_account_membership", "key owner left the account"));
+      }
+      UUID requested = requestedAccount(ctx);
+      if (requested != null && !requested.equals(found.orgId())) {
+        return Future.failedFuture(ApiException.forbidden("no_account_membership",
+            "an API key acts only in its own account"));
+      }
+      apiKeys.recordUse(found.id(), found.orgId(), found.userId());
+      return Future.succeededFuture(principal(found.userId(), found.orgId(), found.role(), found.platformAdmin(),
+          found.id(), found.scopes(), null, 0));
+    });
+  }
+
+  private static UUID requestedAccount(RoutingContext ctx) {
+    String header = ctx.request().getHeader(ACCOUNT_HEADER);
+    if (header == null || header.isBlank()) {
+      return null;
+    }
+    UUID id = Ids.parseUuid(header.trim());
+    if (id == null) {
+      throw ApiException.invalid(ACCOUNT_HEADER, ACCOUNT_HEADER + " must be a UUID");
+    }
+    return id;
+  }
+
+  /** Role permissions, plus the platform's for platform admins, narrowed to the key's scopes if any. */
+  static Principal principal(UUID userId, UUID orgId, String role, boolean platformAdmin, UUID apiKeyId,
+      Set<String> scopes, String tokenId, long expiresAt) {
+    Set<String> permissions = new HashSet<>(Permissions.of(role));
+    if (platformAdmin) {
+      permissions.addAll(Permissions.of(Permissions.ROLE_PLATFORM_ADMIN));
+    }
+    if (!scopes.isEmpty()) {
+      permissions.retainAll(scopes);
+    }
+    String effectiveRole = platformAdmin ? Permissions.ROLE_PLATFORM_ADMIN : role;
+    return new Principal(userId, orgId, effectiveRole, Set.copyOf(permissions), apiKeyId, tokenId, expiresAt);
+  }
+}

@@ -1,0 +1,31 @@
+package dev.arkloop.api.auth;
+
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Who is calling and in which account: a signed-in user (access token) or an API key acting as its
+ * owner. {@code permissions} are already narrowed to the key's scopes.
+ */
+public record Principal(
+    UUID userId,
+    UUID orgId,
+    String role,
+    Set<String> permissions,
+    UUID apiKeyId,
+    String tokenId,
+    long tokenExpiresAtEpochSeconds) {
+
+  public boolean has(String permission) {
+    return permissions.contains(permission);
+  }
+
+  public boolean viaApiKey() {
+    return apiKeyId != null;
+  }
+
+  /** The rate-limit identity: the key itself for API keys, else the user. */
+  public String identity() {
+    return viaApiKey() ? "key:" + apiKeyId : "user:" + userId;
+  }
+}

@@ -1,0 +1,100 @@
+package dev.arkloop.api.identity;
+
+import dev.arkloop.common.db.RowJson;
+import dev.arkloop.common.redis.RedisKeys;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * API keys, stored as SHA-256 hashes. Each request looks its key up (so a revocation is effective
+ * at once on every node); {@code last_used_at} and the {@code api_key.used} audit entry are written at
+ * most once a minute per key, gated by a Redis marker, not once per request.
+ */
+public final class ApiKeyRepository {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiKeyRepository.class);
+  static final int USE_RECORD_SECONDS = 60;
+  private static final String COLUMNS =
+      "id, org_id, user_id, name, key_prefix, scopes, revoked_at, last_used_at, created_at";
+
+  /** An active key with what authentication needs of its owner. */
+  public record ActiveKey(UUID id, UUID orgId, UUID userId, Set<String> scopes, String userStatus, String role,
+      boolean platformAdmin) {}
+
+  private final Pool pool;
+  private final Redis redis;
+  private final RedisKeys keys;
+
+  public ApiKeyRepository(Pool pool, Redis redis, RedisKeys keys) {
+    this.pool = pool;
+    this.redis = redis;
+    this.keys = keys;
+  }
+
+  public Future<ActiveKey> findActive(String keyHash) {
+    return pool.preparedQuery("""
+            SELECT k.id, k.org_id, k.user_id, k.scopes, u.status, u.is_platform_admin, m.role
+            FROM api_keys k
+            JOIN users u ON u.id = k.user_id AND u.deleted_at IS NULL
+            LEFT JOIN memberships m ON m.org_id = k.org_id AND m.user_id = k.user_id
+            WHERE k.key_hash = $1 AND k.revoked_at IS NULL""")
+        .execute(Tuple.of(keyHash))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row row = rows.iterator().next();
+          return new ActiveKey(row.getUUID("id"), row.getUUID("org_id"), row.getUUID("user_id"),
+              Set.of(row.getArrayOfStrings("scopes")), row.getString("status"), row.getString("role"),
+              row.getBoolean("is_platform_admin"));
+        });
+  }
+
+  /** Fire and forget: the first use in each minute updates {@code last_used_at} and audits it. */
+  public void recordUse(UUID keyId, UUID orgId, UUID userId) {
+    redis.send(Request.cmd(Command.SET).arg(keys.key("auth", "key_used", keyId.toString())).arg("1")
+            .arg("NX").arg("EX").arg(USE_RECORD_SECONDS))
+        .compose(reply -> reply == null ? Future.succeededFuture() : pool.preparedQuery("""
+                WITH touched AS (UPDATE api_keys SET last_used_at = now() WHERE id = $1)
+                INSERT INTO audit_logs (id, org_id, actor_user_id, action, target_type, target_id, trace_id)
+                VALUES ($2, $3, $4, 'api_key.used', 'api_key', $1::text, $5)""")
+            .execute(Tuple.of(keyId, dev.arkloop.common.ids.Ids.newId(), orgId, userId,
+                dev.arkloop.common.ids.Ids.newTraceId())))
+        .onFailure(e -> LOG.warn("API key use not recorded [key: {}]: {}", keyId, e.toString()));
+  }
+
+  public Future<JsonObject> create(UUID id, UUID orgId, UUID userId, String name, String prefix, String hash,
+      List<String> scopes) {
+    return pool.preparedQuery("INSERT INTO api_keys (id, org_id, user_id, name, key_prefix, key_hash, scopes) "
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + COLUMNS)
+        .execute(Tuple.of(id, orgId, userId, name, prefix, hash, scopes.toArray(String[]::new)))
+        .map(RowJson::first);
+  }
+
+  /** The account's keys; only the caller's own unless {@code allOfAccount}. */
+  public Future<JsonArray> list(UUID orgId, UUID userId, boolean allOfAccount) {
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM api_keys WHERE org_id = $1 AND ($3 OR user_id = $2) "
+            + "ORDER BY created_at DESC")
+        .execute(Tuple.of(orgId, userId, allOfAccount))
+        .map(RowJson::toArray);
+  }
+
+  /** Revokes a key of the account (the caller's own unless {@code anyOfAccount}); false if none matched. */
+  public Future<Boolean> revoke(UUID id, UUID orgId, UUID userId, boolean anyOfAccount) {
+    return pool.preparedQuery("UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND org_id = $2 "
+            + "AND ($4 OR user_id = $3) AND revoked_at IS NULL")
+        .execute(Tuple.of(id, orgId, userId, anyOfAccount))
+        .map(rows -> rows.rowCount() > 0);
+  }
+}

@@ -1,0 +1,88 @@
+package dev.arkloop.api.identity;
+
+import dev.arkloop.api.ApiContext;
+import dev.arkloop.api.audit.AuditLogRoutes;
+import dev.arkloop.api.audit.AuditTrail;
+import dev.arkloop.api.audit.IpRuleRoutes;
+import dev.arkloop.api.auth.AccessTokens;
+import dev.arkloop.api.auth.AuthRoutes;
+import dev.arkloop.api.auth.Authenticator;
+import dev.arkloop.api.auth.IpRules;
+import dev.arkloop.api.auth.RateLimiter;
+import dev.arkloop.api.auth.Sessions;
+import dev.arkloop.api.auth.TokenRevocations;
+import dev.arkloop.api.auth.Turnstile;
+import dev.arkloop.api.http.Routes;
+import dev.arkloop.common.config.ArkloopConfig;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+
+/** Builds identity and access (authentication, accounts, keys, audit) and mounts its routes. */
+public final class IdentityModule {
+  private final ApiContext api;
+  private final Authenticator authenticator;
+  private final AuditTrail audit;
+  private final RateLimiter rateLimiter;
+  private final AuthRoutes authRoutes;
+  private final Registration registration;
+  private final IpRules ipRules;
+  private final AccountRepository accounts;
+  private final TeamRepository teams;
+
+  public IdentityModule(ApiContext api) {
+    this.api = api;
+    ArkloopConfig config = api.config();
+    var pool = api.pool();
+    AccessTokens accessTokens = new AccessTokens(api.vertx(), config.auth());
+    TokenRevocations revocations = new TokenRevocations(api.redis(), api.keys(), accessTokens.ttlSeconds());
+    this.rateLimiter = new RateLimiter(api.redis(), api.keys());
+    this.ipRules = new IpRules(pool);
+    this.accounts = new AccountRepository(pool);
+    this.teams = new TeamRepository(pool);
+    this.audit = new AuditTrail(pool, config.http().trustForwardedFor());
+    UserRepository users = new UserRepository(pool);
+    RefreshTokenRepository refreshTokens = new RefreshTokenRepository(pool);
+    ApiKeyRepository apiKeys = new ApiKeyRepository(pool, api.redis(), api.keys());
+    this.authenticator = new Authenticator(accessTokens, revocations, apiKeys, accounts, ipRules, rateLimiter, config);
+    this.registration = new Registration(pool, config.auth().bootstrapPlatformAdmin());
+    this.authRoutes = new AuthRoutes(api.vertx(), config, users, accounts, refreshTokens, registration,
+        new Sessions(accessTokens, refreshTokens, config), revocations, rateLimiter,
+        new Turnstile(api.vertx(), config.auth().turnstile()), audit);
+  }
+
+  public Routes routes(Router router) {
+    return new Routes(router, authenticator, audit);
+  }
+
+  public void mount(Router router, Routes routes) {
+    var pool = api.pool();
+    authRoutes.mount(router, routes);
+    new MeRoutes(new UserRepository(pool), new InviteCodeRepository(pool, 10)).mount(routes);
+    new AccountRoutes(accounts, new InvitationRepository(pool)).mount(routes);
+    new TeamRoutes(teams, accounts).mount(routes);
+    new ApiKeyRoutes(new ApiKeyRepository(pool, api.redis(), api.keys())).mount(routes);
+    new IpRuleRoutes(pool, ipRules).mount(routes);
+    new AuditLogRoutes(pool).mount(routes);
+  }
+
+  /** Applies {@code ARKLOOP_BOOTSTRAP_PLATFORM_ADMIN} when it names a user id. */
+  public Future<Void> bootstrap() {
+    return registration.applyBootstrapAdmin();
+  }
+
+  public AuditTrail audit() {
+    return audit;
+  }
+
+  public RateLimiter rateLimiter() {
+    return rateLimiter;
+  }
+
+  public AccountRepository accounts() {
+    return accounts;
+  }
+
+  public TeamRepository teams() {
+    return teams;
+  }
+}

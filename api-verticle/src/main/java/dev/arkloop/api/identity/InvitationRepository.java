@@ -1,0 +1,76 @@
+package dev.arkloop.api.identity;
+
+import dev.arkloop.common.db.RowJson;
+import dev.arkloop.common.error.ApiException;
+import dev.arkloop.common.ids.Ids;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+/** Invitations into an account; the token is shown once and stored hashed. */
+public final class InvitationRepository {
+  private static final String COLUMNS =
+      "id, org_id, invited_by_user_id, email, role, expires_at, accepted_at, created_at";
+  private final Pool pool;
+
+  public InvitationRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<JsonObject> create(UUID orgId, UUID invitedBy, String email, String role, String tokenHash,
+      int ttlDays) {
+    return pool.preparedQuery("INSERT INTO invitations (id, org_id, invited_by_user_id, email, role, token_hash, "
+            + "expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + COLUMNS)
+        .execute(Tuple.of(Ids.newId(), orgId, invitedBy, email, role, tokenHash,
+            OffsetDateTime.now(ZoneOffset.UTC).plusDays(ttlDays)))
+        .map(RowJson::first);
+  }
+
+  public Future<JsonArray> list(UUID orgId) {
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM invitations WHERE org_id = $1 AND revoked_at IS NULL "
+            + "ORDER BY created_at DESC")
+        .execute(Tuple.of(orgId))
+        .map(RowJson::toArray);
+  }
+
+  public Future<UUID> orgOf(UUID invitationId) {
+    return pool.preparedQuery("SELECT org_id FROM invitations WHERE id = $1 AND revoked_at IS NULL")
+        .execute(Tuple.of(invitationId))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID("org_id"));
+  }
+
+  public Future<Void> revoke(UUID invitationId) {
+    return pool.preparedQuery("UPDATE invitations SET revoked_at = now() WHERE id = $1")
+        .execute(Tuple.of(invitationId)).mapEmpty();
+  }
+
+  /** Joins the user to the invitation's account; returns the account id. */
+  public Future<UUID> accept(String tokenHash, UUID userId) {
+    return pool.withTransaction(tx -> tx.preparedQuery("""
+            SELECT id, org_id, role, accepted_at, expires_at < now() AS expired FROM invitations
+            WHERE token_hash = $1 AND revoked_at IS NULL FOR UPDATE""")
+        .execute(Tuple.of(tokenHash))
+        .compose(rows -> {
+          if (rows.size() == 0 || rows.iterator().next().getBoolean("expired")) {
+            return Future.failedFuture(ApiException.notFound("invitations"));
+          }
+          Row invitation = rows.iterator().next();
+          if (invitation.getValue("accepted_at") != null) {
+            return Future.failedFuture(ApiException.conflict("conflict", "invitation was already accepted"));
+          }
+          UUID orgId = invitation.getUUID("org_id");
+          return tx.preparedQuery("INSERT INTO memberships (org_id, user_id, role) VALUES ($1, $2, $3) "
+                  + "ON CONFLICT (org_id, user_id) DO NOTHING")
+              .execute(Tuple.of(orgId, userId, invitation.getString("role")))
+              .compose(v -> tx.preparedQuery("UPDATE invitations SET accepted_at = now(), accepted_by = $2 WHERE id = $1")
+                  .execute(Tuple.of(invitation.getUUID("id"), userId)))
+              .map(orgId);
+        }));
+  }
+}

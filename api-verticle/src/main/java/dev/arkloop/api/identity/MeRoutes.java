@@ -1,0 +1,52 @@
+package dev.arkloop.api.identity;
+
+import dev.arkloop.api.auth.Authenticator;
+import dev.arkloop.api.auth.Permissions;
+import dev.arkloop.api.auth.Principal;
+import dev.arkloop.api.http.Fields;
+import dev.arkloop.api.http.RequestBody;
+import dev.arkloop.api.http.Routes;
+import dev.arkloop.common.error.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** The caller's own profile and invite code under {@code /v1/me}. */
+public final class MeRoutes {
+  private final UserRepository users;
+  private final InviteCodeRepository inviteCodes;
+
+  public MeRoutes(UserRepository users, InviteCodeRepository inviteCodes) {
+    this.users = users;
+    this.inviteCodes = inviteCodes;
+  }
+
+  public void mount(Routes routes) {
+    routes.get("/v1/me").respond(this::me);
+    routes.patch("/v1/me").audit("user.update").respond(this::update);
+    routes.get("/v1/me/invite-code").respond(ctx -> inviteCodes.current(Authenticator.principal(ctx).userId()));
+    routes.post("/v1/me/invite-code/reset").audit("invite_code.reset")
+        .respond(ctx -> inviteCodes.reset(Authenticator.principal(ctx).userId()));
+  }
+
+  private Future<JsonObject> me(RoutingContext ctx) {
+    Principal principal = Authenticator.principal(ctx);
+    return users.me(principal.userId(), principal.orgId()).map(me -> {
+      if (me == null) {
+        throw ApiException.unauthorized("user_not_found", "user no longer exists");
+      }
+      return me.put("role", principal.role())
+          .put("permissions", new JsonArray(Permissions.sorted(principal.permissions())))
+          .put("email_verification_required", false)
+          .put("work_enabled", false);
+    });
+  }
+
+  private Future<JsonObject> update(RoutingContext ctx) {
+    RequestBody body = RequestBody.of(ctx);
+    String username = body.has("username") ? Fields.length("username", body.string("username"), 1, 64) : null;
+    String timezone = Fields.timezone("timezone", body.optionalString("timezone"));
+    return users.update(Authenticator.principal(ctx).userId(), username, timezone);
+  }
+}

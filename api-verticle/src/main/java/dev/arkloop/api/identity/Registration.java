@@ -1,0 +1,102 @@
+package dev.arkloop.api.identity;
+
+import dev.arkloop.api.auth.Permissions;
+import dev.arkloop.api.http.PgErrors;
+import dev.arkloop.common.error.ApiException;
+import dev.arkloop.common.ids.Ids;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * Creates a user with a personal account in one transaction. The first user (or the one named by
+ * {@code ARKLOOP_BOOTSTRAP_PLATFORM_ADMIN}) becomes platform admin; an advisory lock serialises
+ * that decision between concurrent registrations.
+ */
+public final class Registration {
+  private static final long BOOTSTRAP_LOCK = 0x41524b4c4f4f50L;
+
+  /** The new user and their personal account. */
+  public record Registered(UUID userId, UUID orgId, boolean platformAdmin) {}
+
+  private final Pool pool;
+  private final String bootstrapAdmin;
+
+  public Registration(Pool pool, String bootstrapAdmin) {
+    this.pool = pool;
+    this.bootstrapAdmin = bootstrapAdmin;
+  }
+
+  public Future<Registered> register(String login, String email, String passwordHash, String locale,
+      String inviteCode) {
+    UUID userId = Ids.newId();
+    UUID orgId = Ids.newId();
+    return pool.withTransaction(tx -> tx.preparedQuery("SELECT pg_advisory_xact_lock($1)")
+            .execute(Tuple.of(BOOTSTRAP_LOCK))
+            .compose(locked -> platformAdmin(tx, login))
+            .compose(admin -> UserRepository.insert(tx, userId, login, email, passwordHash, locale, admin)
+                .compose(v -> personalSlug(tx, login))
+                .compose(slug -> AccountRepository.create(tx, orgId, slug, login, "personal", userId,
+                    Permissions.ROLE_ADMIN))
+                .compose(v -> tx.preparedQuery("UPDATE users SET default_org_id = $2 WHERE id = $1")
+                    .execute(Tuple.of(userId, orgId)))
+                .compose(v -> inviteCode == null ? Future.succeededFuture() : redeemInvite(tx, inviteCode, userId))
+                .map(v -> new Registered(userId, orgId, admin))))
+        .recover(e -> {
+          if (PgErrors.uniqueViolation(e, "users_login_key")) {
+            return Future.failedFuture(ApiException.conflict("auth.login_exists", "login is already taken"));
+          }
+          if (PgErrors.uniqueViolation(e, "users_email_key")) {
+            return Future.failedFuture(ApiException.conflict("conflict", "email is already registered"));
+          }
+          return Future.failedFuture(e);
+        });
+  }
+
+  private Future<Boolean> platformAdmin(SqlConnection tx, String login) {
+    if (bootstrapAdmin != null && Ids.parseUuid(bootstrapAdmin) == null) {
+      return Future.succeededFuture(bootstrapAdmin.equalsIgnoreCase(login));
+    }
+    if (bootstrapAdmin != null) {
+      return Future.succeededFuture(false);
+    }
+    return tx.query("SELECT 1 FROM users WHERE is_platform_admin").execute().map(rows -> rows.size() == 0);
+  }
+
+  private static Future<String> personalSlug(SqlConnection tx, String login) {
+    String base = login.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+    return AccountRepository.slugTaken(tx, base)
+        .map(taken -> taken ? base + "-" + Ids.randomHex(3) : base);
+  }
+
+  private static Future<Void> redeemInvite(SqlConnection tx, String code, UUID inviteeId) {
+    return tx.preparedQuery("""
+            UPDATE invite_codes SET use_count = use_count + 1
+            WHERE code = $1 AND is_active AND use_count < max_uses RETURNING id, user_id""")
+        .execute(Tuple.of(code.trim().toUpperCase(Locale.ROOT)))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(new ApiException(422, "auth.invite_code_invalid", "invite code is not valid",
+                new io.vertx.core.json.JsonObject().put("field", "invite_code")));
+          }
+          var row = rows.iterator().next();
+          return tx.preparedQuery("INSERT INTO referrals (id, inviter_user_id, invitee_user_id, invite_code_id) "
+                  + "VALUES ($1, $2, $3, $4)")
+              .execute(Tuple.of(Ids.newId(), row.getUUID("user_id"), inviteeId, row.getUUID("id")))
+              .mapEmpty();
+        });
+  }
+
+  /** Makes the configured user id a platform admin (the login form is applied at registration). */
+  public Future<Void> applyBootstrapAdmin() {
+    UUID id = bootstrapAdmin == null ? null : Ids.parseUuid(bootstrapAdmin);
+    if (id == null) {
+      return Future.succeededFuture();
+    }
+    return pool.preparedQuery("UPDATE users SET is_platform_admin = true WHERE id = $1 AND NOT is_platform_admin")
+        .execute(Tuple.of(id)).mapEmpty();
+  }
+}

@@ -1,0 +1,50 @@
+package dev.arkloop.common.crypto;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/** Random opaque tokens and their stored form: only a SHA-256 hash of a token is ever kept. */
+public final class Tokens {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private Tokens() {}
+
+  /** {@code bytes} random bytes, base64url without padding. */
+  public static String random(int bytes) {
+    byte[] buffer = new byte[bytes];
+    RANDOM.nextBytes(buffer);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(buffer);
+  }
+
+  public static String sha256Hex(String value) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(digest.digest(value.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A short human-typeable code from an unambiguous alphabet (no 0/O, 1/I/L). */
+  public static String code(int length) {
+    String alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    StringBuilder code = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      code.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+    }
+    return code.toString();
+  }
+
+  /** A numeric one-time code. */
+  public static String digits(int length) {
+    StringBuilder code = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      code.append(RANDOM.nextInt(10));
+    }
+    return code.toString();
+  }
+}
