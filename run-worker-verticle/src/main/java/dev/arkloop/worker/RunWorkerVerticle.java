@@ -3,18 +3,26 @@ package dev.arkloop.worker;
 import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.db.Pools;
 import dev.arkloop.common.infra.NodeEndpoints;
+import dev.arkloop.common.jobs.JobQueue;
+import dev.arkloop.worker.jobs.JobHandler;
+import dev.arkloop.worker.jobs.JobRunner;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs jobs: the agent loop of runs, and the outbox jobs. */
+/** Runs jobs: the agent loop of runs, and the outbox jobs. Only wires the handlers to the runner. */
 public final class RunWorkerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RunWorkerVerticle.class);
   private final ArkloopConfig config;
   private final NodeEndpoints endpoints;
   private Pool pool;
+  private JobRunner runner;
 
   public RunWorkerVerticle(ArkloopConfig config, NodeEndpoints endpoints) {
     this.config = config;
@@ -24,12 +32,18 @@ public final class RunWorkerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     pool = Pools.create(vertx, endpoints.database(), config.infra().dbPoolSize());
-    return pool.query("SELECT 1").execute()
-        .onSuccess(ok -> LOG.info("run worker started [role: {}]", config.role().label()));
+    ArkloopConfig.Worker worker = config.worker();
+    List<JobHandler> handlers = new ArrayList<>();
+    handlers.removeIf(handler -> !worker.consumes(handler.type()));
+    runner = new JobRunner(vertx, new JobQueue(pool), handlers, new JobRunner.Settings(
+        worker.concurrency(), Duration.ofMillis(worker.pollMillis()), Duration.ofSeconds(worker.leaseSeconds()),
+        Duration.ofSeconds(worker.heartbeatSeconds()), ManagementFactory.getRuntimeMXBean().getName()));
+    return runner.start().onSuccess(ok -> LOG.info("run worker started [role: {}, slots: {}, job types: {}]",
+        config.role().label(), worker.concurrency(), handlers.stream().map(JobHandler::type).toList()));
   }
 
   @Override
   public Future<?> stop() {
-    return pool.close();
+    return runner.stop().eventually(() -> pool.close());
   }
 }

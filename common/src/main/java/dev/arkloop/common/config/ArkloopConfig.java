@@ -13,7 +13,8 @@ public record ArkloopConfig(
     Http http,
     Infra infra,
     Cluster cluster,
-    Auth auth) {
+    Auth auth,
+    Worker worker) {
 
   /** HTTP API settings. */
   public record Http(
@@ -73,14 +74,28 @@ public record ArkloopConfig(
     }
   }
 
+  /** The job-running side of a node. */
+  public record Worker(
+      int concurrency,
+      int pollMillis,
+      int leaseSeconds,
+      int heartbeatSeconds,
+      java.util.List<String> jobTypes) {
+
+    /** Whether this worker consumes jobs of {@code type} ({@code ARKLOOP_WORKER_QUEUE_JOB_TYPES}, empty = all). */
+    public boolean consumes(String type) {
+      return jobTypes.isEmpty() || jobTypes.contains(type);
+    }
+  }
+
   /** The Hazelcast-clustered event bus. */
   public record Cluster(boolean enabled, String host, int port, List<String> members) {}
 
   public ArkloopConfig withInfra(Infra infra) {
-    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth);
+    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker);
   }
 
   public ArkloopConfig withAuth(Auth auth) {
-    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth);
+    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker);
   }
 }

@@ -78,13 +78,35 @@ public final class ConfigLoader {
         s.integer("ARKLOOP_AUTH_RATE_LIMIT_PER_MINUTE", 1, 1_000_000),
         s.integer("ARKLOOP_LOGIN_LOCKOUT_FAILURES", 1, 1000),
         turnstile);
+    var worker = new ArkloopConfig.Worker(
+        s.integer("ARKLOOP_WORKER_CONCURRENCY", 1, 1024),
+        s.parsed("ARKLOOP_WORKER_POLL_SECONDS", ConfigLoader::millis),
+        s.integer("ARKLOOP_WORKER_LEASE_SECONDS", 2, 3600),
+        s.integer("ARKLOOP_WORKER_HEARTBEAT_SECONDS", 1, 3600),
+        s.list("ARKLOOP_WORKER_QUEUE_JOB_TYPES"));
+    if (worker.heartbeatSeconds() >= worker.leaseSeconds()) {
+      throw new ConfigException("ARKLOOP_WORKER_HEARTBEAT_SECONDS must be less than ARKLOOP_WORKER_LEASE_SECONDS");
+    }
     return new ArkloopConfig(
         s.parsed("ARKLOOP_ROLE", Role::parse),
         Path.of(s.required("ARKLOOP_DATA_DIR")).toAbsolutePath().normalize(),
         http,
         infra,
         cluster,
-        auth);
+        auth,
+        worker);
+  }
+
+  private static int millis(String seconds) {
+    try {
+      double value = Double.parseDouble(seconds);
+      if (value < 0.01 || value > 3600) {
+        throw new IllegalArgumentException("must be between 0.01 and 3600 seconds");
+      }
+      return (int) Math.round(value * 1000);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("must be a number of seconds");
+    }
   }
 
   private static Map<String, String> parseFlags(List<String> args) {

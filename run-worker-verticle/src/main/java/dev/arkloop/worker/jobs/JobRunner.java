@@ -1,5 +1,6 @@
 package dev.arkloop.worker.jobs;
 
+import dev.arkloop.common.bus.Addresses;
 import dev.arkloop.common.jobs.Job;
 import dev.arkloop.common.jobs.JobQueue;
 import io.vertx.core.Future;
@@ -39,7 +40,7 @@ public final class JobRunner {
   private boolean polling;
   private boolean stopped;
   private long pollTimer = -1;
-  private MessageConsumer<JsonObject> wakeups;
+  private final List<MessageConsumer<JsonObject>> wakeups = new ArrayList<>();
 
   public JobRunner(Vertx vertx, JobQueue queue, List<JobHandler> handlers, Settings settings) {
     this.vertx = vertx;
@@ -49,22 +50,25 @@ public final class JobRunner {
     this.types = new ArrayList<>(this.handlers.keySet());
   }
 
-  /** Starts polling and listening for wake-ups on {@code address}. Call on the owning verticle's context. */
-  public Future<Void> start(String address) {
-    wakeups = vertx.eventBus().consumer(address, message -> {
-      String id = message.body() == null ? null : message.body().getString("job_id");
-      if (id != null) {
-        wake(UUID.fromString(id));
-      }
-    });
+  /** Starts polling, and listening for wake-ups of each handled type. Call on the owning verticle's context. */
+  public Future<Void> start() {
+    for (String type : types) {
+      wakeups.add(vertx.eventBus().<JsonObject>consumer(Addresses.jobWake(type), message -> {
+        String id = message.body() == null ? null : message.body().getString("job_id");
+        UUID jobId = id == null ? null : dev.arkloop.common.ids.Ids.parseUuid(id);
+        if (jobId != null) {
+          wake(jobId);
+        }
+      }));
+    }
     pollTimer = vertx.setPeriodic(0, settings.pollInterval().toMillis(), t -> poll());
-    return wakeups.completion();
+    return Future.all(wakeups.stream().map(MessageConsumer::completion).toList()).mapEmpty();
   }
 
   public Future<Void> stop() {
     stopped = true;
     vertx.cancelTimer(pollTimer);
-    return wakeups == null ? Future.succeededFuture() : wakeups.unregister();
+    return Future.all(wakeups.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
   }
 
   public int running() {
