@@ -7,6 +7,7 @@ import dev.arkloop.api.http.ErrorHandler;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.http.TraceIdHandler;
 import dev.arkloop.api.identity.IdentityModule;
+import dev.arkloop.api.runs.RunsModule;
 import dev.arkloop.common.config.ArkloopConfig;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -16,13 +17,14 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 public final class ApiRouter {
   private ApiRouter() {}
 
-  static Router build(ApiContext api, IdentityModule identity) {
+  static Router build(ApiContext api, IdentityModule identity, RunsModule runs) {
     Router router = Router.router(api.vertx());
     installCommonHandlers(router, api.config());
     new HealthRoutes(api).mount(router);
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
     Routes routes = identity.routes(router);
     identity.mount(router, routes);
+    runs.mount(routes);
     installErrorHandling(router);
     return router;
   }

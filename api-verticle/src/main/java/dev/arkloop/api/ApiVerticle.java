@@ -1,6 +1,7 @@
 package dev.arkloop.api;
 
 import dev.arkloop.api.identity.IdentityModule;
+import dev.arkloop.api.runs.RunsModule;
 import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.db.Pools;
 import dev.arkloop.common.infra.NodeEndpoints;
@@ -20,6 +21,7 @@ public final class ApiVerticle extends VerticleBase {
   private HttpServer server;
   private Pool pool;
   private Redis redis;
+  private RunsModule runs;
 
   public ApiVerticle(ArkloopConfig config, NodeEndpoints endpoints) {
     this.config = config;
@@ -37,15 +39,17 @@ public final class ApiVerticle extends VerticleBase {
         .setCompressionSupported(true)
         .setIdleTimeout(0);
     IdentityModule identity = new IdentityModule(api);
+    runs = new RunsModule(api);
     return identity.bootstrap()
-        .compose(v -> vertx.createHttpServer(options).requestHandler(ApiRouter.build(api, identity)).listen())
+        .compose(v -> runs.start())
+        .compose(v -> vertx.createHttpServer(options).requestHandler(ApiRouter.build(api, identity, runs)).listen())
         .onSuccess(listening -> server = listening);
   }
 
   @Override
   public Future<?> stop() {
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-    return closed.eventually(() -> Future.all(pool.close(), redis.close()));
+    return closed.eventually(() -> Future.all(runs.stop(), pool.close(), redis.close()));
   }
 
   /** The port the server listens on (useful when configured with port 0). */

@@ -4,6 +4,11 @@ import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.db.Pools;
 import dev.arkloop.common.infra.NodeEndpoints;
 import dev.arkloop.common.jobs.JobQueue;
+import dev.arkloop.common.redis.RedisConnections;
+import dev.arkloop.common.redis.RedisKeys;
+import dev.arkloop.common.runs.RunStreams;
+import dev.arkloop.worker.runs.RunExecuteHandler;
+import io.vertx.redis.client.Redis;
 import dev.arkloop.worker.jobs.JobHandler;
 import dev.arkloop.worker.jobs.JobRunner;
 import io.vertx.core.Future;
@@ -22,6 +27,7 @@ public final class RunWorkerVerticle extends VerticleBase {
   private final ArkloopConfig config;
   private final NodeEndpoints endpoints;
   private Pool pool;
+  private Redis redis;
   private JobRunner runner;
 
   public RunWorkerVerticle(ArkloopConfig config, NodeEndpoints endpoints) {
@@ -33,7 +39,9 @@ public final class RunWorkerVerticle extends VerticleBase {
   public Future<?> start() {
     pool = Pools.create(vertx, endpoints.database(), config.infra().dbPoolSize());
     ArkloopConfig.Worker worker = config.worker();
-    List<JobHandler> handlers = new ArrayList<>();
+    redis = RedisConnections.pooled(vertx, endpoints.redisUrl());
+    RunStreams streams = new RunStreams(redis, new RedisKeys(config.infra().redisKeyPrefix()));
+    List<JobHandler> handlers = new ArrayList<>(List.of(new RunExecuteHandler(vertx, pool, streams, config.runs())));
     handlers.removeIf(handler -> !worker.consumes(handler.type()));
     runner = new JobRunner(vertx, new JobQueue(pool), handlers, new JobRunner.Settings(
         worker.concurrency(), Duration.ofMillis(worker.pollMillis()), Duration.ofSeconds(worker.leaseSeconds()),
@@ -44,6 +52,6 @@ public final class RunWorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return runner.stop().eventually(() -> pool.close());
+    return runner.stop().eventually(() -> Future.all(pool.close(), redis.close()));
   }
 }

@@ -57,9 +57,9 @@ public final class AccessTokens {
             ? ApiException.unauthorized("token_expired", "access token expired")
             : ApiException.unauthorized("invalid_token", "access token is not valid")))
         .compose(user -> {
-          JsonObject claims = user.principal();
+          JsonObject claims = user.attributes().getJsonObject("accessToken");
           try {
-            if (!"access".equals(claims.getString("typ"))) {
+            if (claims == null || !"access".equals(claims.getString("typ"))) {
               throw new IllegalArgumentException("typ");
             }
             return Future.succeededFuture(new Claims(

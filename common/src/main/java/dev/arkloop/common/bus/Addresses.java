@@ -8,4 +8,12 @@ public final class Addresses {
   public static String jobWake(String type) {
     return "arkloop.jobs.wake." + type;
   }
+
+  /** Signals (cancel, input) for the worker running a run, sent with body {@code {type}}; also stored. */
+  public static String runSignals(java.util.UUID runId) {
+    return "arkloop.runs.signal." + runId;
+  }
+
+  /** The job type that executes runs. */
+  public static final String RUN_EXECUTE = "run.execute";
 }

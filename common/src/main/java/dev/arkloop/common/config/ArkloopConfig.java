@@ -14,7 +14,8 @@ public record ArkloopConfig(
     Infra infra,
     Cluster cluster,
     Auth auth,
-    Worker worker) {
+    Worker worker,
+    Runs runs) {
 
   /** HTTP API settings. */
   public record Http(
@@ -88,14 +89,23 @@ public record ArkloopConfig(
     }
   }
 
+  /** Runs: limits, timeouts, the SSE stream and the built-in stub model. */
+  public record Runs(
+      int maxConcurrentPerAccount,
+      int timeoutMinutes,
+      int maxAttempts,
+      int sseHeartbeatSeconds,
+      int sseBatchLimit,
+      int stubTokenDelayMs) {}
+
   /** The Hazelcast-clustered event bus. */
   public record Cluster(boolean enabled, String host, int port, List<String> members) {}
 
   public ArkloopConfig withInfra(Infra infra) {
-    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker);
+    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs);
   }
 
   public ArkloopConfig withAuth(Auth auth) {
-    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker);
+    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs);
   }
 }

@@ -87,6 +87,13 @@ public final class ConfigLoader {
     if (worker.heartbeatSeconds() >= worker.leaseSeconds()) {
       throw new ConfigException("ARKLOOP_WORKER_HEARTBEAT_SECONDS must be less than ARKLOOP_WORKER_LEASE_SECONDS");
     }
+    var runs = new ArkloopConfig.Runs(
+        s.integer("ARKLOOP_MAX_CONCURRENT_RUNS_PER_ACCOUNT", 1, 100_000),
+        s.integer("ARKLOOP_RUN_TIMEOUT_MINUTES", 1, 24 * 60),
+        s.integer("ARKLOOP_RUN_MAX_ATTEMPTS", 1, 100),
+        s.integer("ARKLOOP_SSE_HEARTBEAT_SECONDS", 1, 3600),
+        s.integer("ARKLOOP_SSE_BATCH_LIMIT", 1, 10_000),
+        s.integer("ARKLOOP_STUB_TOKEN_DELAY_MS", 0, 60_000));
     return new ArkloopConfig(
         s.parsed("ARKLOOP_ROLE", Role::parse),
         Path.of(s.required("ARKLOOP_DATA_DIR")).toAbsolutePath().normalize(),
@@ -94,7 +101,8 @@ public final class ConfigLoader {
         infra,
         cluster,
         auth,
-        worker);
+        worker,
+        runs);
   }
 
   private static int millis(String seconds) {

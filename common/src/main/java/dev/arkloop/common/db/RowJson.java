@@ -58,8 +58,9 @@ public final class RowJson {
       }
       return json;
     }
-    if (value instanceof java.math.BigDecimal decimal) {
-      return decimal.doubleValue();
+    if (value instanceof Number number && !(value instanceof Integer || value instanceof Long
+        || value instanceof Double || value instanceof Short || value instanceof Float)) {
+      return number.doubleValue(); // NUMERIC columns
     }
     if (value instanceof Number || value instanceof Boolean || value instanceof String || value == null
         || value instanceof JsonObject || value instanceof JsonArray) {

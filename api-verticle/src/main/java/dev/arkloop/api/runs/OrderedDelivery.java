@@ -1,0 +1,98 @@
+package dev.arkloop.api.runs;
+
+import dev.arkloop.common.runs.RunEvent;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
+
+/**
+ * Delivers a run's events to one sink exactly once, in seq order, without gaps: events offered out
+ * of order wait, duplicates are dropped, and a gap is filled by fetching the missing range. All calls
+ * happen on one event loop.
+ */
+final class OrderedDelivery {
+  private final LongFunction<Future<List<RunEvent>>> fetchAfter;
+  private final Consumer<RunEvent> sink;
+  private final Runnable retryGap;
+  private final TreeMap<Long, RunEvent> waiting = new TreeMap<>();
+  private long cursor;
+  private boolean fetching;
+  private boolean stopped;
+
+  /**
+   * @param cursor the last seq the sink already has
+   * @param fetchAfter reads events after a seq (a bounded batch, empty when there are none)
+   */
+  OrderedDelivery(long cursor, LongFunction<Future<List<RunEvent>>> fetchAfter, Consumer<RunEvent> sink,
+      io.vertx.core.Vertx vertx) {
+    this.cursor = cursor;
+    this.fetchAfter = fetchAfter;
+    this.sink = sink;
+    this.retryGap = () -> vertx.setTimer(100, t -> {
+      if (!fetching && !waiting.isEmpty()) {
+        catchUp();
+      }
+    });
+  }
+
+  long cursor() {
+    return cursor;
+  }
+
+  void stop() {
+    stopped = true;
+    waiting.clear();
+  }
+
+  /** A live event: delivered now if it is next, kept if it is early, dropped if already delivered. */
+  void offer(RunEvent event) {
+    if (stopped || event.seq() <= cursor) {
+      return;
+    }
+    waiting.putIfAbsent(event.seq(), event);
+    drain();
+    if (!waiting.isEmpty() && !fetching) {
+      catchUp();
+    }
+  }
+
+  /** Fetches from the cursor until a fetch comes back empty; completes when caught up. */
+  Future<Void> catchUp() {
+    if (stopped) {
+      return Future.succeededFuture();
+    }
+    fetching = true;
+    return fetchAfter.apply(cursor).compose(batch -> {
+      batch.forEach(event -> {
+        if (event.seq() > cursor) {
+          waiting.putIfAbsent(event.seq(), event);
+        }
+      });
+      drain();
+      if (batch.isEmpty() || stopped) {
+        fetching = false;
+        if (!waiting.isEmpty() && !stopped) {
+          retryGap.run(); // the events before a waiting one are committed: look again shortly
+        }
+        return Future.succeededFuture();
+      }
+      return catchUp();
+    }, failure -> {
+      fetching = false;
+      return Future.failedFuture(failure);
+    });
+  }
+
+  private void drain() {
+    while (!stopped && !waiting.isEmpty() && waiting.firstKey() == cursor + 1) {
+      RunEvent next = waiting.pollFirstEntry().getValue();
+      cursor = next.seq();
+      sink.accept(next);
+    }
+    while (!waiting.isEmpty() && waiting.firstKey() <= cursor) {
+      waiting.pollFirstEntry();
+    }
+  }
+}

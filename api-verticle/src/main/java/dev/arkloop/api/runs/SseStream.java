@@ -1,0 +1,118 @@
+package dev.arkloop.api.runs;
+
+import dev.arkloop.common.runs.RunEvent;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One SSE client of a run. It joins the run's tail first (so no live event slips by), then replays
+ * from its cursor in batches, and writes every event once, in order, as {@code id: <seq>} +
+ * {@code data: <envelope>}. A client that cannot keep up stops receiving live events until its
+ * socket drains, then catches up from the stream or PostgreSQL. The response ends after the
+ * terminal event.
+ */
+final class SseStream {
+  private static final Logger LOG = LoggerFactory.getLogger(SseStream.class);
+  private final Vertx vertx;
+  private final HttpServerResponse response;
+  private final RunEventHub hub;
+  private final UUID runId;
+  private final boolean follow;
+  private final boolean runFinished;
+  private final long heartbeatMs;
+  private final OrderedDelivery delivery;
+  private final Consumer<RunEvent> live = this::onLive;
+  private long lastWrite = System.currentTimeMillis();
+  private long heartbeatTimer = -1;
+  private boolean lagging;
+  private boolean ended;
+
+  SseStream(Vertx vertx, HttpServerResponse response, RunEventHub hub, EventFetcher fetcher, UUID runId,
+      long afterSeq, boolean follow, boolean runFinished, int batchLimit, int heartbeatSeconds) {
+    this.vertx = vertx;
+    this.response = response;
+    this.hub = hub;
+    this.runId = runId;
+    this.follow = follow;
+    this.runFinished = runFinished;
+    this.heartbeatMs = heartbeatSeconds * 1000L;
+    this.delivery = new OrderedDelivery(afterSeq, after -> fetcher.after(runId, after, batchLimit, false),
+        this::write, vertx);
+  }
+
+  void start() {
+    response.setChunked(true)
+        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+        .putHeader("Cache-Control", "no-cache")
+        .putHeader("X-Accel-Buffering", "no")
+        .putHeader("Connection", "keep-alive");
+    response.closeHandler(v -> finish());
+    boolean tailing = follow && !runFinished;
+    if (tailing) {
+      response.write(": ping\n\n");
+      hub.join(runId, delivery.cursor(), live);
+      heartbeatTimer = vertx.setPeriodic(Math.max(250, heartbeatMs / 4), t -> heartbeat());
+    }
+    delivery.catchUp().onComplete(done -> {
+      if (done.failed()) {
+        LOG.warn("SSE replay failed [run: {}]: {}", runId, done.cause().toString());
+        end();
+      } else if (!tailing) {
+        end(); // replay only: everything there is has been sent
+      }
+    });
+  }
+
+  private void onLive(RunEvent event) {
+    if (!lagging) {
+      delivery.offer(event);
+    }
+  }
+
+  private void write(RunEvent event) {
+    if (ended) {
+      return;
+    }
+    response.write(event.sseFrame());
+    lastWrite = System.currentTimeMillis();
+    if (event.terminal()) {
+      end();
+      return;
+    }
+    if (response.writeQueueFull() && !lagging) {
+      lagging = true;
+      response.drainHandler(v -> {
+        lagging = false;
+        delivery.catchUp();
+      });
+    }
+  }
+
+  private void heartbeat() {
+    if (!ended && System.currentTimeMillis() - lastWrite >= heartbeatMs && !response.writeQueueFull()) {
+      response.write(": ping\n\n");
+      lastWrite = System.currentTimeMillis();
+    }
+  }
+
+  private void end() {
+    if (!ended) {
+      ended = true;
+      finish();
+      response.end();
+    }
+  }
+
+  private void finish() {
+    ended = true;
+    vertx.cancelTimer(heartbeatTimer);
+    delivery.stop();
+    hub.leave(runId, live);
+  }
+
+}

@@ -1,0 +1,58 @@
+package dev.arkloop.common.runs;
+
+import dev.arkloop.common.db.RowJson;
+import io.vertx.core.json.JsonObject;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+
+/** One numbered event of a run, and its wire forms (the SSE envelope and the Redis stream entry). */
+public record RunEvent(UUID runId, long seq, String type, JsonObject data, OffsetDateTime createdAt) {
+
+  public static RunEvent now(UUID runId, long seq, String type, JsonObject data) {
+    return new RunEvent(runId, seq, type, data == null ? new JsonObject() : data,
+        OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS));
+  }
+
+  public boolean terminal() {
+    return EventTypes.isTerminal(type);
+  }
+
+  /** The JSON clients receive: {@code seq, type, data, created_at} plus {@code event_id, run_id, ts}. */
+  public JsonObject envelope() {
+    String ts = RowJson.timestamp(createdAt);
+    JsonObject envelope = new JsonObject()
+        .put("event_id", runId + ":" + seq)
+        .put("run_id", runId.toString())
+        .put("seq", seq)
+        .put("type", type)
+        .put("data", data)
+        .put("created_at", ts)
+        .put("ts", ts);
+    if (data.containsKey("tool_name")) {
+      envelope.put("tool_name", data.getString("tool_name"));
+    }
+    if (EventTypes.FAILED.equals(type)) {
+      envelope.put("error_class", data.getString("error_class"));
+    }
+    return envelope;
+  }
+
+  /** The SSE frame: the seq as {@code id}, the envelope on one {@code data} line. */
+  public String sseFrame() {
+    return "id: " + seq + "\ndata: " + envelope().encode() + "\n\n";
+  }
+
+  /** Compact form stored in the Redis stream and pub/sub messages. */
+  public JsonObject toStored() {
+    return new JsonObject().put("r", runId.toString()).put("s", seq).put("t", type).put("d", data)
+        .put("c", createdAt.toInstant().toEpochMilli());
+  }
+
+  public static RunEvent fromStored(JsonObject json) {
+    return new RunEvent(UUID.fromString(json.getString("r")), json.getLong("s"), json.getString("t"),
+        json.getJsonObject("d"),
+        OffsetDateTime.ofInstant(java.time.Instant.ofEpochMilli(json.getLong("c")), ZoneOffset.UTC));
+  }
+}

@@ -1,0 +1,17 @@
+package dev.arkloop.worker.runs;
+
+/** How an agent loop ended. */
+sealed interface Outcome {
+
+  /** The model answered. */
+  record Completed(LoopState state) implements Outcome {}
+
+  /** The run failed with an error class ({@code provider.*}, {@code tool.*}, {@code budget.*}, ...). */
+  record Failed(LoopState state, String errorClass, String message) implements Outcome {}
+
+  /** The run waits for the user; the state is saved and the worker slot freed. */
+  record Parked(LoopState state, String prompt, String callId) implements Outcome {}
+
+  /** Stopped from outside: {@code cancel}, {@code timeout}, or {@code lease} (lease lost). */
+  record Aborted(LoopState state, String reason) implements Outcome {}
+}

@@ -1,0 +1,166 @@
+package dev.arkloop.worker.runs;
+
+import dev.arkloop.common.jobs.Job;
+import dev.arkloop.common.jobs.JobQueue;
+import dev.arkloop.common.runs.RunEvent;
+import dev.arkloop.common.runs.RunEventLog;
+import dev.arkloop.common.runs.RunStreams;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single writer of one run's events. Seqs are assigned here, gapless. Appends are group-committed:
+ * while one insert is in flight the next batch gathers, and goes as one statement when it returns.
+ * Every insert is fenced by the job lease; after a refused insert the writer is dead and fails all
+ * further appends with {@link LeaseLostException} (as it does after any failed insert). Committed batches are then published to Redis in
+ * order (one publish at a time).
+ */
+final class RunEventWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(RunEventWriter.class);
+
+  private record Pending(RunEvent event, Promise<Void> persisted) {}
+
+  private final Pool pool;
+  private final RunStreams streams;
+  private final UUID runId;
+  private final Job job;
+  private long lastSeq;
+  private List<Pending> gathering = new ArrayList<>();
+  private boolean inFlight;
+  private boolean leaseLost;
+  private Future<Void> publishing = Future.succeededFuture();
+  private Promise<Void> idle;
+
+  RunEventWriter(Pool pool, RunStreams streams, UUID runId, Job job, long lastSeq) {
+    this.pool = pool;
+    this.streams = streams;
+    this.runId = runId;
+    this.job = job;
+    this.lastSeq = lastSeq;
+  }
+
+  long lastSeq() {
+    return lastSeq;
+  }
+
+  boolean leaseLost() {
+    return leaseLost;
+  }
+
+  /** Appends an event; the future completes once it is committed to PostgreSQL. */
+  Future<Void> emit(String type, JsonObject data) {
+    if (leaseLost) {
+      return Future.failedFuture(new LeaseLostException());
+    }
+    Pending pending = new Pending(RunEvent.now(runId, ++lastSeq, type, data), Promise.promise());
+    gathering.add(pending);
+    if (!inFlight) {
+      flush();
+    }
+    return pending.persisted().future();
+  }
+
+  private void flush() {
+    List<Pending> batch = gathering;
+    gathering = new ArrayList<>();
+    inFlight = true;
+    List<RunEvent> events = batch.stream().map(Pending::event).toList();
+    RunEventLog.appendFenced(pool, job.id(), job.leaseToken(), events).onComplete(result -> {
+      inFlight = false;
+      if (result.succeeded() && result.result()) {
+        publish(events);
+        batch.forEach(p -> p.persisted().complete());
+      } else {
+        // a refused or failed insert leaves seqs assigned but unwritten: this writer must stop here,
+        // and the job's next attempt continues from what PostgreSQL holds
+        leaseLost = true;
+        Throwable cause = result.succeeded() ? new LeaseLostException() : result.cause();
+        if (result.failed()) {
+          LOG.warn("event append failed, writer stops [run: {}]: {}", runId, cause.toString());
+        }
+        batch.forEach(p -> p.persisted().fail(cause));
+        gathering.forEach(p -> p.persisted().fail(cause));
+        gathering.clear();
+      }
+      if (!gathering.isEmpty()) {
+        flush();
+      } else if (idle != null) {
+        Promise<Void> waiting = idle;
+        idle = null;
+        waiting.complete();
+      }
+    });
+  }
+
+  /** Completes when every event emitted so far is committed (or has failed). */
+  Future<Void> drained() {
+    if (!inFlight && gathering.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    if (idle == null) {
+      idle = Promise.promise();
+    }
+    return idle.future();
+  }
+
+  /**
+   * Ends the writer's work in one transaction: the given last events (fenced), whatever
+   * {@code sameTransaction} writes (the run row, the final message, the thread), and the job's
+   * completion or parking. Returns false when the lease was already lost (nothing was written).
+   */
+  Future<Boolean> finish(List<String> types, List<JsonObject> datas, boolean parkJob,
+      Function<SqlConnection, Future<Void>> sameTransaction) {
+    return drained().recover(e -> Future.succeededFuture()).compose(v -> {
+      if (leaseLost) {
+        return Future.succeededFuture(false);
+      }
+      List<RunEvent> events = new ArrayList<>();
+      for (int i = 0; i < types.size(); i++) {
+        events.add(RunEvent.now(runId, ++lastSeq, types.get(i), datas.get(i)));
+      }
+      return pool.withTransaction(tx -> (events.isEmpty() ? Future.succeededFuture(true)
+              : RunEventLog.appendFenced(tx, job.id(), job.leaseToken(), events))
+          .compose(appended -> {
+            if (!appended) {
+              return Future.failedFuture(new LeaseLostException());
+            }
+            return sameTransaction.apply(tx)
+                .compose(done -> parkJob ? park(tx) : JobQueue.complete(tx, job))
+                .compose(held -> held ? Future.succeededFuture(true) : Future.failedFuture(new LeaseLostException()));
+          }))
+          .onSuccess(ok -> publish(events))
+          .recover(e -> {
+            if (e instanceof LeaseLostException) {
+              leaseLost = true;
+              return Future.succeededFuture(false);
+            }
+            return Future.failedFuture(e);
+          });
+    });
+  }
+
+  private Future<Boolean> park(SqlConnection tx) {
+    return tx.preparedQuery("UPDATE jobs SET status = 'parked', lease_token = NULL, lease_owner = NULL, "
+            + "lease_expires_at = NULL, updated_at = now() WHERE id = $1 AND lease_token = $2 AND status = 'leased'")
+        .execute(io.vertx.sqlclient.Tuple.of(job.id(), job.leaseToken()))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  private void publish(List<RunEvent> events) {
+    if (events.isEmpty()) {
+      return;
+    }
+    publishing = publishing.eventually(() -> streams.publish(events)
+        .onFailure(e -> LOG.debug("stream publish failed, readers fall back to PostgreSQL [run: {}]: {}",
+            runId, e.toString())));
+  }
+}

@@ -1,0 +1,207 @@
+package dev.arkloop.worker.runs;
+
+import dev.arkloop.common.bus.Addresses;
+import dev.arkloop.common.config.ArkloopConfig;
+import dev.arkloop.common.jobs.Job;
+import dev.arkloop.common.jobs.JobQueue;
+import dev.arkloop.common.runs.EventTypes;
+import dev.arkloop.common.runs.RunEventLog;
+import dev.arkloop.common.runs.RunStreams;
+import dev.arkloop.worker.jobs.JobHandler;
+import dev.arkloop.worker.jobs.JobLease;
+import dev.arkloop.worker.llm.LlmProvider;
+import dev.arkloop.worker.llm.StubProvider;
+import dev.arkloop.worker.tools.BuiltinTools;
+import dev.arkloop.worker.tools.ToolContext;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Executes {@code run.execute} jobs: the worker holding the job lease is the run's only writer. It
+ * listens for the run's signals (cancel, input), enforces the run timeout, drives the agent loop,
+ * and ends the run in one transaction with exactly one terminal event (or parks it for input).
+ */
+public final class RunExecuteHandler implements JobHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(RunExecuteHandler.class);
+  public static final int PAYLOAD_VERSION = 1;
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final RunStore store;
+  private final RunStreams streams;
+  private final LlmProvider provider;
+  private final BuiltinTools tools;
+  private final ArkloopConfig.Runs settings;
+
+  public RunExecuteHandler(Vertx vertx, Pool pool, RunStreams streams, ArkloopConfig.Runs settings) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.store = new RunStore(pool);
+    this.streams = streams;
+    this.provider = new StubProvider(vertx, settings.stubTokenDelayMs());
+    this.tools = new BuiltinTools(List.of());
+    this.settings = settings;
+  }
+
+  @Override
+  public String type() {
+    return Addresses.RUN_EXECUTE;
+  }
+
+  @Override
+  public Future<Void> handle(Job job, JobLease lease) {
+    if (job.payloadVersion() != PAYLOAD_VERSION) {
+      return new JobQueue(pool).fail(job, "unsupported payload version " + job.payloadVersion()).mapEmpty();
+    }
+    UUID runId = UUID.fromString(job.payload().getString("run_id"));
+    return store.load(runId).compose(run -> {
+      if (run == null || run.terminal()) {
+        return JobQueue.complete(pool, job).mapEmpty();
+      }
+      return RunEventLog.lastSeq(pool, runId).compose(lastSeq -> {
+        RunEventWriter writer = new RunEventWriter(pool, streams, runId, job, lastSeq);
+        if (job.exhausted()) {
+          LOG.warn("run lost its worker too often [run: {}, attempts: {}]", runId, job.attempts());
+          return end(writer, run, new Outcome.Failed(LoopState.fresh(new io.vertx.core.json.JsonArray()),
+              "internal.worker_lost", "the run lost its worker " + (job.attempts() - 1) + " times"));
+        }
+        return new Execution(run, writer, lease).start();
+      });
+    });
+  }
+
+  /** One attempt at a run, on this worker. */
+  private final class Execution {
+    private final RunStore.RunRow run;
+    private final RunEventWriter writer;
+    private final JobLease lease;
+    private final Promise<String> abort = Promise.promise();
+    private boolean cancelRequested;
+    private MessageConsumer<JsonObject> signals;
+    private long timeoutTimer = -1;
+
+    Execution(RunStore.RunRow run, RunEventWriter writer, JobLease lease) {
+      this.run = run;
+      this.writer = writer;
+      this.lease = lease;
+    }
+
+    Future<Void> start() {
+      signals = vertx.eventBus().consumer(Addresses.runSignals(run.id()), message -> {
+        if ("cancel".equals(message.body().getString("type"))) {
+          requestCancel(message.body());
+        }
+      });
+      lease.lost().onComplete(v -> abort.tryComplete("lease"));
+      long remaining = Duration.between(OffsetDateTime.now(), run.createdAt().plusMinutes(settings.timeoutMinutes()))
+          .toMillis();
+      timeoutTimer = vertx.setTimer(Math.max(1, remaining), t -> abort.tryComplete("timeout"));
+      return signals.completion()
+          .compose(v -> store.markStarted(run.id()))
+          .compose(v -> store.pendingSignals(run.id()))
+          .compose(this::prepare)
+          .compose(state -> new AgentLoop(provider, StubProvider.MODEL, tools, writer,
+                  new ToolContext(run.id(), run.orgId(), run.threadId(), run.projectId()), abort.future())
+              .run(state)
+              .recover(e -> Future.succeededFuture(e instanceof LeaseLostException
+                  ? new Outcome.Aborted(state, "lease")
+                  : new Outcome.Failed(state, "internal.error", "the agent loop failed"))))
+          .compose(outcome -> end(writer, run, abort.future().isComplete() && outcome instanceof Outcome.Parked
+              ? new Outcome.Aborted(((Outcome.Parked) outcome).state(), abort.future().result()) : outcome))
+          .eventually(() -> {
+            vertx.cancelTimer(timeoutTimer);
+            return signals.unregister();
+          });
+    }
+
+    /** Fresh state, or the saved state resumed with the user's answer; a stored cancel applies at once. */
+    private Future<LoopState> prepare(List<RunStore.Signal> pending) {
+      for (RunStore.Signal signal : pending) {
+        if (signal.type().equals("cancel")) {
+          requestCancel(signal.payload());
+        }
+      }
+      if (run.loopState() != null) {
+        LoopState state = LoopState.fromJson(run.loopState());
+        RunStore.Signal input = pending.stream().filter(s -> s.type().equals("input")).reduce((a, b) -> b).orElse(null);
+        if (state.awaitingCallId != null && input != null) {
+          String content = input.payload().getString("content", "");
+          JsonObject data = new JsonObject().put("content", content).put("input_key", state.awaitingCallId)
+              .put("trace_id", input.payload().getString("trace_id"));
+          String callId = state.awaitingCallId;
+          String toolName = state.awaitingToolName;
+          AgentLoop.answer(state, content);
+          writer.emit(EventTypes.INPUT_PROVIDED, data);
+          return writer.emit(EventTypes.TOOL_RESULT, new JsonObject().put("tool_call_id", callId)
+              .put("tool_name", toolName).put("result", new JsonObject().put("answer", content))).map(state);
+        }
+        return Future.succeededFuture(state);
+      }
+      return store.conversation(run.threadId()).compose(conversation -> writer.emit(EventTypes.ROUTE_SELECTED,
+              new JsonObject().put("route_id", "stub").put("provider", "stub").put("model", StubProvider.MODEL))
+          .map(LoopState.fresh(conversation)));
+    }
+
+    private void requestCancel(JsonObject signal) {
+      if (cancelRequested) {
+        return;
+      }
+      cancelRequested = true;
+      writer.emit(EventTypes.CANCEL_REQUESTED, new JsonObject().put("trace_id", signal.getString("trace_id"))
+          .put("requested_by_user_id", signal.getString("requested_by_user_id")));
+      abort.tryComplete("cancel");
+    }
+  }
+
+  private static Future<Boolean> failRun(RunEventWriter writer, RunStore.RunRow run, String errorClass,
+      String message) {
+    return writer.finish(List.of(EventTypes.FAILED),
+        List.of(new JsonObject().put("error_class", errorClass).put("message", message)), false,
+        tx -> RunStore.fail(tx, run, errorClass, message));
+  }
+
+  /** Writes the run's end for an outcome. Returns once it is committed (or the lease was found lost). */
+  private Future<Void> end(RunEventWriter writer, RunStore.RunRow run, Outcome outcome) {
+    Future<Boolean> written;
+    if (outcome instanceof Outcome.Completed done) {
+      written = writer.finish(List.of(EventTypes.COMPLETED),
+          List.of(new JsonObject().put("usage", done.state().usage.toJson())), false,
+          tx -> RunStore.complete(tx, run, done.state(), StubProvider.MODEL));
+    } else if (outcome instanceof Outcome.Failed failed) {
+      written = failRun(writer, run, failed.errorClass(), failed.message());
+    } else if (outcome instanceof Outcome.Parked parked) {
+      // the event becomes visible with the waiting status, so an answer can never arrive too early
+      written = writer.finish(List.of(EventTypes.WAITING_FOR_INPUT),
+              List.of(new JsonObject().put("prompt", parked.prompt()).put("input_key", parked.callId())
+                  .put("tool_call_id", parked.callId())), true,
+              tx -> RunStore.park(tx, run, parked.state()))
+          // parking fails when a cancel got in first: the run ends cancelled instead
+          .recover(e -> writer.finish(List.of(EventTypes.CANCEL_REQUESTED, EventTypes.CANCELLED),
+              List.of(new JsonObject(), new JsonObject()), false, tx -> RunStore.cancel(tx, run)));
+    } else {
+      String reason = ((Outcome.Aborted) outcome).reason();
+      if (reason.equals("cancel")) {
+        written = writer.finish(List.of(EventTypes.CANCELLED), List.of(new JsonObject()), false,
+            tx -> RunStore.cancel(tx, run));
+      } else if (reason.equals("timeout")) {
+        written = failRun(writer, run, "timeout", "the run exceeded " + settings.timeoutMinutes() + " minutes");
+      } else {
+        written = Future.succeededFuture(false); // the lease is gone: the new holder ends the run
+      }
+    }
+    return written.map(ended -> {
+      LOG.info("run ended [run: {}, outcome: {}, written: {}]", run.id(), outcome.getClass().getSimpleName(), ended);
+      return null;
+    });
+  }
+}

@@ -1,0 +1,22 @@
+package dev.arkloop.worker.tools;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+/** A tool the model may call. Failures become a {@code tool.result} with an error, never a crashed run. */
+public interface Tool {
+
+  String name();
+
+  String description();
+
+  /** JSON schema of the arguments. */
+  JsonObject parameters();
+
+  Future<JsonObject> call(JsonObject arguments, ToolContext context);
+
+  /** The tool's spec as models see it. */
+  default JsonObject spec() {
+    return new JsonObject().put("name", name()).put("description", description()).put("parameters", parameters());
+  }
+}

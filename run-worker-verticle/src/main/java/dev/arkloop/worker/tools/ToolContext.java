@@ -1,0 +1,6 @@
+package dev.arkloop.worker.tools;
+
+import java.util.UUID;
+
+/** Where a tool call happens: the run, its account and thread. */
+public record ToolContext(UUID runId, UUID orgId, UUID threadId, UUID projectId) {}
