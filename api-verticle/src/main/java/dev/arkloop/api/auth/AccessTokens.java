@@ -57,7 +57,8 @@ public final class AccessTokens {
             ? ApiException.unauthorized("token_expired", "access token expired")
             : ApiException.unauthorized("invalid_token", "access token is not valid")))
         .compose(user -> {
-          JsonObject claims = user.principal();
+          // Vert.x 5 keeps the verified claims (exp, iat and the rest) in the user's attributes
+          JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
           try {
             if (!"access".equals(claims.getString("typ"))) {
               throw new IllegalArgumentException("typ");
