@@ -4,13 +4,15 @@ import dev.arkloop.api.health.HealthRoutes;
 import dev.arkloop.api.http.AccessLogHandler;
 import dev.arkloop.api.http.ColonActionHandler;
 import dev.arkloop.api.http.ErrorHandler;
+import dev.arkloop.api.http.JsonBodyHandler;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.http.TraceIdHandler;
 import dev.arkloop.api.identity.IdentityModule;
+import dev.arkloop.api.projects.ProjectsModule;
 import dev.arkloop.api.runs.RunsModule;
+import dev.arkloop.api.threads.ThreadsModule;
 import dev.arkloop.common.config.ArkloopConfig;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
 /** Assembles the router: cross-cutting handlers first, then each resource's routes, then errors. */
@@ -24,6 +26,8 @@ public final class ApiRouter {
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
     Routes routes = identity.routes(router);
     identity.mount(router, routes);
+    new ProjectsModule(api).mount(routes);
+    new ThreadsModule(api).mount(routes);
     runs.mount(routes);
     installErrorHandling(router);
     return router;
@@ -34,7 +38,7 @@ public final class ApiRouter {
     router.route().handler(new TraceIdHandler(config.http().trustIncomingTraceId()));
     router.route().handler(new AccessLogHandler());
     router.route("/v1/*").handler(new ColonActionHandler());
-    router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
+    router.route("/v1/*").handler(new JsonBodyHandler(config.http().maxBodyBytes()));
   }
 
   /** Every failure, unknown route and wrong method ends in the error envelope. */

@@ -74,6 +74,10 @@ final class NodeProcess implements AutoCloseable {
     return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
+  int port() {
+    return apiPort;
+  }
+
   Process process() {
     return process;
   }

@@ -57,6 +57,7 @@ public final class AccessTokens {
             ? ApiException.unauthorized("token_expired", "access token expired")
             : ApiException.unauthorized("invalid_token", "access token is not valid")))
         .compose(user -> {
+          // Vert.x 5 keeps the verified claims (exp, iat and the rest) in the user's attributes
           JsonObject claims = user.attributes().getJsonObject("accessToken");
           try {
             if (claims == null || !"access".equals(claims.getString("typ"))) {

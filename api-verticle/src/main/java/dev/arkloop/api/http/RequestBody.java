@@ -1,6 +1,7 @@
 package dev.arkloop.api.http;
 
 import dev.arkloop.common.error.ApiException;
+import dev.arkloop.common.ids.Ids;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -8,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Typed reads of a JSON request body. A body that is not a JSON object, or a field of the wrong JSON
@@ -81,6 +83,19 @@ public final class RequestBody {
 
   public String optionalString(String field) {
     return typed(field, String.class, "a string");
+  }
+
+  /** An optional string field holding a UUID: wrong JSON type 422, not a UUID 400. */
+  public UUID optionalUuid(String field) {
+    String value = optionalString(field);
+    if (value == null) {
+      return null;
+    }
+    UUID id = Ids.parseUuid(value);
+    if (id == null) {
+      throw ApiException.invalid(field, field + " must be a UUID");
+    }
+    return id;
   }
 
   public Boolean optionalBoolean(String field) {

@@ -17,13 +17,14 @@ public record ArkloopConfig(
     Worker worker,
     Runs runs) {
 
-  /** HTTP API settings. */
+  /** HTTP API settings. {@code workspaceMaxFileBytes} bounds a workspace file upload (not a JSON body). */
   public record Http(
       HostPort listen,
       int instances,
       int maxBodyBytes,
       boolean trustIncomingTraceId,
-      boolean trustForwardedFor) {}
+      boolean trustForwardedFor,
+      int workspaceMaxFileBytes) {}
 
   /** PostgreSQL and Redis: external by URL, embedded when the URL is empty. */
   public record Infra(

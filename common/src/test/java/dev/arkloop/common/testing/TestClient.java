@@ -45,6 +45,13 @@ public final class TestClient {
     return port;
   }
 
+  /** The headers this client sends on every request (e.g. for an SSE client of the same user). */
+  public java.util.Map<String, String> headers() {
+    java.util.Map<String, String> copy = new java.util.HashMap<>();
+    headers.forEach(entry -> copy.put(entry.getKey(), entry.getValue()));
+    return copy;
+  }
+
   public HttpResponse<Buffer> get(String path) {
     return send(HttpMethod.GET, path, null);
   }

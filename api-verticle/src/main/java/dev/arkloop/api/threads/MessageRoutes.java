@@ -1,0 +1,63 @@
+package dev.arkloop.api.threads;
+
+import static dev.arkloop.api.auth.Permissions.THREADS_READ;
+import static dev.arkloop.api.auth.Permissions.THREADS_WRITE;
+
+import dev.arkloop.api.auth.Authenticator;
+import dev.arkloop.api.auth.Principal;
+import dev.arkloop.api.http.Fields;
+import dev.arkloop.api.http.Params;
+import dev.arkloop.api.http.RequestBody;
+import dev.arkloop.api.http.Routes;
+import dev.arkloop.common.error.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
+
+/**
+ * Messages of a thread. Creating one is not audited: message text is user data, not a change to the
+ * account, and is kept out of the audit log.
+ */
+public final class MessageRoutes {
+  public static final int MAX_CONTENT_CHARS = 20_000;
+  private final MessageRepository messages;
+  private final ThreadRepository threads;
+
+  public MessageRoutes(MessageRepository messages, ThreadRepository threads) {
+    this.messages = messages;
+    this.threads = threads;
+  }
+
+  public void mount(Routes routes) {
+    routes.post("/v1/threads/:thread_id/messages").requires(THREADS_WRITE).status(201).respond(this::create);
+    routes.get("/v1/threads/:thread_id/messages").requires(THREADS_READ).respond(this::list);
+  }
+
+  private Future<JsonObject> create(RoutingContext ctx) {
+    UUID threadId = Params.pathId(ctx, "thread_id");
+    RequestBody body = RequestBody.of(ctx);
+    String content = Fields.length("content", body.string("content"), 1, MAX_CONTENT_CHARS);
+    JsonObject contentJson = body.optionalObject("content_json");
+    Principal principal = Authenticator.principal(ctx);
+    return messages.create(principal.orgId(), principal.userId(), threadId, content, contentJson)
+        .compose(ThreadRoutes::found);
+  }
+
+  /** Query {@code limit} (1-500, default 50) and {@code after} (id of the last message already read). */
+  private Future<JsonArray> list(RoutingContext ctx) {
+    UUID threadId = Params.pathId(ctx, "thread_id");
+    int limit = Params.limit(ctx, 50, 500);
+    UUID after = Params.optionalUuid(ctx, "after");
+    Principal principal = Authenticator.principal(ctx);
+    return threads.visible(principal.orgId(), principal.userId(), threadId)
+        .compose(visible -> visible ? messages.list(principal.orgId(), threadId, after, limit)
+            : Future.failedFuture(ApiException.notFound("threads")))
+        .compose(page -> page.items().isEmpty() && after != null
+            ? messages.exists(principal.orgId(), threadId, after).compose(known -> known ? Future.succeededFuture(page)
+                : Future.failedFuture(ApiException.invalid("after", "after is not a message of this thread")))
+            : Future.succeededFuture(page))
+        .map(page -> ThreadRoutes.withNextCursor(ctx, page));
+  }
+}

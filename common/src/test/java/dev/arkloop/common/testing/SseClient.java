@@ -1,0 +1,100 @@
+package dev.arkloop.common.testing;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A real streaming SSE client for tests: parses {@code id:} / {@code data:} frames and comment lines
+ * as they arrive, and records them for assertions.
+ */
+public final class SseClient {
+  /** One received event: its {@code id:} line and parsed {@code data:} JSON. */
+  public record Frame(long id, JsonObject data) {}
+
+  private final List<Frame> frames = new CopyOnWriteArrayList<>();
+  private final List<String> comments = new CopyOnWriteArrayList<>();
+  private final Promise<Void> ended = Promise.promise();
+  private volatile HttpClientResponse response;
+  private final StringBuilder pending = new StringBuilder();
+
+  private SseClient() {}
+
+  /** Opens the stream; completes once the response head arrived (any status). */
+  public static Future<SseClient> open(Vertx vertx, int port, String path, Map<String, String> headers) {
+    HttpClient http = vertx.createHttpClient(new HttpClientOptions().setIdleTimeout(0));
+    SseClient client = new SseClient();
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
+        .setURI(path);
+    headers.forEach(options::addHeader);
+    return http.request(options)
+        .compose(request -> request.send())
+        .map(response -> {
+          client.response = response;
+          response.handler(client::onData);
+          response.endHandler(v -> client.ended.tryComplete());
+          response.exceptionHandler(e -> client.ended.tryComplete());
+          return client;
+        });
+  }
+
+  public int status() {
+    return response.statusCode();
+  }
+
+  public String header(String name) {
+    return response.getHeader(name);
+  }
+
+  public List<Frame> frames() {
+    return List.copyOf(frames);
+  }
+
+  public List<String> comments() {
+    return List.copyOf(comments);
+  }
+
+  /** Completes when the server ends the stream (or the connection drops). */
+  public Future<Void> ended() {
+    return ended.future();
+  }
+
+  public void close() {
+    if (response != null) {
+      response.request().connection().close();
+    }
+  }
+
+  private synchronized void onData(Buffer chunk) {
+    pending.append(chunk.toString());
+    int boundary;
+    while ((boundary = pending.indexOf("\n\n")) >= 0) {
+      String block = pending.substring(0, boundary);
+      pending.delete(0, boundary + 2);
+      long id = -1;
+      String data = null;
+      for (String line : block.split("\n")) {
+        if (line.startsWith(":")) {
+          comments.add(line);
+        } else if (line.startsWith("id: ")) {
+          id = Long.parseLong(line.substring(4).trim());
+        } else if (line.startsWith("data: ")) {
+          data = line.substring(6);
+        }
+      }
+      if (data != null) {
+        frames.add(new Frame(id, new JsonObject(data)));
+      }
+    }
+  }
+}
