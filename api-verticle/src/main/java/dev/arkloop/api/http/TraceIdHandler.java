@@ -32,9 +32,10 @@ public final class TraceIdHandler implements Handler<RoutingContext> {
     ctx.response().putHeader(HEADER, traceId);
     try {
       ctx.normalizedPath();
+      ctx.request().params();
     } catch (IllegalArgumentException e) {
-      // a bad percent-escape would otherwise blow up route matching further down
-      ctx.fail(ApiException.invalid("path", "the request path is not validly percent-encoded"));
+      // a bad percent-escape would otherwise blow up route matching or parameter reads further down
+      ctx.fail(ApiException.invalid("path", "the request path or query is not validly percent-encoded"));
       return;
     }
     ctx.next();

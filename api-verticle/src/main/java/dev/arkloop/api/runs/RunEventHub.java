@@ -130,7 +130,7 @@ public final class RunEventHub {
   }
 
   private void lost() {
-    if (connection != null) {
+    if (connection != null && !closed) {
       connection = null;
       LOG.warn("Redis pub/sub connection lost; tails poll until it is back");
       retry();

@@ -104,6 +104,7 @@ class HttpBasicsTest {
   @Test
   void badlyEncodedPathIs400Envelope() {
     assertError(client.sendRaw(HttpMethod.POST, "/v1/%zz", "{"), 400, "validation.error");
+    assertError(client.get("/v1/anything?limit=%%%"), 400, "validation.error");
   }
 
   @Test
