@@ -11,6 +11,7 @@ import dev.arkloop.worker.runs.RunExecuteHandler;
 import io.vertx.redis.client.Redis;
 import dev.arkloop.worker.jobs.JobHandler;
 import dev.arkloop.worker.jobs.JobRunner;
+import dev.arkloop.worker.llm.StubModelRouter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
@@ -41,7 +42,8 @@ public final class RunWorkerVerticle extends VerticleBase {
     ArkloopConfig.Worker worker = config.worker();
     redis = RedisConnections.pooled(vertx, endpoints.redisUrl());
     RunStreams streams = new RunStreams(redis, new RedisKeys(config.infra().redisKeyPrefix()));
-    List<JobHandler> handlers = new ArrayList<>(List.of(new RunExecuteHandler(vertx, pool, streams, config.runs())));
+    List<JobHandler> handlers = new ArrayList<>(List.of(new RunExecuteHandler(vertx, pool, streams,
+        new StubModelRouter(vertx, config.runs().stubTokenDelayMs()), config.runs())));
     handlers.removeIf(handler -> !worker.consumes(handler.type()));
     runner = new JobRunner(vertx, new JobQueue(pool), handlers, new JobRunner.Settings(
         worker.concurrency(), Duration.ofMillis(worker.pollMillis()), Duration.ofSeconds(worker.leaseSeconds()),

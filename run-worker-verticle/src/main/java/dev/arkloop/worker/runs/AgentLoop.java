@@ -2,7 +2,7 @@ package dev.arkloop.worker.runs;
 
 import dev.arkloop.common.runs.EventTypes;
 import dev.arkloop.worker.llm.LlmException;
-import dev.arkloop.worker.llm.LlmProvider;
+import dev.arkloop.worker.llm.ModelCaller;
 import dev.arkloop.worker.llm.LlmRequest;
 import dev.arkloop.worker.llm.LlmTurn;
 import dev.arkloop.worker.tools.BuiltinTools;
@@ -24,16 +24,14 @@ final class AgentLoop {
   static final int MAX_SEGMENTS = 10;
   static final long TOOL_TIMEOUT_MS = 30_000;
 
-  private final LlmProvider provider;
-  private final String model;
+  private final ModelCaller model;
   private final BuiltinTools tools;
   private final RunEventWriter events;
   private final ToolContext toolContext;
   private final Future<String> abort;
 
-  AgentLoop(LlmProvider provider, String model, BuiltinTools tools, RunEventWriter events, ToolContext toolContext,
+  AgentLoop(ModelCaller model, BuiltinTools tools, RunEventWriter events, ToolContext toolContext,
       Future<String> abort) {
-    this.provider = provider;
     this.model = model;
     this.tools = tools;
     this.events = events;
@@ -51,7 +49,7 @@ final class AgentLoop {
     }
     int segment = state.segment;
     return events.emit(EventTypes.SEGMENT_START, new JsonObject().put("segment", segment))
-        .compose(v -> provider.stream(request(state), this::delta, abort.mapEmpty()))
+        .compose(v -> model.call(request(state), this::delta, abort.mapEmpty()))
         .compose(turn -> afterTurn(state, segment, turn), failure -> Future.succeededFuture(failed(state, failure)));
   }
 
@@ -62,7 +60,7 @@ final class AgentLoop {
   private LlmRequest request(LoopState state) {
     JsonArray specs = new JsonArray();
     tools.all().forEach(tool -> specs.add(tool.spec()));
-    return new LlmRequest(model, state.conversation, specs, new JsonObject());
+    return new LlmRequest(null, state.conversation, specs, new JsonObject());
   }
 
   private Future<Outcome> afterTurn(LoopState state, int segment, LlmTurn turn) {

@@ -9,14 +9,16 @@ import dev.arkloop.common.runs.RunEventLog;
 import dev.arkloop.common.runs.RunStreams;
 import dev.arkloop.worker.jobs.JobHandler;
 import dev.arkloop.worker.jobs.JobLease;
-import dev.arkloop.worker.llm.LlmProvider;
-import dev.arkloop.worker.llm.StubProvider;
+import dev.arkloop.worker.llm.ModelCaller;
+import dev.arkloop.worker.llm.ModelRoute;
+import dev.arkloop.worker.llm.ModelRouter;
 import dev.arkloop.worker.tools.BuiltinTools;
 import dev.arkloop.worker.tools.ToolContext;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
@@ -39,16 +41,17 @@ public final class RunExecuteHandler implements JobHandler {
   private final Pool pool;
   private final RunStore store;
   private final RunStreams streams;
-  private final LlmProvider provider;
+  private final ModelRouter router;
   private final BuiltinTools tools;
   private final ArkloopConfig.Runs settings;
 
-  public RunExecuteHandler(Vertx vertx, Pool pool, RunStreams streams, ArkloopConfig.Runs settings) {
+  public RunExecuteHandler(Vertx vertx, Pool pool, RunStreams streams, ModelRouter router,
+      ArkloopConfig.Runs settings) {
     this.vertx = vertx;
     this.pool = pool;
     this.store = new RunStore(pool);
     this.streams = streams;
-    this.provider = new StubProvider(vertx, settings.stubTokenDelayMs());
+    this.router = router;
     this.tools = new BuiltinTools(List.of());
     this.settings = settings;
   }
@@ -72,7 +75,7 @@ public final class RunExecuteHandler implements JobHandler {
         RunEventWriter writer = new RunEventWriter(pool, streams, runId, job, lastSeq);
         if (job.exhausted()) {
           LOG.warn("run lost its worker too often [run: {}, attempts: {}]", runId, job.attempts());
-          return end(writer, run, new Outcome.Failed(LoopState.fresh(new io.vertx.core.json.JsonArray()),
+          return end(writer, run, null, new Outcome.Failed(LoopState.fresh(new JsonArray()),
               "internal.worker_lost", "the run lost its worker " + (job.attempts() - 1) + " times"));
         }
         return new Execution(run, writer, lease).start();
@@ -89,6 +92,7 @@ public final class RunExecuteHandler implements JobHandler {
     private boolean cancelRequested;
     private MessageConsumer<JsonObject> signals;
     private long timeoutTimer = -1;
+    private ModelRoute modelUsed;
 
     Execution(RunStore.RunRow run, RunEventWriter writer, JobLease lease) {
       this.run = run;
@@ -109,14 +113,24 @@ public final class RunExecuteHandler implements JobHandler {
       return signals.completion()
           .compose(v -> store.markStarted(run.id()))
           .compose(v -> store.pendingSignals(run.id()))
-          .compose(this::prepare)
-          .compose(state -> new AgentLoop(provider, StubProvider.MODEL, tools, writer,
-                  new ToolContext(run.id(), run.orgId(), run.threadId(), run.projectId()), abort.future())
-              .run(state)
-              .recover(e -> Future.succeededFuture(e instanceof LeaseLostException
-                  ? new Outcome.Aborted(state, "lease")
-                  : new Outcome.Failed(state, "internal.error", "the agent loop failed"))))
-          .compose(outcome -> end(writer, run, abort.future().isComplete() && outcome instanceof Outcome.Parked
+          .compose(signals -> router.routes(run.orgId(), run.options(), null).compose(routes -> {
+            if (routes.isEmpty()) {
+              return Future.succeededFuture(new Outcome.Failed(LoopState.fresh(new JsonArray()),
+                  "policy.route_not_found", "no model route is configured for this run"));
+            }
+            ModelCaller model = ModelCaller.firstOf(routes);
+            return prepare(signals, routes.get(0)).compose(state -> new AgentLoop(model, tools, writer,
+                    new ToolContext(run.id(), run.orgId(), run.threadId(), run.projectId()), abort.future())
+                .run(state)
+                .recover(e -> Future.succeededFuture(e instanceof LeaseLostException
+                    ? new Outcome.Aborted(state, "lease")
+                    : new Outcome.Failed(state, "internal.error", "the agent loop failed")))
+                .map(outcome -> {
+                  modelUsed = model.current();
+                  return outcome;
+                }));
+          }))
+          .compose(outcome -> end(writer, run, modelUsed, abort.future().isComplete() && outcome instanceof Outcome.Parked
               ? new Outcome.Aborted(((Outcome.Parked) outcome).state(), abort.future().result()) : outcome))
           .eventually(() -> {
             vertx.cancelTimer(timeoutTimer);
@@ -125,7 +139,7 @@ public final class RunExecuteHandler implements JobHandler {
     }
 
     /** Fresh state, or the saved state resumed with the user's answer; a stored cancel applies at once. */
-    private Future<LoopState> prepare(List<RunStore.Signal> pending) {
+    private Future<LoopState> prepare(List<RunStore.Signal> pending, ModelRoute route) {
       for (RunStore.Signal signal : pending) {
         if (signal.type().equals("cancel")) {
           requestCancel(signal.payload());
@@ -148,7 +162,8 @@ public final class RunExecuteHandler implements JobHandler {
         return Future.succeededFuture(state);
       }
       return store.conversation(run.threadId()).compose(conversation -> writer.emit(EventTypes.ROUTE_SELECTED,
-              new JsonObject().put("route_id", "stub").put("provider", "stub").put("model", StubProvider.MODEL))
+              new JsonObject().put("route_id", route.routeId()).put("provider", route.providerName())
+                  .put("model", route.model()))
           .map(LoopState.fresh(conversation)));
     }
 
@@ -171,12 +186,12 @@ public final class RunExecuteHandler implements JobHandler {
   }
 
   /** Writes the run's end for an outcome. Returns once it is committed (or the lease was found lost). */
-  private Future<Void> end(RunEventWriter writer, RunStore.RunRow run, Outcome outcome) {
+  private Future<Void> end(RunEventWriter writer, RunStore.RunRow run, ModelRoute route, Outcome outcome) {
     Future<Boolean> written;
     if (outcome instanceof Outcome.Completed done) {
       written = writer.finish(List.of(EventTypes.COMPLETED),
           List.of(new JsonObject().put("usage", done.state().usage.toJson())), false,
-          tx -> RunStore.complete(tx, run, done.state(), StubProvider.MODEL));
+          tx -> RunStore.complete(tx, run, done.state(), route));
     } else if (outcome instanceof Outcome.Failed failed) {
       written = failRun(writer, run, failed.errorClass(), failed.message());
     } else if (outcome instanceof Outcome.Parked parked) {

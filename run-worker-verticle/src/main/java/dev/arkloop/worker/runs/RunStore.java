@@ -2,6 +2,7 @@ package dev.arkloop.worker.runs;
 
 import dev.arkloop.common.ids.Ids;
 import dev.arkloop.worker.llm.LlmTurn;
+import dev.arkloop.worker.llm.ModelRoute;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -86,18 +87,20 @@ final class RunStore {
   }
 
   /** The run succeeded: usage on the run, the final assistant message, the thread freed. */
-  static Future<Void> complete(SqlConnection tx, RunRow run, LoopState state, String model) {
+  static Future<Void> complete(SqlConnection tx, RunRow run, LoopState state, ModelRoute route) {
     LlmTurn.Usage usage = state.usage;
+    double cost = route.prices().cost(usage);
     Double cacheHitRate = usage.inputTokens() == 0 ? null
         : (double) usage.cacheReadTokens() / (usage.inputTokens() + usage.cacheReadTokens());
     return tx.preparedQuery("""
             UPDATE runs SET status = 'completed', model = $2, total_input_tokens = $3, total_output_tokens = $4,
-              cache_read_tokens = $5, cache_write_tokens = $6, cache_hit_rate = $7, total_cost_usd = 0, credits_used = 0,
+              cache_read_tokens = $5, cache_write_tokens = $6, cache_hit_rate = $7, total_cost_usd = $8,
+              credits_used = ceil($8 * 1000)::bigint,
               duration_ms = (extract(epoch FROM now() - created_at) * 1000)::bigint, completed_at = now(),
               loop_state = NULL, updated_at = now()
             WHERE id = $1""")
-        .execute(Tuple.of(run.id(), model, usage.inputTokens(), usage.outputTokens(), usage.cacheReadTokens(),
-            usage.cacheWriteTokens(), cacheHitRate))
+        .execute(Tuple.of(run.id(), route.model(), usage.inputTokens(), usage.outputTokens(), usage.cacheReadTokens(),
+            usage.cacheWriteTokens(), cacheHitRate, cost))
         .compose(v -> tx.preparedQuery("INSERT INTO messages (id, org_id, thread_id, role, content, content_json, run_id) "
                 + "VALUES ($1, $2, $3, 'assistant', $4, $5, $6)")
             .execute(Tuple.of(Ids.newId(), run.orgId(), run.threadId(), state.text.toString(), state.contentJson(),
