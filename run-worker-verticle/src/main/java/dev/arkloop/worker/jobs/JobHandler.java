@@ -13,4 +13,12 @@ public interface JobHandler {
   String type();
 
   Future<Void> handle(Job job, JobLease lease);
+
+  /**
+   * Called, still holding the lease, when the job failed on its last attempt: the handler's chance
+   * to record the failure where users see it before the job is marked failed.
+   */
+  default Future<Void> exhausted(Job job, Throwable cause) {
+    return Future.succeededFuture();
+  }
 }

@@ -131,9 +131,18 @@ public final class JobRunner {
       running--;
       if (result.failed() && !lease.isLost()) {
         Duration backoff = backoff(job.attempts());
+        String error = String.valueOf(result.cause().getMessage());
+        if (job.attempts() >= job.maxAttempts()) {
+          LOG.error("job failed for the last time [job: {}, type: {}, attempts: {}]: {}", job.id(), job.type(),
+              job.attempts(), result.cause().toString());
+          handler.exhausted(job, result.cause())
+              .eventually(() -> queue.retryLater(job, error, backoff))
+              .onComplete(done -> poll());
+          return;
+        }
         LOG.warn("job failed, retrying [job: {}, type: {}, attempt: {}, in: {}s]: {}", job.id(), job.type(),
             job.attempts(), backoff.toSeconds(), result.cause().toString());
-        queue.retryLater(job, String.valueOf(result.cause().getMessage()), backoff);
+        queue.retryLater(job, error, backoff);
       }
       poll();
     });

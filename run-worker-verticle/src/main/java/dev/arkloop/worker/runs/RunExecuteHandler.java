@@ -83,6 +83,16 @@ public final class RunExecuteHandler implements JobHandler {
     });
   }
 
+  /** The last attempt failed unexpectedly: end the run as failed rather than leave it running forever. */
+  @Override
+  public Future<Void> exhausted(Job job, Throwable cause) {
+    UUID runId = UUID.fromString(job.payload().getString("run_id"));
+    return store.load(runId).compose(run -> run == null || run.terminal() ? Future.succeededFuture()
+        : RunEventLog.lastSeq(pool, runId).compose(lastSeq -> failRun(
+            new RunEventWriter(pool, streams, runId, job, lastSeq), run, "internal.error",
+            "the run could not be executed").mapEmpty()));
+  }
+
   /** One attempt at a run, on this worker. */
   private final class Execution {
     private final RunStore.RunRow run;

@@ -94,8 +94,8 @@ final class RunStore {
         : (double) usage.cacheReadTokens() / (usage.inputTokens() + usage.cacheReadTokens());
     return tx.preparedQuery("""
             UPDATE runs SET status = 'completed', model = $2, total_input_tokens = $3, total_output_tokens = $4,
-              cache_read_tokens = $5, cache_write_tokens = $6, cache_hit_rate = $7, total_cost_usd = $8,
-              credits_used = ceil($8 * 1000)::bigint,
+              cache_read_tokens = $5, cache_write_tokens = $6, cache_hit_rate = $7, total_cost_usd = $8::numeric,
+              credits_used = ceil($8::numeric * 1000)::bigint,
               duration_ms = (extract(epoch FROM now() - created_at) * 1000)::bigint, completed_at = now(),
               loop_state = NULL, updated_at = now()
             WHERE id = $1""")
