@@ -24,10 +24,12 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -253,6 +255,30 @@ class WorkspaceRoutesTest {
     assertError(alice.delete(project + "/workspace/file?path=/a/b.txt"), 404, "workspace_files.not_found");
     assertError(alice.delete(project + "/workspace/file?path=/a"), 404, "workspace_files.not_found");
     assertEquals(List.of("file:empty"), names(listing(alice, project, "/")));
+  }
+
+  @Test
+  void concurrentWritesToOnePathAndOneContentNeverFail(Vertx vertx) {
+    String project = project(alice, "private");
+    WebClient web = WebClient.create(vertx);
+    List<Future<HttpResponse<Buffer>>> writes = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      writes.add(web.put(alice.port(), "127.0.0.1", project + "/workspace/file?path=/same.txt")
+          .bearerTokenAuthentication(aliceUser.token()).sendBuffer(Buffer.buffer("version " + i)));
+      writes.add(web.put(alice.port(), "127.0.0.1", project + "/workspace/file?path=/copies/" + i + ".txt")
+          .bearerTokenAuthentication(aliceUser.token()).sendBuffer(Buffer.buffer("identical")));
+      if (i % 3 == 0) {
+        writes.add(web.delete(alice.port(), "127.0.0.1", project + "/workspace/file?path=/copies/" + i + ".txt")
+            .bearerTokenAuthentication(aliceUser.token()).send());
+      }
+    }
+    Await.await(Future.join(writes));
+    for (Future<HttpResponse<Buffer>> write : writes) {
+      assertTrue(write.result().statusCode() < 500, write.result().bodyAsString());
+    }
+    assertTrue(alice.get(project + "/workspace/file?path=/same.txt").bodyAsString().startsWith("version "));
+    assertEquals("identical", alice.get(project + "/workspace/file?path=/copies/1.txt").bodyAsString());
+    web.close();
   }
 
   @Test

@@ -17,7 +17,9 @@ import dev.arkloop.common.testing.TestInfra;
 import dev.arkloop.common.threads.ContentParts;
 import dev.arkloop.common.threads.Conversation;
 import dev.arkloop.common.threads.ThreadMessage;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.client.WebClient;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -116,6 +118,24 @@ class MessageRoutesTest {
     assertNull(last.getHeader(ThreadRoutes.NEXT_CURSOR_HEADER));
     assertEquals(sent, ids(client.get("/v1/threads/" + threadId + "/messages")));
     assertEquals(List.of(), ids(client.get("/v1/threads/" + threadId + "/messages?after=" + sent.get(6))));
+  }
+
+  @Test
+  void concurrentPostsToOneThreadAllSucceed(Vertx vertx) {
+    String threadId = newThread();
+    WebClient web = WebClient.create(vertx);
+    List<Future<HttpResponse<Buffer>>> posts = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      posts.add(web.post(client.port(), "127.0.0.1", "/v1/threads/" + threadId + "/messages")
+          .bearerTokenAuthentication(alice.token())
+          .sendJsonObject(new JsonObject().put("content", "parallel " + i)));
+    }
+    Await.await(Future.join(posts));
+    for (Future<HttpResponse<Buffer>> post : posts) {
+      assertEquals(201, post.result().statusCode(), post.result().bodyAsString());
+    }
+    assertEquals(30, client.get("/v1/threads/" + threadId + "/messages").bodyAsJsonArray().size());
+    web.close();
   }
 
   @Test
