@@ -25,7 +25,7 @@ public final class Bench {
       System.exit(2);
       return;
     }
-    if (!"api_crud".equals(config.scenario())) {
+    if (!"api_crud".equals(config.scenario()) && !RunBench.SCENARIOS.contains(config.scenario())) {
       System.err.println("unknown scenario " + config.scenario() + "\n" + BenchConfig.USAGE);
       System.exit(2);
     }
@@ -34,6 +34,14 @@ public final class Bench {
         .connectTimeout(Duration.ofSeconds(10)).executor(executor).build();
     ApiClient api = new ApiClient(http, config.url());
     api.awaitReady(config.waitReady());
+    if (RunBench.SCENARIOS.contains(config.scenario())) {
+      JsonObject report = RunBench.run(config);
+      System.out.println(report.encodePrettily());
+      if (config.out() != null) {
+        Files.writeString(Path.of(config.out()), report.encodePrettily() + "\n");
+      }
+      System.exit(report.getBoolean("pass") ? 0 : 1);
+    }
     List<String> keys = api.signUpWithKeys(config.clients());
 
     long started = System.nanoTime();

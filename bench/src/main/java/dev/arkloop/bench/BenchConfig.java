@@ -19,7 +19,10 @@ record BenchConfig(
 
   static final String USAGE = """
       usage: java -jar bench/target/arkloop-bench.jar <scenario> [options]
-        scenarios: api_crud   thread create -> get -> patch -> delete, one loop per client
+        scenarios: api_crud       thread create -> get -> patch -> delete, one loop per client
+                   event_latency  worker append -> SSE receipt, --clients parallel runs (try 4)
+                   sse_hold       --clients SSE subscribers of one 65 s run (try 10000)
+                   worker_runs    1000 stub runs (20 deltas, no delay) by --clients clients (try 200)
         --url URL                 server (default http://127.0.0.1:19001)
         --clients N               concurrent clients (default 200)
         --duration SECONDS        measured time (default 25)
