@@ -93,7 +93,7 @@ public record ArkloopConfig(
   /** Runs: limits, timeouts, the SSE stream and the built-in stub model. */
   public record Runs(
       int maxConcurrentPerAccount,
-      int timeoutMinutes,
+      long timeoutMillis,
       int maxAttempts,
       int sseHeartbeatSeconds,
       int sseBatchLimit,

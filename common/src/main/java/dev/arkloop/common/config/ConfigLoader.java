@@ -90,7 +90,7 @@ public final class ConfigLoader {
     }
     var runs = new ArkloopConfig.Runs(
         s.integer("ARKLOOP_MAX_CONCURRENT_RUNS_PER_ACCOUNT", 1, 100_000),
-        s.integer("ARKLOOP_RUN_TIMEOUT_MINUTES", 1, 24 * 60),
+        s.parsed("ARKLOOP_RUN_TIMEOUT_MINUTES", ConfigLoader::minutesAsMillis),
         s.integer("ARKLOOP_RUN_MAX_ATTEMPTS", 1, 100),
         s.integer("ARKLOOP_SSE_HEARTBEAT_SECONDS", 1, 3600),
         s.integer("ARKLOOP_SSE_BATCH_LIMIT", 1, 10_000),
@@ -104,6 +104,19 @@ public final class ConfigLoader {
         auth,
         worker,
         runs);
+  }
+
+  /** Minutes, fractions allowed (tests use a few seconds), up to a day. */
+  private static long minutesAsMillis(String minutes) {
+    try {
+      double value = Double.parseDouble(minutes);
+      if (value <= 0 || value > 24 * 60) {
+        throw new IllegalArgumentException("must be more than 0 and at most 1440 minutes");
+      }
+      return Math.round(value * 60_000);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("must be a number of minutes");
+    }
   }
 
   private static int millis(String seconds) {
