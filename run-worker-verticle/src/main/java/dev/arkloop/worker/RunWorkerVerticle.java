@@ -6,6 +6,8 @@ import dev.arkloop.common.infra.NodeEndpoints;
 import dev.arkloop.common.jobs.JobQueue;
 import dev.arkloop.worker.jobs.JobHandler;
 import dev.arkloop.worker.jobs.JobRunner;
+import dev.arkloop.worker.mail.EmailSendHandler;
+import dev.arkloop.worker.mail.SmtpMailer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
@@ -23,6 +25,7 @@ public final class RunWorkerVerticle extends VerticleBase {
   private final NodeEndpoints endpoints;
   private Pool pool;
   private JobRunner runner;
+  private SmtpMailer mailer;
 
   public RunWorkerVerticle(ArkloopConfig config, NodeEndpoints endpoints) {
     this.config = config;
@@ -34,6 +37,8 @@ public final class RunWorkerVerticle extends VerticleBase {
     pool = Pools.create(vertx, endpoints.database(), config.infra().dbPoolSize());
     ArkloopConfig.Worker worker = config.worker();
     List<JobHandler> handlers = new ArrayList<>();
+    mailer = config.mail().configured() ? new SmtpMailer(vertx, config.mail()) : null;
+    handlers.add(new EmailSendHandler(pool, mailer));
     handlers.removeIf(handler -> !worker.consumes(handler.type()));
     runner = new JobRunner(vertx, new JobQueue(pool), handlers, new JobRunner.Settings(
         worker.concurrency(), Duration.ofMillis(worker.pollMillis()), Duration.ofSeconds(worker.leaseSeconds()),
@@ -44,6 +49,8 @@ public final class RunWorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return runner.stop().eventually(() -> pool.close());
+    return runner.stop()
+        .eventually(() -> mailer == null ? Future.succeededFuture() : mailer.close())
+        .eventually(() -> pool.close());
   }
 }

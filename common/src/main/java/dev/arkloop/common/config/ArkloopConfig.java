@@ -14,7 +14,8 @@ public record ArkloopConfig(
     Infra infra,
     Cluster cluster,
     Auth auth,
-    Worker worker) {
+    Worker worker,
+    Mail mail) {
 
   /** HTTP API settings. */
   public record Http(
@@ -88,14 +89,33 @@ public record ArkloopConfig(
     }
   }
 
+  /**
+   * Outgoing mail over SMTP (verification links, sign-in codes). Configured when a host and a sender
+   * are set; {@code tlsMode} is {@code none}, {@code starttls} or {@code tls}.
+   */
+  public record Mail(String host, int port, String user, String password, String tlsMode, String from,
+      String appBaseUrl) {
+
+    public boolean configured() {
+      return host != null && from != null;
+    }
+
+    /** Never the password: this is what may be shown or logged. */
+    @Override
+    public String toString() {
+      return "Mail[host=" + host + ", port=" + port + ", user=" + user + ", tlsMode=" + tlsMode + ", from=" + from
+          + "]";
+    }
+  }
+
   /** The Hazelcast-clustered event bus. */
   public record Cluster(boolean enabled, String host, int port, List<String> members) {}
 
   public ArkloopConfig withInfra(Infra infra) {
-    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker);
+    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, mail);
   }
 
   public ArkloopConfig withAuth(Auth auth) {
-    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker);
+    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, mail);
   }
 }

@@ -87,6 +87,17 @@ public final class ConfigLoader {
     if (worker.heartbeatSeconds() >= worker.leaseSeconds()) {
       throw new ConfigException("ARKLOOP_WORKER_HEARTBEAT_SECONDS must be less than ARKLOOP_WORKER_LEASE_SECONDS");
     }
+    var mail = new ArkloopConfig.Mail(
+        s.optional("ARKLOOP_SMTP_HOST"),
+        s.integer("ARKLOOP_SMTP_PORT", 1, 65535),
+        s.optional("ARKLOOP_SMTP_USER"),
+        s.optional("ARKLOOP_SMTP_PASS"),
+        s.oneOf("ARKLOOP_SMTP_TLS_MODE", "none", "starttls", "tls"),
+        s.optional("ARKLOOP_EMAIL_FROM"),
+        s.url("ARKLOOP_APP_BASE_URL", "https", "http"));
+    if (mail.host() != null && mail.from() == null) {
+      throw new ConfigException("ARKLOOP_EMAIL_FROM is required when ARKLOOP_SMTP_HOST is set");
+    }
     return new ArkloopConfig(
         s.parsed("ARKLOOP_ROLE", Role::parse),
         Path.of(s.required("ARKLOOP_DATA_DIR")).toAbsolutePath().normalize(),
@@ -94,7 +105,8 @@ public final class ConfigLoader {
         infra,
         cluster,
         auth,
-        worker);
+        worker,
+        mail);
   }
 
   private static int millis(String seconds) {
