@@ -47,8 +47,9 @@ public final class IpRuleRoutes {
     }
     String note = Fields.length("note", body.optionalString("note"), 0, 500);
     UUID orgId = Authenticator.principal(ctx).orgId();
-    return pool.preparedQuery("INSERT INTO ip_rules (id, org_id, type, cidr, note) VALUES ($1, $2, $3, $4::cidr, $5) "
-            + "RETURNING " + COLUMNS)
+    // sent as text: the client cannot encode a String parameter typed cidr
+    return pool.preparedQuery("INSERT INTO ip_rules (id, org_id, type, cidr, note) "
+            + "VALUES ($1, $2, $3, $4::text::cidr, $5) RETURNING " + COLUMNS)
         .execute(Tuple.of(Ids.newId(), orgId, type, cidr.toString(), note))
         .map(RowJson::first)
         .onSuccess(rule -> ipRules.invalidate(orgId));
