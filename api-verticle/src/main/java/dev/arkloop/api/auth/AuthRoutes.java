@@ -77,6 +77,11 @@ public final class AuthRoutes {
   }
 
   private Future<JsonObject> register(RoutingContext ctx) {
+    String mode = config.auth().registrationMode();
+    if ("disabled".equals(mode)) {
+      throw new ApiException(403, "auth.forbidden", "registration is disabled",
+          new JsonObject().put("reason", "registration_disabled"));
+    }
     RequestBody body = RequestBody.of(ctx);
     String login = Fields.login("login", Fields.length("login", body.string("login"), 2, 64));
     String password = body.string("password");
@@ -85,21 +90,10 @@ public final class AuthRoutes {
     String inviteCode = body.optionalString("invite_code");
     String captcha = body.optionalString("cf_turnstile_token");
     checkPassword(password);
-    switch (config.auth().registrationMode()) {
-      case "disabled" -> throw new ApiException(403, "auth.forbidden", "registration is disabled",
-          new JsonObject().put("reason", "registration_disabled"));
-      case "invite_only" -> {
-        if (inviteCode == null || inviteCode.isBlank()) {
-          throw new ApiException(422, "auth.invite_code_required", "an invite code is required",
-              new JsonObject().put("field", "invite_code"));
-        }
-      }
-      default -> { }
-    }
     return turnstile.verify(captcha, ClientIp.of(ctx, config.http().trustForwardedFor()))
         .compose(ok -> vertx.executeBlocking(() -> hasher.hash(password), false))
         .compose(hash -> registration.register(login, email, hash, locale,
-            inviteCode == null || inviteCode.isBlank() ? null : inviteCode))
+            inviteCode == null || inviteCode.isBlank() ? null : inviteCode, "invite_only".equals(mode)))
         .compose(user -> {
           audit.event(ctx, user.orgId(), user.userId(), "user.register", new JsonObject().put("login", login));
           return sessions.start(ctx, user.userId(), user.orgId(), Permissions.ROLE_ADMIN, user.platformAdmin())

@@ -73,7 +73,7 @@ public final class IdentityModule {
     new AccountRoutes(accounts, new InvitationRepository(pool)).mount(routes);
     new TeamRoutes(teams, accounts).mount(routes);
     new ApiKeyRoutes(new ApiKeyRepository(pool, api.redis(), api.keys())).mount(routes);
-    new IpRuleRoutes(pool, ipRules).mount(routes);
+    new IpRuleRoutes(pool, ipRules, api.config().http().trustForwardedFor()).mount(routes);
     new AuditLogRoutes(pool).mount(routes);
   }
 
