@@ -124,8 +124,9 @@ public final class AuthRoutes {
                 user == null || user.passwordHash() == null ? PasswordHasher.DECOY_HASH : user.passwordHash()), false)
             .compose(valid -> {
               if (user == null || !valid) {
-                audit.event(ctx, null, user == null ? null : user.id(), "user.login_failed",
-                    new JsonObject().put("login", login));
+                // filed under the user's own account, where its admin can see attempts on it
+                audit.event(ctx, user == null ? null : user.defaultOrgId(), user == null ? null : user.id(),
+                    "user.login_failed", new JsonObject().put("login", login));
                 return rateLimiter.hit("login", lockoutKey, Integer.MAX_VALUE, LOCKOUT_WINDOW_SECONDS)
                     .compose(v -> Future.failedFuture(
                         ApiException.unauthorized("invalid_credentials", "login or password is wrong")));
@@ -150,13 +151,10 @@ public final class AuthRoutes {
     String hash = Tokens.sha256Hex(presented);
     return refreshTokens.consume(hash).compose(consumed -> {
       if (consumed == null) {
-        return refreshTokens.revokeFamilyIfReused(hash).compose(reused -> {
-          if (reused != null) {
-            audit.event(ctx, null, reused.userId(), "auth.refresh_reuse",
-                new JsonObject().put("family_id", reused.familyId().toString()));
-          }
-          return Future.failedFuture(ApiException.unauthorized("invalid_token", "refresh token is not valid"));
-        });
+        return refreshTokens.revokeFamilyIfReused(hash).compose(reused -> reused == null
+            ? Future.succeededFuture()
+            : theftDetected(ctx, reused))
+            .compose(v -> Future.failedFuture(ApiException.unauthorized("invalid_token", "refresh token is not valid")));
       }
       return users.credentials(consumed.userId()).compose(user -> {
         if (user == null) {
@@ -171,6 +169,20 @@ public final class AuthRoutes {
             user.id(), consumed.familyId(), user.defaultOrgId(), role, user.platformAdmin()));
       });
     });
+  }
+
+  /**
+   * A consumed refresh token came back: someone holds a copy. Its family is already revoked; the
+   * access tokens it may have minted die too, and the account's audit log says so.
+   */
+  private Future<Void> theftDetected(RoutingContext ctx, RefreshTokenRepository.Consumed reused) {
+    return revocations.revokeAllOf(reused.userId())
+        .compose(v -> users.credentials(reused.userId()))
+        .map(user -> {
+          audit.event(ctx, user == null ? null : user.defaultOrgId(), reused.userId(), "auth.refresh_reuse",
+              new JsonObject().put("family_id", reused.familyId().toString()));
+          return null;
+        });
   }
 
   private Future<JsonObject> logout(RoutingContext ctx) {

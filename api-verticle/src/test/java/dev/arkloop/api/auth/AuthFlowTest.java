@@ -240,6 +240,9 @@ class AuthFlowTest {
     assertNull(TestUsers.refreshCookie(replay), "a failed refresh does not clear the cookie");
 
     assertError(refresh(newest), 401, "auth.unauthorized");
+    assertError(user.client().get("/v1/me"), 401, "auth.unauthorized");
+    assertError(anonymous.withBearer(rotated.bodyAsJsonObject().getString("access_token")).get("/v1/me"), 401,
+        "auth.unauthorized");
     // another sign-in (another family) is unaffected
     User again = TestUsers.login(anonymous, "victim");
     assertEquals(200, refresh(again.refreshCookie()).statusCode());
