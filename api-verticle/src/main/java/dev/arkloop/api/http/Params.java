@@ -22,6 +22,9 @@ public final class Params {
   /** An optional query parameter; blank counts as absent. */
   public static String query(RoutingContext ctx, String name) {
     String value = ctx.request().getParam(name);
+    if (value != null && value.indexOf(0) >= 0) {
+      throw ApiException.invalid(name, name + " must not contain NUL characters");
+    }
     return value == null || value.isBlank() ? null : value;
   }
 

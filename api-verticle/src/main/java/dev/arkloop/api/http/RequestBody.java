@@ -80,7 +80,15 @@ public final class RequestBody {
   }
 
   public String optionalString(String field) {
-    return typed(field, String.class, "a string");
+    return withoutNul(field, typed(field, String.class, "a string"));
+  }
+
+  /** PostgreSQL text cannot hold U+0000; letting one through would end in a 500. */
+  private static String withoutNul(String field, String value) {
+    if (value != null && value.indexOf(0) >= 0) {
+      throw ApiException.invalid(field, field + " must not contain NUL characters");
+    }
+    return value;
   }
 
   public Boolean optionalBoolean(String field) {
@@ -120,7 +128,7 @@ public final class RequestBody {
       if (!(item instanceof String text)) {
         throw ApiException.unparseable(field, field + " must be an array of strings");
       }
-      values.add(text);
+      values.add(withoutNul(field, text));
     }
     return values;
   }
