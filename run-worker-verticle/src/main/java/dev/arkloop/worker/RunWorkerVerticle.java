@@ -38,6 +38,9 @@ public final class RunWorkerVerticle extends VerticleBase {
     ArkloopConfig.Worker worker = config.worker();
     List<JobHandler> handlers = new ArrayList<>();
     mailer = config.mail().configured() ? new SmtpMailer(vertx, config.mail()) : null;
+    if (mailer == null && worker.consumes(EmailSendHandler.TYPE)) {
+      LOG.warn("SMTP is not configured (ARKLOOP_SMTP_HOST): email.send jobs will fail after their retries");
+    }
     handlers.add(new EmailSendHandler(pool, mailer));
     handlers.removeIf(handler -> !worker.consumes(handler.type()));
     runner = new JobRunner(vertx, new JobQueue(pool), handlers, new JobRunner.Settings(

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  * because it may hold a sign-in code or a verification link.
  */
 public final class EmailSendHandler implements JobHandler {
+  public static final String TYPE = EmailMessage.JOB_TYPE;
   private static final Logger LOG = LoggerFactory.getLogger(EmailSendHandler.class);
   private static final String SCRUB = "UPDATE jobs SET payload = jsonb_set(payload, '{text}', to_jsonb($2::text)) "
       + "WHERE id = $1";
