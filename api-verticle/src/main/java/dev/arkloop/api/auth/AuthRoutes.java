@@ -151,10 +151,10 @@ public final class AuthRoutes {
     String hash = Tokens.sha256Hex(presented);
     return refreshTokens.consume(hash).compose(consumed -> {
       if (consumed == null) {
-        return refreshTokens.revokeFamilyIfReused(hash).compose(reused -> reused == null
-            ? Future.succeededFuture()
-            : theftDetected(ctx, reused))
-            .compose(v -> Future.failedFuture(ApiException.unauthorized("invalid_token", "refresh token is not valid")));
+        return refreshTokens.revokeFamilyIfReused(hash)
+            .compose(reused -> reused == null ? Future.<Void>succeededFuture() : theftDetected(ctx, reused))
+            .compose(v -> Future.failedFuture(
+                ApiException.unauthorized("invalid_token", "refresh token is not valid")));
       }
       return users.credentials(consumed.userId()).compose(user -> {
         if (user == null) {

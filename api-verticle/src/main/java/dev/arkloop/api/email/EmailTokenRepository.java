@@ -7,6 +7,8 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -74,8 +76,8 @@ public final class EmailTokenRepository {
           if (row.getInteger("attempts") >= maxAttempts) {
             return Future.succeededFuture(OtpCheck.LOCKED);
           }
-          boolean matched = java.security.MessageDigest.isEqual(row.getString("token_hash").getBytes(),
-              guessHash.getBytes());
+          boolean matched = MessageDigest.isEqual(row.getString("token_hash").getBytes(StandardCharsets.US_ASCII),
+              guessHash.getBytes(StandardCharsets.US_ASCII));
           return tx.preparedQuery("UPDATE email_tokens SET attempts = attempts + 1, "
                   + "consumed_at = CASE WHEN $2 THEN now() END WHERE id = $1")
               .execute(Tuple.of(row.getUUID("id"), matched))
