@@ -221,6 +221,23 @@ class EmailFlowTest {
   }
 
   @Test
+  void expiredCodesAndLinksAreInvalid() throws Exception {
+    TestClient gina = register("gina", "gina@example.com");
+    assertEquals(204, gina.post("/v1/auth/email/verify/send", null).statusCode());
+    String token = find(TOKEN, nextMailTo("gina@example.com", 0));
+    assertEquals(204, anonymous.post("/v1/auth/email/otp/send", new JsonObject().put("email", "gina@example.com"))
+        .statusCode());
+    String code = find(CODE, nextMailTo("gina@example.com", 1));
+    TestInfra.execute(endpoints.database(), "UPDATE email_tokens SET expires_at = now() - interval '1 second' "
+        + "WHERE email = 'gina@example.com'");
+    assertError(anonymous.post("/v1/auth/email/verify/confirm", new JsonObject().put("token", token)), 422,
+        "email.token_invalid");
+    assertError(anonymous.post("/v1/auth/email/otp/verify", otpVerify("gina@example.com", code)), 422,
+        "auth.otp_invalid");
+    assertFalse(gina.get("/v1/me").bodyAsJsonObject().getBoolean("email_verified"));
+  }
+
+  @Test
   void badInputIsRejectedBeforeAnythingIsSent() {
     assertError(anonymous.post("/v1/auth/email/otp/send", new JsonObject()), 400, "validation.error");
     assertError(anonymous.post("/v1/auth/email/otp/send", new JsonObject().put("email", "not-an-address")), 400,
