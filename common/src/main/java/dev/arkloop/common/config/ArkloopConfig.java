@@ -15,7 +15,8 @@ public record ArkloopConfig(
     Cluster cluster,
     Auth auth,
     Worker worker,
-    Runs runs) {
+    Runs runs,
+    Mail mail) {
 
   /** HTTP API settings. {@code workspaceMaxFileBytes} bounds a workspace file upload (not a JSON body). */
   public record Http(
@@ -99,14 +100,33 @@ public record ArkloopConfig(
       int sseBatchLimit,
       int stubTokenDelayMs) {}
 
+  /**
+   * Outgoing mail over SMTP (verification links, sign-in codes). Configured when a host and a sender
+   * are set; {@code tlsMode} is {@code none}, {@code starttls} or {@code tls}.
+   */
+  public record Mail(String host, int port, String user, String password, String tlsMode, String from,
+      String appBaseUrl) {
+
+    public boolean configured() {
+      return host != null && from != null;
+    }
+
+    /** Never the password: this is what may be shown or logged. */
+    @Override
+    public String toString() {
+      return "Mail[host=" + host + ", port=" + port + ", user=" + user + ", tlsMode=" + tlsMode + ", from=" + from
+          + "]";
+    }
+  }
+
   /** The Hazelcast-clustered event bus. */
   public record Cluster(boolean enabled, String host, int port, List<String> members) {}
 
   public ArkloopConfig withInfra(Infra infra) {
-    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs);
+    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, mail);
   }
 
   public ArkloopConfig withAuth(Auth auth) {
-    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs);
+    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, mail);
   }
 }

@@ -95,6 +95,17 @@ public final class ConfigLoader {
         s.integer("ARKLOOP_SSE_HEARTBEAT_SECONDS", 1, 3600),
         s.integer("ARKLOOP_SSE_BATCH_LIMIT", 1, 10_000),
         s.integer("ARKLOOP_STUB_TOKEN_DELAY_MS", 0, 60_000));
+    var mail = new ArkloopConfig.Mail(
+        s.optional("ARKLOOP_SMTP_HOST"),
+        s.integer("ARKLOOP_SMTP_PORT", 1, 65535),
+        s.optional("ARKLOOP_SMTP_USER"),
+        s.optional("ARKLOOP_SMTP_PASS"),
+        s.oneOf("ARKLOOP_SMTP_TLS_MODE", "none", "starttls", "tls"),
+        s.optional("ARKLOOP_EMAIL_FROM"),
+        s.url("ARKLOOP_APP_BASE_URL", "https", "http"));
+    if (mail.host() != null && mail.from() == null) {
+      throw new ConfigException("ARKLOOP_EMAIL_FROM is required when ARKLOOP_SMTP_HOST is set");
+    }
     return new ArkloopConfig(
         s.parsed("ARKLOOP_ROLE", Role::parse),
         Path.of(s.required("ARKLOOP_DATA_DIR")).toAbsolutePath().normalize(),
@@ -103,7 +114,8 @@ public final class ConfigLoader {
         cluster,
         auth,
         worker,
-        runs);
+        runs,
+        mail);
   }
 
   /** Minutes, fractions allowed (tests use a few seconds), up to a day. */
