@@ -62,13 +62,17 @@ final class RunBench {
         "p99 < " + LATENCY_TARGET_P99_MS + " ms (created_at has millisecond resolution)");
   }
 
-  /** {@code clients} SSE subscribers of one ~65 s run; all must stay connected and see every event. */
+  /**
+   * {@code clients} SSE subscribers of one ~65 s run, all signed in as one user with an access token
+   * (as browser viewers are); all must stay connected and see every event.
+   */
   private static JsonObject sseHold(Vertx vertx, VertxApi api, BenchConfig config) throws Exception {
-    String key = await(api.signUpWithKeys(1)).get(0);
+    String key = await(api.signUp());
     String run = await(api.thread(key, "hold /tokens 650 /delay 100").compose(thread -> api.run(key, thread)));
     AtomicInteger connected = new AtomicInteger();
     AtomicInteger complete = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
+    java.util.Map<String, Integer> failures = new java.util.concurrent.ConcurrentHashMap<>();
     List<Future<Integer>> streams = new ArrayList<>();
     long started = System.nanoTime();
     for (int i = 0; i < config.clients(); i++) {
@@ -84,7 +88,10 @@ final class RunBench {
         if ("run.completed".equals(event.getString("type")) && ordered[0]) {
           complete.incrementAndGet();
         }
-      }).onFailure(e -> failed.incrementAndGet()));
+      }).onFailure(e -> {
+        failed.incrementAndGet();
+        failures.merge(String.valueOf(e.getMessage()), 1, Integer::sum);
+      }));
       if (i % 200 == 199) {
         Thread.sleep(50); // ramp: no accept-queue overflow
       }
@@ -102,6 +109,7 @@ final class RunBench {
             .put("connected", connected.get())
             .put("held_to_the_end_gapless", complete.get())
             .put("failed", failed.get())
+            .put("failure_reasons", new JsonObject(new java.util.HashMap<>(failures)))
             .put("held_pct", 100.0 * complete.get() / config.clients())
             .put("server_max_heap_mib", maxHeap.get() / (1024 * 1024)),
         pass, "100% held gapless, server heap < 1 GiB");

@@ -79,6 +79,15 @@ final class VertxApi {
     return done.future();
   }
 
+  /** Registers a user; returns their access token. */
+  Future<String> signUp() {
+    String login = "runbench" + Long.toHexString(System.nanoTime());
+    return call(HttpMethod.POST, "/v1/auth/register", null, new JsonObject().put("login", login)
+            .put("password", "bench password " + login).put("email", login + "@bench.invalid"))
+        .compose(reply -> reply.status() == 201 ? Future.succeededFuture(reply.json().getString("access_token"))
+            : Future.failedFuture("registration failed: " + reply.body()));
+  }
+
   /** Registers a user and creates {@code keys} API keys able to use threads and runs. */
   Future<List<String>> signUpWithKeys(int keys) {
     String login = "runbench" + Long.toHexString(System.nanoTime());

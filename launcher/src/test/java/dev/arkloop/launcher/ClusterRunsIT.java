@@ -151,6 +151,7 @@ class ClusterRunsIT {
     Thread.sleep(1_500);
     redis = EmbeddedInfrastructure.startRedis(redisData, redisPort);
     await(sse.ended(), 90);
+    assertEquals("ended by the server", sse.endReason());
     assertComplete(sse.frames(), 1);
     List<SseClient.Frame> replayed = follow(apiA, runId, 0);
     assertComplete(replayed, 1);

@@ -15,7 +15,9 @@ import java.util.function.LongFunction;
 final class OrderedDelivery {
   private final LongFunction<Future<List<RunEvent>>> fetchAfter;
   private final Consumer<RunEvent> sink;
+  private final Runnable drained;
   private final Runnable retryGap;
+  private final int batchLimit;
   private final TreeMap<Long, RunEvent> waiting = new TreeMap<>();
   private long cursor;
   private boolean fetching;
@@ -23,11 +25,16 @@ final class OrderedDelivery {
 
   /**
    * @param cursor the last seq the sink already has
-   * @param fetchAfter reads events after a seq (a bounded batch, empty when there are none)
+   * @param batchLimit the most events one fetch returns
+   * @param fetchAfter reads events after a seq (at most {@code batchLimit}, empty when there are none)
+   * @param sink receives each event in order
+   * @param drained runs after a burst of events went to the sink (to write them out at once)
    */
-  OrderedDelivery(long cursor, LongFunction<Future<List<RunEvent>>> fetchAfter, Consumer<RunEvent> sink,
-      io.vertx.core.Vertx vertx) {
+  OrderedDelivery(long cursor, int batchLimit, LongFunction<Future<List<RunEvent>>> fetchAfter,
+      Consumer<RunEvent> sink, Runnable drained, io.vertx.core.Vertx vertx) {
     this.cursor = cursor;
+    this.drained = drained;
+    this.batchLimit = batchLimit;
     this.fetchAfter = fetchAfter;
     this.sink = sink;
     this.retryGap = () -> vertx.setTimer(100, t -> {
@@ -58,7 +65,10 @@ final class OrderedDelivery {
     }
   }
 
-  /** Fetches from the cursor until a fetch comes back empty; completes when caught up. */
+  /**
+   * Fetches from the cursor until a fetch comes back short of a full batch (the end of what is
+   * written; anything later arrives live); completes when caught up.
+   */
   Future<Void> catchUp() {
     if (stopped) {
       return Future.succeededFuture();
@@ -71,7 +81,7 @@ final class OrderedDelivery {
         }
       });
       drain();
-      if (batch.isEmpty() || stopped) {
+      if (batch.size() < batchLimit || stopped) {
         fetching = false;
         if (!waiting.isEmpty() && !stopped) {
           retryGap.run(); // the events before a waiting one are committed: look again shortly
@@ -86,10 +96,15 @@ final class OrderedDelivery {
   }
 
   private void drain() {
+    boolean delivered = false;
     while (!stopped && !waiting.isEmpty() && waiting.firstKey() == cursor + 1) {
       RunEvent next = waiting.pollFirstEntry().getValue();
       cursor = next.seq();
       sink.accept(next);
+      delivered = true;
+    }
+    if (delivered) {
+      drained.run();
     }
     while (!waiting.isEmpty() && waiting.firstKey() <= cursor) {
       waiting.pollFirstEntry();

@@ -63,7 +63,7 @@ public final class RunEventHub {
   }
 
   /** Starts listening for a run's events after {@code fromSeq}; call {@link #leave} when done. */
-  void join(UUID runId, long fromSeq, TailSubscriber subscriber) {
+  RunTail join(UUID runId, long fromSeq, TailSubscriber subscriber) {
     RunTail tail = tails.get(runId);
     if (tail == null) {
       tail = new RunTail(vertx, runId, fromSeq, fetcher, batchLimit, () -> drop(runId));
@@ -72,6 +72,7 @@ public final class RunEventHub {
       subscribe(streams.channel(runId));
     }
     tail.subscribe(subscriber);
+    return tail;
   }
 
   void leave(UUID runId, TailSubscriber subscriber) {

@@ -16,6 +16,9 @@ import java.util.UUID;
 final class RunTail {
   static final long QUIET_POLL_MS = 1_000;
   static final long TICK_MS = 250;
+  /** Recent events kept in memory, so subscribers joining a busy run replay without a Redis read each. */
+  static final int HISTORY = 2_048;
+  static final int SLICE = 500;
 
   private final UUID runId;
   private final Set<TailSubscriber> subscribers = new LinkedHashSet<>();
@@ -25,13 +28,15 @@ final class RunTail {
   private long lastActivity = System.currentTimeMillis();
   private final long pollTimer;
   private boolean finished;
+  private final java.util.ArrayDeque<RunEvent> recent = new java.util.ArrayDeque<>();
+  private final List<RunEvent> burst = new java.util.ArrayList<>();
 
   RunTail(Vertx vertx, UUID runId, long fromSeq, EventFetcher fetcher, int batchLimit, Runnable onFinished) {
     this.vertx = vertx;
     this.runId = runId;
     this.onFinished = onFinished;
-    this.delivery = new OrderedDelivery(fromSeq, after -> fetcher.after(runId, after, batchLimit, true),
-        this::dispatch, vertx);
+    this.delivery = new OrderedDelivery(fromSeq, batchLimit, after -> fetcher.after(runId, after, batchLimit, true),
+        this::remember, this::fanOut, vertx);
     this.pollTimer = vertx.setPeriodic(TICK_MS, t -> {
       long now = System.currentTimeMillis();
       if (now - lastActivity >= QUIET_POLL_MS) {
@@ -73,14 +78,56 @@ final class RunTail {
     delivery.stop();
   }
 
-  private void dispatch(RunEvent event) {
-    for (TailSubscriber subscriber : List.copyOf(subscribers)) {
-      subscriber.accept(event);
+  /**
+   * Events after {@code seq} from the tail's memory, at most {@code limit}; null when the memory does
+   * not reach back that far (the caller reads the stream or PostgreSQL).
+   */
+  List<RunEvent> eventsAfter(long seq, int limit) {
+    if (recent.isEmpty() || recent.peekFirst().seq() > seq + 1) {
+      return null;
     }
-    if (event.terminal() && !finished) {
+    List<RunEvent> events = new java.util.ArrayList<>();
+    for (RunEvent event : recent) {
+      if (event.seq() > seq && events.size() < limit) {
+        events.add(event);
+      }
+    }
+    return events;
+  }
+
+  private void remember(RunEvent event) {
+    recent.addLast(event);
+    if (recent.size() > HISTORY) {
+      recent.removeFirst();
+    }
+    burst.add(event);
+  }
+
+  /**
+   * Hands a burst to every subscriber: one write per subscriber however many events came, and at
+   * most {@link #SLICE} subscribers per event-loop turn, so a run with thousands of viewers never
+   * holds the loop for long. Each subscriber still sees its events in order.
+   */
+  private void fanOut() {
+    List<RunEvent> events = List.copyOf(burst);
+    burst.clear();
+    List<TailSubscriber> targets = List.copyOf(subscribers);
+    deliver(events, targets, 0);
+    RunEvent last = events.get(events.size() - 1);
+    if (last.terminal() && !finished) {
       finished = true;
       close();
       onFinished.run();
+    }
+  }
+
+  private void deliver(List<RunEvent> events, List<TailSubscriber> targets, int from) {
+    int to = Math.min(targets.size(), from + SLICE);
+    for (int i = from; i < to; i++) {
+      targets.get(i).accept(events);
+    }
+    if (to < targets.size()) {
+      vertx.runOnContext(v -> deliver(events, targets, to));
     }
   }
 }

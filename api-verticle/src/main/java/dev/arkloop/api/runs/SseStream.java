@@ -4,6 +4,7 @@ import dev.arkloop.common.runs.RunEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +28,10 @@ final class SseStream {
   private final OrderedDelivery delivery;
   private final TailSubscriber live = new TailSubscriber() {
     @Override
-    public void accept(RunEvent event) {
-      onLive(event);
+    public void accept(List<RunEvent> events) {
+      if (!lagging) {
+        events.forEach(delivery::offer);
+      }
     }
 
     @Override
@@ -38,6 +41,9 @@ final class SseStream {
   };
   private long lastWrite = System.currentTimeMillis();
   private boolean lagging;
+  private final StringBuilder pending = new StringBuilder();
+  private boolean terminalSeen;
+  private RunTail tail;
   private boolean ended;
 
   SseStream(Vertx vertx, HttpServerResponse response, RunEventHub hub, EventFetcher fetcher, UUID runId,
@@ -49,8 +55,10 @@ final class SseStream {
     this.follow = follow;
     this.runFinished = runFinished;
     this.heartbeatMs = heartbeatSeconds * 1000L;
-    this.delivery = new OrderedDelivery(afterSeq, after -> fetcher.after(runId, after, batchLimit, false),
-        this::write, vertx);
+    this.delivery = new OrderedDelivery(afterSeq, batchLimit, after -> {
+      List<RunEvent> remembered = tail == null ? null : tail.eventsAfter(after, batchLimit);
+      return remembered != null ? Future.succeededFuture(remembered) : fetcher.after(runId, after, batchLimit, false);
+    }, this::buffer, this::flush, vertx);
   }
 
   void start() {
@@ -63,32 +71,35 @@ final class SseStream {
     boolean tailing = follow && !runFinished;
     if (tailing) {
       response.write(": ping\n\n");
-      hub.join(runId, delivery.cursor(), live);
+      tail = hub.join(runId, delivery.cursor(), live);
     }
     delivery.catchUp().onComplete(done -> {
       if (done.failed()) {
         LOG.warn("SSE replay failed [run: {}]: {}", runId, done.cause().toString());
-        end();
+        end("replay failed");
       } else if (!tailing) {
-        end(); // replay only: everything there is has been sent
+        end("replayed"); // replay only: everything there is has been sent
       }
     });
   }
 
-  private void onLive(RunEvent event) {
-    if (!lagging) {
-      delivery.offer(event);
+  /** Frames of one burst gather here and go out in one write. */
+  private void buffer(RunEvent event) {
+    if (!ended) {
+      pending.append(event.sseFrame());
+      terminalSeen |= event.terminal();
     }
   }
 
-  private void write(RunEvent event) {
-    if (ended) {
+  private void flush() {
+    if (ended || pending.length() == 0) {
       return;
     }
-    response.write(event.sseFrame());
+    response.write(pending.toString());
+    pending.setLength(0);
     lastWrite = System.currentTimeMillis();
-    if (event.terminal()) {
-      end();
+    if (terminalSeen) {
+      end("terminal event");
       return;
     }
     if (response.writeQueueFull() && !lagging) {
@@ -107,8 +118,9 @@ final class SseStream {
     }
   }
 
-  private void end() {
+  private void end(String reason) {
     if (!ended) {
+      LOG.debug("SSE stream ends [run: {}, cursor: {}, reason: {}]", runId, delivery.cursor(), reason);
       ended = true;
       finish();
       response.end();

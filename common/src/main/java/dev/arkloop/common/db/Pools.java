@@ -8,7 +8,8 @@ import io.vertx.sqlclient.PoolOptions;
 /**
  * Builds the reactive PostgreSQL pool. The pool is shared by name: every verticle instance of a node
  * that asks for it gets the same connections, spread over the node's event loops, so the pool size
- * is per node and closes when the last verticle using it stops.
+ * is per node and closes when the last verticle using it stops. Bursts (thousands of SSE clients
+ * connecting at once) queue for a connection for up to 30 s rather than fail.
  */
 public final class Pools {
   private Pools() {}
@@ -18,7 +19,7 @@ public final class Pools {
         .with(new PoolOptions()
             .setMaxSize(maxSize)
             .setMaxWaitQueueSize(10_000)
-            .setConnectionTimeout(5)
+            .setConnectionTimeout(30)
             .setShared(true)
             .setName("arkloop-pg-" + database.host() + ":" + database.port() + "/" + database.database())
             .setEventLoopSize(Runtime.getRuntime().availableProcessors()))

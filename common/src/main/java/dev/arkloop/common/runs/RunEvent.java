@@ -7,8 +7,45 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
-/** One numbered event of a run, and its wire forms (the SSE envelope and the Redis stream entry). */
-public record RunEvent(UUID runId, long seq, String type, JsonObject data, OffsetDateTime createdAt) {
+/**
+ * One numbered event of a run, and its wire forms (the SSE envelope and the Redis stream entry).
+ * Immutable; the SSE frame is encoded once however many subscribers it is written to.
+ */
+public final class RunEvent {
+  private final UUID runId;
+  private final long seq;
+  private final String type;
+  private final JsonObject data;
+  private final OffsetDateTime createdAt;
+  private String frame;
+
+  public RunEvent(UUID runId, long seq, String type, JsonObject data, OffsetDateTime createdAt) {
+    this.runId = runId;
+    this.seq = seq;
+    this.type = type;
+    this.data = data;
+    this.createdAt = createdAt;
+  }
+
+  public UUID runId() {
+    return runId;
+  }
+
+  public long seq() {
+    return seq;
+  }
+
+  public String type() {
+    return type;
+  }
+
+  public JsonObject data() {
+    return data;
+  }
+
+  public OffsetDateTime createdAt() {
+    return createdAt;
+  }
 
   public static RunEvent now(UUID runId, long seq, String type, JsonObject data) {
     return new RunEvent(runId, seq, type, data == null ? new JsonObject() : data,
@@ -41,7 +78,17 @@ public record RunEvent(UUID runId, long seq, String type, JsonObject data, Offse
 
   /** The SSE frame: the seq as {@code id}, the envelope on one {@code data} line. */
   public String sseFrame() {
-    return "id: " + seq + "\ndata: " + envelope().encode() + "\n\n";
+    String encoded = frame;
+    if (encoded == null) {
+      encoded = "id: " + seq + "\ndata: " + envelope().encode() + "\n\n";
+      frame = encoded; // a benign race: every thread computes the same string
+    }
+    return encoded;
+  }
+
+  @Override
+  public String toString() {
+    return "RunEvent[run=" + runId + ", seq=" + seq + ", type=" + type + "]";
   }
 
   /** Compact form stored in the Redis stream and pub/sub messages. */

@@ -77,8 +77,11 @@ public final class RunStreams {
               events.add(RunEvent.fromStored(new JsonObject(fields.get(1).toString())));
             }
           }
-          if (!events.isEmpty() && events.get(0).seq() != afterSeq + 1) {
-            return null;
+          // any hole (entries lost while Redis was away, or trimmed) sends the reader to PostgreSQL
+          for (int i = 0; i < events.size(); i++) {
+            if (events.get(i).seq() != afterSeq + 1 + i) {
+              return null;
+            }
           }
           return events;
         });

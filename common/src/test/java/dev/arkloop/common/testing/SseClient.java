@@ -28,6 +28,7 @@ public final class SseClient {
   private volatile HttpClientResponse response;
   /** Held so the client is not closed as unreachable while the stream is open. */
   private HttpClient http;
+  private volatile String endReason;
   private final StringBuilder pending = new StringBuilder();
 
   private SseClient() {}
@@ -45,8 +46,8 @@ public final class SseClient {
         .map(response -> {
           client.response = response;
           response.handler(client::onData);
-          response.endHandler(v -> client.finish());
-          response.exceptionHandler(e -> client.finish());
+          response.endHandler(v -> client.finish("ended by the server"));
+          response.exceptionHandler(e -> client.finish(e.toString()));
           return client;
         });
   }
@@ -78,7 +79,15 @@ public final class SseClient {
     }
   }
 
-  private void finish() {
+  /** Why the stream ended: the server ended it, or the connection failed (the exception). */
+  public String endReason() {
+    return endReason;
+  }
+
+  private void finish(String reason) {
+    if (endReason == null) {
+      endReason = reason;
+    }
     ended.tryComplete();
     http.close();
   }
