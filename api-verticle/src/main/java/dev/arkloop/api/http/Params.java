@@ -19,9 +19,12 @@ public final class Params {
     return id;
   }
 
-  /** An optional query parameter; blank counts as absent. */
+  /** An optional query parameter; blank counts as absent, NUL (which PostgreSQL text cannot hold) is refused. */
   public static String query(RoutingContext ctx, String name) {
     String value = ctx.request().getParam(name);
+    if (value != null && value.indexOf('\0') >= 0) {
+      throw ApiException.invalid(name, name + " must not contain NUL characters");
+    }
     return value == null || value.isBlank() ? null : value;
   }
 

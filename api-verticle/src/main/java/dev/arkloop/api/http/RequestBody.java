@@ -81,8 +81,13 @@ public final class RequestBody {
     return value;
   }
 
+  /** PostgreSQL text cannot hold NUL, so a string with one is refused here rather than failing there. */
   public String optionalString(String field) {
-    return typed(field, String.class, "a string");
+    String value = typed(field, String.class, "a string");
+    if (value != null && value.indexOf('\0') >= 0) {
+      throw ApiException.invalid(field, field + " must not contain NUL characters");
+    }
+    return value;
   }
 
   /** An optional string field holding a UUID: wrong JSON type 422, not a UUID 400. */

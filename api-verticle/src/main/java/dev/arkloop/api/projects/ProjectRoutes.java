@@ -96,7 +96,8 @@ public final class ProjectRoutes {
         .compose(ProjectRoutes::found)
         .compose(project -> store.purge(new WorkspaceRef(principal.orgId(), projectId)))
         .compose(v -> projects.delete(principal.orgId(), principal.userId(), projectId))
-        .compose(deleted -> deleted ? Future.succeededFuture() : Future.failedFuture(ApiException.notFound("projects")));
+        .compose(deleted -> deleted ? Future.succeededFuture()
+            : Future.failedFuture(ApiException.notFound("projects")));
   }
 
   private Future<Void> requireTeam(Principal principal, UUID teamId) {

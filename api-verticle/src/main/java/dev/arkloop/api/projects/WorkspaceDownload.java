@@ -4,6 +4,7 @@ import dev.arkloop.common.error.ApiException;
 import dev.arkloop.common.workspace.WorkspaceEntry;
 import dev.arkloop.common.workspace.WorkspaceRef;
 import dev.arkloop.common.workspace.WorkspaceStore;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -68,7 +69,7 @@ final class WorkspaceDownload {
     int length = (int) Math.min(WorkspaceStore.READ_CHUNK_BYTES, end - position + 1);
     store.read(ref, file, position, length)
         .compose(chunk -> chunk.length() == 0
-            ? io.vertx.core.Future.failedFuture(ApiException.notFound("workspace_files"))
+            ? Future.<Integer>failedFuture(ApiException.notFound("workspace_files"))
             : response.write(chunk).map(chunk.length()))
         .onSuccess(written -> pump(response, ref, file, position + written, end))
         .onFailure(e -> {

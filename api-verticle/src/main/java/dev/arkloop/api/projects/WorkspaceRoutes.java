@@ -71,7 +71,7 @@ public final class WorkspaceRoutes {
 
   private Future<JsonObject> list(RoutingContext ctx) {
     String raw = pathParam(ctx);
-    String directory = WorkspacePaths.directory(raw == null ? WorkspacePaths.ROOT : raw);
+    String directory = WorkspacePaths.directory(raw == null || raw.isEmpty() ? WorkspacePaths.ROOT : raw);
     return visibleWorkspace(ctx)
         .compose(ref -> store.list(ref, directory).map(entries -> new JsonObject()
             .put("workspace_ref", ref.name())

@@ -1,6 +1,5 @@
 package dev.arkloop.api.runs;
 
-import dev.arkloop.common.runs.RunEvent;
 import dev.arkloop.common.runs.RunStreams;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +63,7 @@ public final class RunEventHub {
   }
 
   /** Starts listening for a run's events after {@code fromSeq}; call {@link #leave} when done. */
-  void join(UUID runId, long fromSeq, Consumer<RunEvent> subscriber) {
+  void join(UUID runId, long fromSeq, TailSubscriber subscriber) {
     RunTail tail = tails.get(runId);
     if (tail == null) {
       tail = new RunTail(vertx, runId, fromSeq, fetcher, batchLimit, () -> drop(runId));
@@ -76,7 +74,7 @@ public final class RunEventHub {
     tail.subscribe(subscriber);
   }
 
-  void leave(UUID runId, Consumer<RunEvent> subscriber) {
+  void leave(UUID runId, TailSubscriber subscriber) {
     RunTail tail = tails.get(runId);
     if (tail != null && tail.unsubscribe(subscriber)) {
       tail.close();

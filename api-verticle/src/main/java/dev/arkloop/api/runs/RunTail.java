@@ -6,18 +6,18 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Consumer;
 
 /**
  * The one live reader of a run on this API verticle: fed by the run's pub/sub announcements, and by a
  * poll of the stream when it has been quiet for a second (a lost announcement, a Redis restart). It
- * passes each event, once and in order, to every local subscriber.
+ * passes each event, once and in order, to every local subscriber, and ticks them once a second
+ * (their heartbeats), so a run's thousands of subscribers cost one timer.
  */
 final class RunTail {
   static final long QUIET_POLL_MS = 1_000;
 
   private final UUID runId;
-  private final Set<Consumer<RunEvent>> subscribers = new LinkedHashSet<>();
+  private final Set<TailSubscriber> subscribers = new LinkedHashSet<>();
   private final OrderedDelivery delivery;
   private final Vertx vertx;
   private final Runnable onFinished;
@@ -32,9 +32,13 @@ final class RunTail {
     this.delivery = new OrderedDelivery(fromSeq, after -> fetcher.after(runId, after, batchLimit, true),
         this::dispatch, vertx);
     this.pollTimer = vertx.setPeriodic(QUIET_POLL_MS, t -> {
-      if (System.currentTimeMillis() - lastActivity >= QUIET_POLL_MS) {
-        lastActivity = System.currentTimeMillis();
+      long now = System.currentTimeMillis();
+      if (now - lastActivity >= QUIET_POLL_MS) {
+        lastActivity = now;
         delivery.catchUp();
+      }
+      for (TailSubscriber subscriber : List.copyOf(subscribers)) {
+        subscriber.tick(now);
       }
     });
   }
@@ -43,12 +47,12 @@ final class RunTail {
     return runId;
   }
 
-  void subscribe(Consumer<RunEvent> subscriber) {
+  void subscribe(TailSubscriber subscriber) {
     subscribers.add(subscriber);
   }
 
   /** Returns true when nobody listens any more. */
-  boolean unsubscribe(Consumer<RunEvent> subscriber) {
+  boolean unsubscribe(TailSubscriber subscriber) {
     subscribers.remove(subscriber);
     return subscribers.isEmpty();
   }
@@ -69,7 +73,7 @@ final class RunTail {
   }
 
   private void dispatch(RunEvent event) {
-    for (Consumer<RunEvent> subscriber : List.copyOf(subscribers)) {
+    for (TailSubscriber subscriber : List.copyOf(subscribers)) {
       subscriber.accept(event);
     }
     if (event.terminal() && !finished) {

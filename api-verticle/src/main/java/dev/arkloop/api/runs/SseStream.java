@@ -5,7 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.UUID;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,9 +25,18 @@ final class SseStream {
   private final boolean runFinished;
   private final long heartbeatMs;
   private final OrderedDelivery delivery;
-  private final Consumer<RunEvent> live = this::onLive;
+  private final TailSubscriber live = new TailSubscriber() {
+    @Override
+    public void accept(RunEvent event) {
+      onLive(event);
+    }
+
+    @Override
+    public void tick(long nowMillis) {
+      heartbeat(nowMillis);
+    }
+  };
   private long lastWrite = System.currentTimeMillis();
-  private long heartbeatTimer = -1;
   private boolean lagging;
   private boolean ended;
 
@@ -56,7 +64,6 @@ final class SseStream {
     if (tailing) {
       response.write(": ping\n\n");
       hub.join(runId, delivery.cursor(), live);
-      heartbeatTimer = vertx.setPeriodic(Math.max(250, heartbeatMs / 4), t -> heartbeat());
     }
     delivery.catchUp().onComplete(done -> {
       if (done.failed()) {
@@ -93,10 +100,10 @@ final class SseStream {
     }
   }
 
-  private void heartbeat() {
-    if (!ended && System.currentTimeMillis() - lastWrite >= heartbeatMs && !response.writeQueueFull()) {
+  private void heartbeat(long now) {
+    if (!ended && now - lastWrite >= heartbeatMs && !response.writeQueueFull()) {
       response.write(": ping\n\n");
-      lastWrite = System.currentTimeMillis();
+      lastWrite = now;
     }
   }
 
@@ -110,7 +117,6 @@ final class SseStream {
 
   private void finish() {
     ended = true;
-    vertx.cancelTimer(heartbeatTimer);
     delivery.stop();
     hub.leave(runId, live);
   }

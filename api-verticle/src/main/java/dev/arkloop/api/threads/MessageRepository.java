@@ -12,8 +12,10 @@ import java.util.UUID;
 
 /** Messages of threads the caller may see; hidden messages are never listed. */
 public final class MessageRepository {
+  // The lock the activity bump needs anyway, taken first: concurrent posts to one thread queue up
+  // instead of deadlocking on a shared lock each wants to upgrade.
   private static final String LOCK_VISIBLE_THREAD =
-      "SELECT t.id FROM threads t WHERE " + ThreadRepository.VISIBLE + " AND t.id = $3 FOR SHARE";
+      "SELECT t.id FROM threads t WHERE " + ThreadRepository.VISIBLE + " AND t.id = $3 FOR NO KEY UPDATE";
   private static final String LIST = "SELECT " + ThreadMessage.COLUMNS + " FROM messages "
       + "WHERE thread_id = $1 AND org_id = $2 AND NOT hidden%s ORDER BY created_at, id LIMIT $3";
   private static final String AFTER = " AND (created_at, id) > "

@@ -40,6 +40,9 @@ public final class MessageRoutes {
     RequestBody body = RequestBody.of(ctx);
     String content = Fields.length("content", body.string("content"), 1, MAX_CONTENT_CHARS);
     JsonObject contentJson = body.optionalObject("content_json");
+    if (contentJson != null && contentJson.encode().contains("\\u0000")) {
+      throw ApiException.invalid("content_json", "content_json must not contain NUL characters");
+    }
     Principal principal = Authenticator.principal(ctx);
     return messages.create(principal.orgId(), principal.userId(), threadId, content, contentJson)
         .compose(ThreadRoutes::found);

@@ -48,7 +48,8 @@ public record ThreadCursor(OffsetDateTime sortTime, UUID id) {
     }
     if (time == null || id == null) {
       throw new ApiException(400, "validation.error", legacyTimeParam + " and before_id go together",
-          new JsonObject().put("reason", "cursor_incomplete").put("field", time == null ? legacyTimeParam : "before_id"));
+          new JsonObject().put("reason", "cursor_incomplete")
+              .put("field", time == null ? legacyTimeParam : "before_id"));
     }
     return new ThreadCursor(timestamp(legacyTimeParam, time), uuid("before_id", id));
   }

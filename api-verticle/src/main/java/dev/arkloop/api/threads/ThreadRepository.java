@@ -29,8 +29,8 @@ public final class ThreadRepository {
   }
 
   public Future<JsonObject> create(UUID orgId, UUID userId, String title, boolean isPrivate, UUID projectId) {
-    return pool.preparedQuery("INSERT INTO threads AS t (id, org_id, created_by_user_id, title, is_private, project_id) "
-            + "VALUES ($3, $1, $2, $4, $5, $6) RETURNING " + COLUMNS)
+    return pool.preparedQuery("INSERT INTO threads AS t (id, org_id, created_by_user_id, title, is_private, "
+            + "project_id) VALUES ($3, $1, $2, $4, $5, $6) RETURNING " + COLUMNS)
         .execute(Tuple.of(orgId, userId, Ids.newId(), title, isPrivate, projectId))
         .map(RowJson::first);
   }
@@ -95,7 +95,8 @@ public final class ThreadRepository {
     Row last = null;
     for (Row row : rows) {
       if (items.size() == limit) {
-        return new ThreadPage(items, new ThreadCursor(last.getOffsetDateTime("updated_at"), last.getUUID("id")).encode());
+        ThreadCursor next = new ThreadCursor(last.getOffsetDateTime("updated_at"), last.getUUID("id"));
+        return new ThreadPage(items, next.encode());
       }
       items.add(RowJson.toJson(row));
       last = row;

@@ -64,7 +64,7 @@ public final class ThreadRoutes {
         .recover(ThreadRoutes::projectGone);
   }
 
-  /** Query {@code limit} (1-200, default 50), {@code before} (or {@code cursor}, or the legacy pair), {@code project_id}. */
+  /** Query {@code limit} (1-200, default 50), {@code before} (or an alias), {@code project_id}. */
   private Future<JsonArray> list(RoutingContext ctx) {
     int limit = Params.limit(ctx, 50, 200);
     ThreadCursor before = ThreadCursor.fromRequest(ctx, "before_updated_at");

@@ -260,6 +260,15 @@ class ThreadRoutesTest {
     assertError(aliceInWorkspace.patch("/v1/threads/" + id, new JsonObject().put("title", List.of())), 422,
         "validation.error");
 
+    assertField(assertError(aliceInWorkspace.post("/v1/threads", new JsonObject().put("title", "nul\u0000byte")), 400,
+        "validation.error"), "title");
+    assertError(aliceInWorkspace.get("/v1/threads/search?q=%00"), 400, "validation.error");
+    assertError(aliceInWorkspace.post("/v1/threads/" + id + "/messages", new JsonObject().put("content", "a\u0000b")),
+        400, "validation.error");
+    assertError(aliceInWorkspace.post("/v1/threads/" + id + "/messages", new JsonObject().put("content", "ok")
+        .put("content_json", new JsonObject().put("parts", new JsonArray().add("x\u0000")))), 400, "validation.error");
+    assertError(aliceInWorkspace.post("/v1/projects", new JsonObject().put("name", "p\u0000")), 400,
+        "validation.error");
     for (String limit : List.of("0", "201", "-1", "ten", "1.5")) {
       assertField(assertError(aliceInWorkspace.get("/v1/threads?limit=" + limit), 400, "validation.error"), "limit");
     }

@@ -38,6 +38,8 @@ public final class PgWorkspaceStore implements WorkspaceStore {
       ORDER BY is_dir DESC, name""";
   private static final String STAT = "SELECT path, blob_sha256, size, mtime, mime_type FROM workspace_files "
       + "WHERE project_id = $1 AND org_id = $2 AND path = $3";
+  private static final String READ =
+      "SELECT substring(content FROM $2 FOR $3) AS chunk FROM workspace_blobs WHERE sha256 = $1";
   private static final String CONFLICT = "SELECT path FROM workspace_files WHERE project_id = $1 "
       + "AND (path = ANY($2) OR (path >= $3 AND path < $4)) LIMIT 1";
   private static final String PUT_BLOB = "INSERT INTO workspace_blobs (sha256, content, size) VALUES ($1, $2, $3) "
@@ -51,8 +53,8 @@ public final class PgWorkspaceStore implements WorkspaceStore {
       ON CONFLICT (project_id, path) DO UPDATE SET blob_sha256 = EXCLUDED.blob_sha256, size = EXCLUDED.size,
         mime_type = EXCLUDED.mime_type, mtime = EXCLUDED.mtime
       RETURNING mtime, (xmax = 0) AS created""";
-  private static final String TOUCH = "INSERT INTO workspaces (project_id, org_id, last_used_at) VALUES ($1, $2, now()) "
-      + "ON CONFLICT (project_id) DO UPDATE SET last_used_at = now()";
+  private static final String TOUCH = "INSERT INTO workspaces (project_id, org_id, last_used_at) "
+      + "VALUES ($1, $2, now()) ON CONFLICT (project_id) DO UPDATE SET last_used_at = now()";
   private static final String COLLECT = "DELETE FROM workspace_blobs b WHERE b.sha256 = ANY($1) "
       + "AND NOT EXISTS (SELECT 1 FROM workspace_files f WHERE f.blob_sha256 = b.sha256)";
 
@@ -73,9 +75,9 @@ public final class PgWorkspaceStore implements WorkspaceStore {
           for (Row row : rows) {
             boolean dir = row.getBoolean("is_dir");
             String name = row.getString("name");
-            entries.add(new WorkspaceEntry(name, prefix + name, dir ? WorkspaceEntry.Type.DIR : WorkspaceEntry.Type.FILE,
-                row.getLong("size"), instant(row.getOffsetDateTime("mtime")), row.getString("mime_type"),
-                row.getString("sha256")));
+            WorkspaceEntry.Type type = dir ? WorkspaceEntry.Type.DIR : WorkspaceEntry.Type.FILE;
+            entries.add(new WorkspaceEntry(name, prefix + name, type, row.getLong("size"),
+                instant(row.getOffsetDateTime("mtime")), row.getString("mime_type"), row.getString("sha256")));
           }
           return entries;
         });
@@ -95,7 +97,7 @@ public final class PgWorkspaceStore implements WorkspaceStore {
 
   @Override
   public Future<Buffer> read(WorkspaceRef ref, WorkspaceEntry file, long offset, int length) {
-    return pool.preparedQuery("SELECT substring(content FROM $2 FOR $3) AS chunk FROM workspace_blobs WHERE sha256 = $1")
+    return pool.preparedQuery(READ)
         .execute(Tuple.of(file.sha256(), Math.toIntExact(offset + 1), length))
         .compose(rows -> rows.size() == 0
             ? Future.failedFuture(ApiException.notFound("workspace_files"))

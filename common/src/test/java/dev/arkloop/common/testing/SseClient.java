@@ -26,6 +26,8 @@ public final class SseClient {
   private final List<String> comments = new CopyOnWriteArrayList<>();
   private final Promise<Void> ended = Promise.promise();
   private volatile HttpClientResponse response;
+  /** Held so the client is not closed as unreachable while the stream is open. */
+  private HttpClient http;
   private final StringBuilder pending = new StringBuilder();
 
   private SseClient() {}
@@ -34,6 +36,7 @@ public final class SseClient {
   public static Future<SseClient> open(Vertx vertx, int port, String path, Map<String, String> headers) {
     HttpClient http = vertx.createHttpClient(new HttpClientOptions().setIdleTimeout(0));
     SseClient client = new SseClient();
+    client.http = http;
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
         .setURI(path);
     headers.forEach(options::addHeader);
@@ -42,8 +45,8 @@ public final class SseClient {
         .map(response -> {
           client.response = response;
           response.handler(client::onData);
-          response.endHandler(v -> client.ended.tryComplete());
-          response.exceptionHandler(e -> client.ended.tryComplete());
+          response.endHandler(v -> client.finish());
+          response.exceptionHandler(e -> client.finish());
           return client;
         });
   }
@@ -73,6 +76,11 @@ public final class SseClient {
     if (response != null) {
       response.request().connection().close();
     }
+  }
+
+  private void finish() {
+    ended.tryComplete();
+    http.close();
   }
 
   private synchronized void onData(Buffer chunk) {

@@ -171,7 +171,7 @@ public final class RunExecuteHandler implements JobHandler {
         }
         return Future.succeededFuture(state);
       }
-      return store.conversation(run.threadId()).compose(conversation -> writer.emit(EventTypes.ROUTE_SELECTED,
+      return store.conversation(run).compose(conversation -> writer.emit(EventTypes.ROUTE_SELECTED,
               new JsonObject().put("route_id", route.routeId()).put("provider", route.providerName())
                   .put("model", route.model()))
           .map(LoopState.fresh(conversation)));

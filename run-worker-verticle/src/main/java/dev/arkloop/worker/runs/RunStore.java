@@ -1,6 +1,6 @@
 package dev.arkloop.worker.runs;
 
-import dev.arkloop.common.ids.Ids;
+import dev.arkloop.common.threads.Conversation;
 import dev.arkloop.worker.llm.LlmTurn;
 import dev.arkloop.worker.llm.ModelRoute;
 import io.vertx.core.Future;
@@ -51,17 +51,14 @@ final class RunStore {
         });
   }
 
-  /** The thread's visible messages as a conversation, oldest first. */
-  Future<JsonArray> conversation(UUID threadId) {
-    return pool.preparedQuery("SELECT role, content FROM messages WHERE thread_id = $1 AND NOT hidden "
-            + "ORDER BY created_at, id")
-        .execute(Tuple.of(threadId))
-        .map(rows -> {
-          JsonArray conversation = new JsonArray();
-          rows.forEach(row -> conversation.add(new JsonObject().put("role", row.getString("role"))
-              .put("content", row.getString("content"))));
-          return conversation;
-        });
+  /** The thread's visible messages in the neutral chat form, oldest first. */
+  Future<JsonArray> conversation(RunRow run) {
+    return Conversation.visibleMessages(pool, run.orgId(), run.threadId()).map(messages -> {
+      JsonArray conversation = new JsonArray();
+      messages.forEach(message -> conversation.add(new JsonObject().put("role", message.role())
+          .put("content", message.content())));
+      return conversation;
+    });
   }
 
   Future<List<Signal>> pendingSignals(UUID runId) {
@@ -101,10 +98,8 @@ final class RunStore {
             WHERE id = $1""")
         .execute(Tuple.of(run.id(), route.model(), usage.inputTokens(), usage.outputTokens(), usage.cacheReadTokens(),
             usage.cacheWriteTokens(), cacheHitRate, cost))
-        .compose(v -> tx.preparedQuery("INSERT INTO messages (id, org_id, thread_id, role, content, content_json, run_id) "
-                + "VALUES ($1, $2, $3, 'assistant', $4, $5, $6)")
-            .execute(Tuple.of(Ids.newId(), run.orgId(), run.threadId(), state.text.toString(), state.contentJson(),
-                run.id())))
+        .compose(v -> Conversation.appendAssistantMessage(tx, run.orgId(), run.threadId(), run.id(),
+            state.text.toString(), state.contentJson()))
         .compose(v -> release(tx, run));
   }
 

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Builds Arkloop, starts one node on embedded defaults (scratch data directory, port 19101), runs a
+# benchmark scenario against it, prints the JSON report and stops the node.
+#   bench/run.sh [scenario] [bench options...]     e.g. bench/run.sh api_crud --clients 200 --duration 25
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scenario="${1:-api_crud}"
+[ $# -gt 0 ] && shift
+port="${ARKLOOP_BENCH_PORT:-19101}"
+
+./mvnw -q -B package -DskipTests
+data="$(mktemp -d -t arkloop-bench-XXXXXX)"
+java -jar launcher/target/arkloop.jar --data-dir "$data" --api-addr "127.0.0.1:$port" >"$data/node.log" 2>&1 &
+node=$!
+stop_node() {
+  kill "$node" 2>/dev/null || true
+  wait "$node" 2>/dev/null || true
+  rm -rf "$data"
+}
+trap stop_node EXIT
+
+status=0
+java -jar bench/target/arkloop-bench.jar "$scenario" --url "http://127.0.0.1:$port" "$@" || status=$?
+exit "$status"

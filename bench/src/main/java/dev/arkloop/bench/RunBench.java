@@ -1,0 +1,193 @@
+package dev.arkloop.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The run-plane scenarios: {@code event_latency} (worker append to SSE receipt), {@code sse_hold}
+ * (many subscribers of one run), {@code worker_runs} (many stub runs end to end). Each returns a JSON
+ * report with its configuration, percentiles and a pass/fail against the targets.
+ */
+final class RunBench {
+  static final List<String> SCENARIOS = List.of("event_latency", "sse_hold", "worker_runs");
+  private static final long LATENCY_TARGET_P99_MS = 5;
+  private static final long HEAP_LIMIT_BYTES = 1L << 30;
+
+  private RunBench() {}
+
+  static JsonObject run(BenchConfig config) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      VertxApi api = new VertxApi(vertx, config.url(), Math.max(64, config.clients() + 16));
+      return switch (config.scenario()) {
+        case "event_latency" -> eventLatency(api, config);
+        case "sse_hold" -> sseHold(vertx, api, config);
+        default -> workerRuns(api, config);
+      };
+    } finally {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * {@code clients} runs in parallel, each streaming 300 deltas 10 ms apart to one subscriber;
+   * latency = receipt time - the event's {@code created_at} (stamped by the worker when it appends).
+   */
+  private static JsonObject eventLatency(VertxApi api, BenchConfig config) throws Exception {
+    List<String> keys = await(api.signUpWithKeys(config.clients()));
+    List<Long> samples = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Future<Integer>> streams = new ArrayList<>();
+    for (String key : keys) {
+      streams.add(api.thread(key, "latency /tokens 300 /delay 10").compose(thread -> api.run(key, thread))
+          .compose(run -> api.follow(run, key, (event, received) -> {
+            if ("message.delta".equals(event.getString("type"))) {
+              samples.add(received - Instant.parse(event.getString("created_at")).toEpochMilli());
+            }
+          })));
+    }
+    await(Future.all(streams));
+    long[] values = samples.stream().mapToLong(Long::longValue).sorted().toArray();
+    JsonObject latency = percentiles(values, 1);
+    return report(config, new JsonObject().put("events", values.length).put("latency_ms", latency),
+        values.length > 0 && latency.getLong("p99") < LATENCY_TARGET_P99_MS,
+        "p99 < " + LATENCY_TARGET_P99_MS + " ms (created_at has millisecond resolution)");
+  }
+
+  /** {@code clients} SSE subscribers of one ~65 s run; all must stay connected and see every event. */
+  private static JsonObject sseHold(Vertx vertx, VertxApi api, BenchConfig config) throws Exception {
+    String key = await(api.signUpWithKeys(1)).get(0);
+    String run = await(api.thread(key, "hold /tokens 650 /delay 100").compose(thread -> api.run(key, thread)));
+    AtomicInteger connected = new AtomicInteger();
+    AtomicInteger complete = new AtomicInteger();
+    AtomicInteger failed = new AtomicInteger();
+    List<Future<Integer>> streams = new ArrayList<>();
+    long started = System.nanoTime();
+    for (int i = 0; i < config.clients(); i++) {
+      AtomicLong lastSeq = new AtomicLong();
+      boolean[] ordered = {true};
+      streams.add(api.follow(run, key, (event, received) -> {
+        long seq = event.getLong("seq");
+        if (seq == 1) {
+          connected.incrementAndGet();
+        }
+        ordered[0] &= seq == lastSeq.get() + 1;
+        lastSeq.set(seq);
+        if ("run.completed".equals(event.getString("type")) && ordered[0]) {
+          complete.incrementAndGet();
+        }
+      }).onFailure(e -> failed.incrementAndGet()));
+      if (i % 200 == 199) {
+        Thread.sleep(50); // ramp: no accept-queue overflow
+      }
+    }
+    long rampMillis = (System.nanoTime() - started) / 1_000_000;
+    AtomicLong maxHeap = new AtomicLong();
+    long sampler = vertx.setPeriodic(2_000, t -> api.serverHeapBytes().onSuccess(heap -> maxHeap.accumulateAndGet(heap,
+        Math::max)));
+    await(Future.join(streams), 180);
+    vertx.cancelTimer(sampler);
+    boolean pass = complete.get() == config.clients() && maxHeap.get() > 0 && maxHeap.get() < HEAP_LIMIT_BYTES;
+    return report(config, new JsonObject()
+            .put("subscribers", config.clients())
+            .put("ramp_ms", rampMillis)
+            .put("connected", connected.get())
+            .put("held_to_the_end_gapless", complete.get())
+            .put("failed", failed.get())
+            .put("held_pct", 100.0 * complete.get() / config.clients())
+            .put("server_max_heap_mib", maxHeap.get() / (1024 * 1024)),
+        pass, "100% held gapless, server heap < 1 GiB");
+  }
+
+  /**
+   * {@code runs} stub runs (20 deltas, no delay) created by {@code clients} concurrent clients; each
+   * client creates a thread, starts a run and follows it to its end.
+   */
+  private static JsonObject workerRuns(VertxApi api, BenchConfig config) throws Exception {
+    int total = 1000;
+    List<String> keys = await(api.signUpWithKeys(config.clients()));
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger failures = new AtomicInteger();
+    List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+    long started = System.nanoTime();
+    List<Future<Void>> clients = new ArrayList<>();
+    for (String key : keys) {
+      Promise<Void> done = Promise.promise();
+      nextRun(api, key, total, next, failures, latencies, done);
+      clients.add(done.future());
+    }
+    await(Future.all(clients), 600);
+    double seconds = (System.nanoTime() - started) / 1e9;
+    long[] values = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+    return report(config, new JsonObject()
+            .put("runs", total)
+            .put("completed", values.length)
+            .put("failures", failures.get())
+            .put("elapsed_s", Math.round(seconds * 10) / 10.0)
+            .put("runs_per_second", Math.round(values.length / seconds * 10) / 10.0)
+            .put("create_to_completed_ms", percentiles(values, 1_000_000)),
+        failures.get() == 0 && values.length == total, "zero failures");
+  }
+
+  private static void nextRun(VertxApi api, String key, int total, AtomicInteger next, AtomicInteger failures,
+      List<Long> latencies, Promise<Void> done) {
+    if (next.getAndIncrement() >= total) {
+      done.complete();
+      return;
+    }
+    api.thread(key, "bench /tokens 20 /delay 0").compose(thread -> {
+      long created = System.nanoTime();
+      boolean[] completed = {false};
+      return api.run(key, thread).compose(run -> api.follow(run, key, (event, received) -> {
+        if ("run.completed".equals(event.getString("type"))) {
+          completed[0] = true;
+          latencies.add(System.nanoTime() - created);
+        }
+      })).map(events -> completed[0]);
+    }).onComplete(result -> {
+      if (result.failed() || !result.result()) {
+        failures.incrementAndGet();
+      }
+      nextRun(api, key, total, next, failures, latencies, done);
+    });
+  }
+
+  private static JsonObject percentiles(long[] sorted, long divisor) {
+    if (sorted.length == 0) {
+      return new JsonObject();
+    }
+    return new JsonObject()
+        .put("p50", sorted[(int) (sorted.length * 0.50)] / divisor)
+        .put("p90", sorted[(int) (sorted.length * 0.90)] / divisor)
+        .put("p99", sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))] / divisor)
+        .put("max", sorted[sorted.length - 1] / divisor)
+        .put("mean", Arrays.stream(sorted).average().orElse(0) / divisor);
+  }
+
+  private static JsonObject report(BenchConfig config, JsonObject results, boolean pass, String target) {
+    return new JsonObject()
+        .put("config", new JsonObject().put("scenario", config.scenario()).put("url", config.url().toString())
+            .put("clients", config.clients()))
+        .put("client_machine", new JsonObject().put("cores", Runtime.getRuntime().availableProcessors())
+            .put("java", System.getProperty("java.version")))
+        .put("results", results)
+        .put("target", target)
+        .put("pass", pass);
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return await(future, 120);
+  }
+
+  private static <T> T await(Future<T> future, int seconds) throws Exception {
+    return future.await(seconds, TimeUnit.SECONDS);
+  }
+}
