@@ -58,6 +58,9 @@ final class ProviderUrls {
     if (uri.getHost() == null || uri.getHost().isEmpty()) {
       throw ApiException.invalid("base_url", "base_url must have a host");
     }
+    if (uri.getPort() > 65535) {
+      throw ApiException.invalid("base_url", "base_url has an invalid port");
+    }
     if (uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
       throw ApiException.invalid("base_url", "base_url must not carry credentials or a fragment");
     }

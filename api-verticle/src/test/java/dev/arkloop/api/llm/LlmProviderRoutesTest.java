@@ -195,7 +195,8 @@ class LlmProviderRoutesTest {
     assertError(call(client.sendRaw(HttpMethod.POST, path, "{not json")), 422, "validation.error");
     for (String url : List.of("ftp://example.com", "not a url", "http://", "https://user:pw@example.com/v1",
         "http://127.0.0.1:8080/v1", "http://localhost/v1", "http://169.254.169.254/latest", "http://10.1.2.3",
-        "http://[::1]:80/v1", "http://2130706433/v1", "http://192.168.0.10/v1")) {
+        "http://[::1]:80/v1", "http://2130706433/v1", "http://192.168.0.10/v1", "https://example.com:99999/v1",
+        "http://my_host/v1", "http://exa mple.com")) {
       JsonObject error = assertError(call(client.post(path, provider("x").put("base_url", url))), 400,
           "validation.error");
       assertEquals("base_url", error.getJsonObject("details").getString("field"), url);

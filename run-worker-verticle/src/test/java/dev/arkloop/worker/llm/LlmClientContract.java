@@ -181,6 +181,34 @@ interface LlmClientContract {
   }
 
   @Test
+  default void aRateLimitIsRetriedAfterItsRetryAfterAndThenSucceeds() {
+    server().enqueue(Reply.json(429, new JsonObject().put("error", new JsonObject().put("message", "slow down")))
+        .header("Retry-After", "1"), Reply.sse(answer(2, 1, "at last")));
+    List<String> retries = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ModelRoute route = new ModelRoute("r", "p", "k", "model-x", client(), ModelRoute.Prices.FREE);
+    ResilientModelCaller caller = new ResilientModelCaller(context().owner(), List.of(route),
+        new ResilientModelCaller.Policy(3, 10), new ModelCaller.RouteEvents() {
+          @Override
+          public void retry(int attempt, long delayMs, String errorClass) {
+            retries.add(attempt + " " + delayMs + " " + errorClass);
+          }
+
+          @Override
+          public void fallback(ModelRoute from, ModelRoute to, String reason) {
+            retries.add("fallback");
+          }
+        });
+    LlmTurn turn = await(LlmTestKit.on(context(), () -> caller.call(LlmTestKit.request("hi"),
+        new LlmTestKit.Recording(), Promise.<Void>promise().future())));
+    assertEquals("at last", turn.text());
+    assertEquals(List.of("1 1000 provider.rate_limited"), retries);
+    List<FakeLlmServer.Received> requests = server().requests();
+    assertEquals(2, requests.size());
+    long waited = requests.get(1).receivedAtMillis() - requests.get(0).receivedAtMillis();
+    assertTrue(waited >= 950, "waited " + waited + " ms");
+  }
+
+  @Test
   default void anUnreachableProviderIsUnavailable() throws Exception {
     String nowhere = "http://127.0.0.1:" + EmbeddedInfrastructure.freePort();
     LlmProvider client = clients().create(endpoint(nowhere + (baseUrl().endsWith("/v1") ? "/v1" : "")), mode(), null);
