@@ -18,6 +18,8 @@ import dev.arkloop.worker.llm.LlmClients;
 import dev.arkloop.worker.llm.ModelRouter;
 import dev.arkloop.worker.llm.ResilientModelCaller;
 import dev.arkloop.worker.llm.StubModelRouter;
+import dev.arkloop.worker.mail.EmailSendHandler;
+import dev.arkloop.worker.mail.SmtpMailer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
@@ -36,6 +38,7 @@ public final class RunWorkerVerticle extends VerticleBase {
   private Pool pool;
   private Redis redis;
   private JobRunner runner;
+  private SmtpMailer mailer;
 
   public RunWorkerVerticle(ArkloopConfig config, NodeEndpoints endpoints) {
     this.config = config;
@@ -51,6 +54,11 @@ public final class RunWorkerVerticle extends VerticleBase {
     List<JobHandler> handlers = new ArrayList<>(List.of(new RunExecuteHandler(vertx, pool, streams, modelRouter(),
         config.runs(), new ResilientModelCaller.Policy(config.llm().retryMaxAttempts(),
             config.llm().retryBaseDelayMs()))));
+    mailer = config.mail().configured() ? new SmtpMailer(vertx, config.mail()) : null;
+    if (mailer == null && worker.consumes(EmailSendHandler.TYPE)) {
+      LOG.warn("SMTP is not configured (ARKLOOP_SMTP_HOST): email.send jobs will fail after their retries");
+    }
+    handlers.add(new EmailSendHandler(pool, mailer));
     handlers.removeIf(handler -> !worker.consumes(handler.type()));
     runner = new JobRunner(vertx, new JobQueue(pool), handlers, new JobRunner.Settings(
         worker.concurrency(), Duration.ofMillis(worker.pollMillis()), Duration.ofSeconds(worker.leaseSeconds()),
@@ -72,6 +80,8 @@ public final class RunWorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return runner.stop().eventually(() -> Future.all(pool.close(), redis.close()));
+    return runner.stop()
+        .eventually(() -> mailer == null ? Future.succeededFuture() : mailer.close())
+        .eventually(() -> Future.all(pool.close(), redis.close()));
   }
 }
