@@ -6,7 +6,6 @@ import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.api.auth.Principal;
 import dev.arkloop.api.http.Params;
 import dev.arkloop.common.error.ApiException;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 
@@ -30,8 +29,9 @@ record ProviderScope(UUID orgId) {
       throw ApiException.invalid("scope", "scope must be org or platform");
     }
     if (!principal.has(PLATFORM_ADMIN)) {
-      throw new ApiException(403, "auth.forbidden", "missing permission " + PLATFORM_ADMIN,
-          new JsonObject().put("reason", "permission_missing").put("permission", PLATFORM_ADMIN));
+      ApiException forbidden = ApiException.forbidden("permission_missing", "missing permission " + PLATFORM_ADMIN);
+      forbidden.details().put("permission", PLATFORM_ADMIN);
+      throw forbidden;
     }
     return new ProviderScope(null);
   }

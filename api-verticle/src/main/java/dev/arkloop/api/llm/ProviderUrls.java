@@ -28,9 +28,8 @@ final class ProviderUrls {
     } catch (ApiException e) {
       return Future.failedFuture(e);
     }
-    int port = uri.getPort() != -1 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
     String normalised = ProviderApi.baseUrl(null, raw);
-    return guard.resolve(uri.getHost(), port)
+    return guard.resolve(uri)
         .map(address -> normalised)
         .recover(e -> {
           if (e instanceof OutboundGuard.Refused refused && !refused.unresolved()) {

@@ -39,8 +39,7 @@ final class UpstreamModels {
   /** {@code [{id, name, configured}]} in the upstream's order. */
   Future<JsonArray> list(String kind, String baseUrl, String apiKey, Collection<String> configured) {
     URI url = URI.create(ProviderApi.modelsUrl(kind, ProviderApi.baseUrl(kind, baseUrl)));
-    int port = url.getPort() != -1 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
-    return guard.resolve(url.getHost(), port)
+    return guard.resolve(url)
         .recover(e -> Future.failedFuture(upstream(502, "provider.unavailable", "the provider's address is refused")))
         .compose(address -> {
           RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url.toString())

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 
 /**
@@ -42,10 +43,15 @@ public final class OutboundGuard {
   }
 
   /**
-   * The address to connect to for {@code host:port}: null when private addresses are allowed (let the
-   * client resolve); fails with {@link Refused} for a private or unknown host.
+   * The address to connect to for an http(s) URL's host and port: null when private addresses are
+   * allowed (let the client resolve); fails with {@link Refused} for a private or unknown host.
    */
-  public Future<SocketAddress> resolve(String host, int port) {
+  public Future<SocketAddress> resolve(URI url) {
+    int port = url.getPort() != -1 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+    return resolve(url.getHost(), port);
+  }
+
+  private Future<SocketAddress> resolve(String host, int port) {
     if (allowPrivate) {
       return Future.succeededFuture();
     }

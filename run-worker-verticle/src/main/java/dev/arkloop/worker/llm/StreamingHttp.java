@@ -61,8 +61,7 @@ public final class StreamingHttp {
         return Future.failedFuture(LlmException.cancelled());
       }
       cancel.onComplete(v -> fail(LlmException.cancelled()));
-      int port = uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
-      Future<SocketAddress> address = endpoint.trusted() ? Future.succeededFuture() : guard.resolve(uri.getHost(), port);
+      Future<SocketAddress> address = endpoint.trusted() ? Future.succeededFuture() : guard.resolve(uri);
       address.onFailure(e -> fail(refused(e))).onSuccess(this::connect);
       return result.future();
     }
