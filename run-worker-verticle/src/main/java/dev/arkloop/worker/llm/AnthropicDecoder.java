@@ -9,10 +9,8 @@ import io.vertx.core.json.JsonObject;
  * {@code error} event ends the call.
  */
 final class AnthropicDecoder implements StreamDecoder {
-  private final LlmListener listener;
   private final String apiKey;
-  private final StringBuilder text = new StringBuilder();
-  private final ToolCallAssembler calls = new ToolCallAssembler();
+  private final TurnAssembler turn;
   private long inputTokens;
   private long outputTokens;
   private long cacheReadTokens;
@@ -20,7 +18,7 @@ final class AnthropicDecoder implements StreamDecoder {
   private boolean done;
 
   AnthropicDecoder(LlmListener listener, String apiKey) {
-    this.listener = listener;
+    this.turn = new TurnAssembler(listener);
     this.apiKey = apiKey;
   }
 
@@ -48,13 +46,13 @@ final class AnthropicDecoder implements StreamDecoder {
       throw LlmException.protocol("content_block_start without a content block");
     }
     switch (block.getString("type", "")) {
-      case "text" -> text(block.getString("text", ""));
-      case "thinking" -> thinking(block.getString("thinking", ""));
+      case "text" -> turn.text(block.getString("text"));
+      case "thinking" -> turn.thinking(block.getString("thinking"));
       case "tool_use" -> {
-        calls.start(index, block.getString("id"), block.getString("name"));
+        turn.start(index, block.getString("id"), block.getString("name"));
         JsonObject input = block.getJsonObject("input");
         if (input != null && !input.isEmpty()) {
-          calls.complete(index, input.encode());
+          turn.complete(index, input.encode());
         }
       }
       default -> { }
@@ -66,28 +64,15 @@ final class AnthropicDecoder implements StreamDecoder {
       throw LlmException.protocol("content_block_delta without a delta");
     }
     switch (delta.getString("type", "")) {
-      case "text_delta" -> text(delta.getString("text", ""));
-      case "thinking_delta" -> thinking(delta.getString("thinking", ""));
+      case "text_delta" -> turn.text(delta.getString("text"));
+      case "thinking_delta" -> turn.thinking(delta.getString("thinking"));
       case "input_json_delta" -> {
-        if (!calls.has(index)) {
+        if (!turn.has(index)) {
           throw LlmException.protocol("input_json_delta for a block that is not a tool_use");
         }
-        calls.append(index, delta.getString("partial_json", ""));
+        turn.append(index, delta.getString("partial_json", ""));
       }
       default -> { }
-    }
-  }
-
-  private void text(String delta) {
-    if (!delta.isEmpty()) {
-      text.append(delta);
-      listener.onText(delta);
-    }
-  }
-
-  private void thinking(String delta) {
-    if (!delta.isEmpty()) {
-      listener.onThinking(delta);
     }
   }
 
@@ -116,7 +101,6 @@ final class AnthropicDecoder implements StreamDecoder {
     if (!done) {
       throw new LlmException("provider.unavailable", "the stream ended before message_stop", true);
     }
-    return new LlmTurn(text.toString(), calls.build(),
-        new LlmTurn.Usage(inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens));
+    return turn.turn(new LlmTurn.Usage(inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens));
   }
 }

@@ -9,16 +9,14 @@ import io.vertx.core.json.JsonObject;
  * {@code usage} ({@code stream_options.include_usage}), then {@code data: [DONE]}.
  */
 final class ChatCompletionsDecoder implements StreamDecoder {
-  private final LlmListener listener;
   private final String apiKey;
-  private final StringBuilder text = new StringBuilder();
-  private final ToolCallAssembler calls = new ToolCallAssembler();
+  private final TurnAssembler turn;
   private LlmTurn.Usage usage = LlmTurn.Usage.NONE;
   private boolean finished;
   private boolean done;
 
   ChatCompletionsDecoder(LlmListener listener, String apiKey) {
-    this.listener = listener;
+    this.turn = new TurnAssembler(listener);
     this.apiKey = apiKey;
   }
 
@@ -55,23 +53,16 @@ final class ChatCompletionsDecoder implements StreamDecoder {
   }
 
   private void delta(JsonObject delta) {
-    String content = delta.getString("content");
-    if (content != null && !content.isEmpty()) {
-      text.append(content);
-      listener.onText(content);
-    }
-    String thinking = delta.getString("reasoning_content", delta.getString("reasoning"));
-    if (thinking != null && !thinking.isEmpty()) {
-      listener.onThinking(thinking);
-    }
+    turn.text(delta.getString("content"));
+    turn.thinking(delta.getString("reasoning_content", delta.getString("reasoning")));
     JsonArray toolCalls = delta.getJsonArray("tool_calls");
     if (toolCalls != null) {
       for (int i = 0; i < toolCalls.size(); i++) {
         JsonObject call = toolCalls.getJsonObject(i);
         String key = String.valueOf(call.getInteger("index", i));
         JsonObject function = call.getJsonObject("function");
-        calls.start(key, call.getString("id"), function == null ? null : function.getString("name"));
-        calls.append(key, function == null ? null : function.getString("arguments"));
+        turn.start(key, call.getString("id"), function == null ? null : function.getString("name"));
+        turn.append(key, function == null ? null : function.getString("arguments"));
       }
     }
   }
@@ -86,6 +77,6 @@ final class ChatCompletionsDecoder implements StreamDecoder {
     if (!done && !finished) {
       throw new LlmException("provider.unavailable", "the stream ended before the model finished", true);
     }
-    return new LlmTurn(text.toString(), calls.build(), usage);
+    return turn.turn(usage);
   }
 }

@@ -9,15 +9,13 @@ import io.vertx.core.json.JsonObject;
  * {@code error} and {@code response.failed} end the call.
  */
 final class ResponsesDecoder implements StreamDecoder {
-  private final LlmListener listener;
   private final String apiKey;
-  private final StringBuilder text = new StringBuilder();
-  private final ToolCallAssembler calls = new ToolCallAssembler();
+  private final TurnAssembler turn;
   private LlmTurn.Usage usage = LlmTurn.Usage.NONE;
   private boolean done;
 
   ResponsesDecoder(LlmListener listener, String apiKey) {
-    this.listener = listener;
+    this.turn = new TurnAssembler(listener);
     this.apiKey = apiKey;
   }
 
@@ -26,23 +24,13 @@ final class ResponsesDecoder implements StreamDecoder {
     JsonObject json = WireJson.parse(data);
     String type = json.getString("type", event == null ? "" : event);
     switch (type) {
-      case "response.output_text.delta" -> {
-        String delta = json.getString("delta", "");
-        if (!delta.isEmpty()) {
-          text.append(delta);
-          listener.onText(delta);
-        }
-      }
-      case "response.reasoning_summary_text.delta", "response.reasoning_text.delta" -> {
-        String delta = json.getString("delta", "");
-        if (!delta.isEmpty()) {
-          listener.onThinking(delta);
-        }
-      }
+      case "response.output_text.delta" -> turn.text(json.getString("delta"));
+      case "response.reasoning_summary_text.delta", "response.reasoning_text.delta" ->
+          turn.thinking(json.getString("delta"));
       case "response.output_item.added", "response.output_item.done" -> functionCall(json.getJsonObject("item"),
           type.endsWith("done"));
-      case "response.function_call_arguments.delta" -> calls.append(itemKey(json), json.getString("delta"));
-      case "response.function_call_arguments.done" -> calls.complete(itemKey(json), json.getString("arguments"));
+      case "response.function_call_arguments.delta" -> turn.append(itemKey(json), json.getString("delta"));
+      case "response.function_call_arguments.done" -> turn.complete(itemKey(json), json.getString("arguments"));
       case "response.completed", "response.incomplete" -> {
         usage(json.getJsonObject("response"));
         done = true;
@@ -63,11 +51,11 @@ final class ResponsesDecoder implements StreamDecoder {
       return;
     }
     String key = item.getString("id", item.getString("call_id"));
-    calls.start(key, item.getString("call_id"), item.getString("name"));
+    turn.start(key, item.getString("call_id"), item.getString("name"));
     if (finished) {
-      calls.complete(key, item.getString("arguments"));
+      turn.complete(key, item.getString("arguments"));
     } else {
-      calls.append(key, item.getString("arguments"));
+      turn.append(key, item.getString("arguments"));
     }
   }
 
@@ -94,6 +82,6 @@ final class ResponsesDecoder implements StreamDecoder {
     if (!done) {
       throw new LlmException("provider.unavailable", "the stream ended before the response completed", true);
     }
-    return new LlmTurn(text.toString(), calls.build(), usage);
+    return turn.turn(usage);
   }
 }

@@ -8,18 +8,38 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Tool calls streamed in pieces: each call is keyed by what its wire format uses (a choice index, an
- * output item id, a content block index), receives its id and name once and its JSON arguments as
- * text fragments, and is parsed when the turn ends. Order is the order calls first appeared.
+ * One turn as it streams: text and thinking pass on to the listener as they arrive (text is also kept
+ * for the turn), and tool calls come in pieces. Each call is keyed by what its wire format uses (a
+ * choice index, an output item id, a content block index), receives its id and name once and its JSON
+ * arguments as text fragments, and is parsed when the turn ends, in the order calls first appeared.
  */
-final class ToolCallAssembler {
+final class TurnAssembler {
   private static final class Pending {
     String id;
     String name;
     final StringBuilder arguments = new StringBuilder();
   }
 
+  private final LlmListener listener;
+  private final StringBuilder text = new StringBuilder();
   private final Map<String, Pending> calls = new LinkedHashMap<>();
+
+  TurnAssembler(LlmListener listener) {
+    this.listener = listener;
+  }
+
+  void text(String delta) {
+    if (delta != null && !delta.isEmpty()) {
+      text.append(delta);
+      listener.onText(delta);
+    }
+  }
+
+  void thinking(String delta) {
+    if (delta != null && !delta.isEmpty()) {
+      listener.onThinking(delta);
+    }
+  }
 
   boolean has(String key) {
     return calls.containsKey(key);
@@ -51,7 +71,11 @@ final class ToolCallAssembler {
     }
   }
 
-  List<LlmTurn.ToolCall> build() {
+  LlmTurn turn(LlmTurn.Usage usage) {
+    return new LlmTurn(text.toString(), toolCalls(), usage);
+  }
+
+  private List<LlmTurn.ToolCall> toolCalls() {
     List<LlmTurn.ToolCall> built = new ArrayList<>();
     int position = 0;
     for (Pending call : calls.values()) {
