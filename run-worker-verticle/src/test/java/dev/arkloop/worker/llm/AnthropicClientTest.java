@@ -9,98 +9,58 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.arkloop.common.testing.llm.AnthropicWire;
 import dev.arkloop.common.testing.llm.FakeLlmServer;
 import dev.arkloop.common.testing.llm.FakeLlmServer.Reply;
-import io.vertx.core.Context;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.Timeout;
-import io.vertx.junit5.VertxExtension;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The Anthropic Messages client against a local server speaking its exact event stream. */
-@ExtendWith(VertxExtension.class)
-@Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
-class AnthropicClientTest implements LlmClientContract {
-  private static FakeLlmServer server;
-  private static Context context;
-  private static LlmClients clients;
-
-  @BeforeAll
-  static void start(Vertx vertx) {
-    server = await(FakeLlmServer.start(vertx));
-    context = LlmTestKit.context(vertx);
-    clients = LlmClients.create(vertx, LlmTestKit.settings(3, 10));
-  }
-
-  @BeforeEach
-  void clean() {
-    server.reset();
-  }
+class AnthropicClientTest extends LlmClientContract {
 
   @Override
-  public FakeLlmServer server() {
-    return server;
-  }
-
-  @Override
-  public Context context() {
-    return context;
-  }
-
-  @Override
-  public LlmClients clients() {
-    return clients;
-  }
-
-  @Override
-  public Endpoint endpoint(String baseUrl) {
+  Endpoint endpoint(String baseUrl) {
     return new Endpoint("anthropic", baseUrl, KEY, false);
   }
 
   @Override
-  public String mode() {
+  String mode() {
     return null;
   }
 
   @Override
-  public String baseUrl() {
+  String baseUrl() {
     return server.baseUrl("");
   }
 
   @Override
-  public String requestPath() {
+  String requestPath() {
     return "/v1/messages";
   }
 
   @Override
-  public List<String> answer(long inputTokens, long outputTokens, String... pieces) {
+  List<String> answer(long inputTokens, long outputTokens, String... pieces) {
     return AnthropicWire.answer(inputTokens, outputTokens, pieces);
   }
 
   @Override
-  public List<String> twoToolCalls() {
+  List<String> twoToolCalls() {
     return AnthropicWire.stream(7, 0, 0).toolUse("toolu_echo", "echo", "{\"te", "xt\": \"ma", "rco\"}")
         .toolUse("toolu_noop", "noop").end("tool_use", 3);
   }
 
   @Override
-  public List<String> errorMidStream() {
+  List<String> errorMidStream() {
     return AnthropicWire.stream(1, 0, 0).text("partial").error("api_error", "Internal server error").frames();
   }
 
   @Override
-  public List<String> partialThenSilence() {
+  List<String> partialThenSilence() {
     return AnthropicWire.stream(1, 0, 0).text("partial").frames();
   }
 
   @Override
-  public List<String> malformedAfterPartial() {
+  List<String> malformedAfterPartial() {
     return AnthropicWire.stream(1, 0, 0).text("partial").raw("event: content_block_delta\ndata: {\"index\":\n\n")
         .frames();
   }

@@ -9,82 +9,42 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.arkloop.common.testing.llm.ChatCompletionsWire;
 import dev.arkloop.common.testing.llm.FakeLlmServer;
 import dev.arkloop.common.testing.llm.FakeLlmServer.Reply;
-import io.vertx.core.Context;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.Timeout;
-import io.vertx.junit5.VertxExtension;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The Chat Completions client against a local server speaking its exact stream format. */
-@ExtendWith(VertxExtension.class)
-@Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
-class ChatCompletionsClientTest implements LlmClientContract {
-  private static FakeLlmServer server;
-  private static Context context;
-  private static LlmClients clients;
-
-  @BeforeAll
-  static void start(Vertx vertx) {
-    server = await(FakeLlmServer.start(vertx));
-    context = LlmTestKit.context(vertx);
-    clients = LlmClients.create(vertx, LlmTestKit.settings(3, 10));
-  }
-
-  @BeforeEach
-  void clean() {
-    server.reset();
-  }
+class ChatCompletionsClientTest extends LlmClientContract {
 
   @Override
-  public FakeLlmServer server() {
-    return server;
-  }
-
-  @Override
-  public Context context() {
-    return context;
-  }
-
-  @Override
-  public LlmClients clients() {
-    return clients;
-  }
-
-  @Override
-  public Endpoint endpoint(String baseUrl) {
+  Endpoint endpoint(String baseUrl) {
     return new Endpoint("openai", baseUrl, KEY, false);
   }
 
   @Override
-  public String mode() {
+  String mode() {
     return "chat_completions";
   }
 
   @Override
-  public String baseUrl() {
+  String baseUrl() {
     return server.baseUrl("/v1");
   }
 
   @Override
-  public String requestPath() {
+  String requestPath() {
     return "/v1/chat/completions";
   }
 
   @Override
-  public List<String> answer(long inputTokens, long outputTokens, String... pieces) {
+  List<String> answer(long inputTokens, long outputTokens, String... pieces) {
     return ChatCompletionsWire.answer(inputTokens, outputTokens, pieces);
   }
 
   @Override
-  public List<String> twoToolCalls() {
+  List<String> twoToolCalls() {
     return ChatCompletionsWire.stream()
         .toolCall(0, "call_echo", "echo", "{\"te", "xt\": \"ma", "rco\"}")
         .toolCall(1, "call_noop", "noop")
@@ -92,18 +52,18 @@ class ChatCompletionsClientTest implements LlmClientContract {
   }
 
   @Override
-  public List<String> errorMidStream() {
+  List<String> errorMidStream() {
     return ChatCompletionsWire.stream().text("partial")
         .raw("data: {\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}\n\n").frames();
   }
 
   @Override
-  public List<String> partialThenSilence() {
+  List<String> partialThenSilence() {
     return ChatCompletionsWire.stream().text("partial").frames();
   }
 
   @Override
-  public List<String> malformedAfterPartial() {
+  List<String> malformedAfterPartial() {
     return ChatCompletionsWire.stream().text("partial").raw("data: {\"choices\": [{\"delta\": \n\n").frames();
   }
 

@@ -9,98 +9,58 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.arkloop.common.testing.llm.FakeLlmServer;
 import dev.arkloop.common.testing.llm.FakeLlmServer.Reply;
 import dev.arkloop.common.testing.llm.ResponsesWire;
-import io.vertx.core.Context;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.Timeout;
-import io.vertx.junit5.VertxExtension;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The Responses API client against a local server speaking its exact event stream. */
-@ExtendWith(VertxExtension.class)
-@Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
-class ResponsesClientTest implements LlmClientContract {
-  private static FakeLlmServer server;
-  private static Context context;
-  private static LlmClients clients;
-
-  @BeforeAll
-  static void start(Vertx vertx) {
-    server = await(FakeLlmServer.start(vertx));
-    context = LlmTestKit.context(vertx);
-    clients = LlmClients.create(vertx, LlmTestKit.settings(3, 10));
-  }
-
-  @BeforeEach
-  void clean() {
-    server.reset();
-  }
+class ResponsesClientTest extends LlmClientContract {
 
   @Override
-  public FakeLlmServer server() {
-    return server;
-  }
-
-  @Override
-  public Context context() {
-    return context;
-  }
-
-  @Override
-  public LlmClients clients() {
-    return clients;
-  }
-
-  @Override
-  public Endpoint endpoint(String baseUrl) {
+  Endpoint endpoint(String baseUrl) {
     return new Endpoint("openai", baseUrl, KEY, false);
   }
 
   @Override
-  public String mode() {
+  String mode() {
     return "responses";
   }
 
   @Override
-  public String baseUrl() {
+  String baseUrl() {
     return server.baseUrl("/v1");
   }
 
   @Override
-  public String requestPath() {
+  String requestPath() {
     return "/v1/responses";
   }
 
   @Override
-  public List<String> answer(long inputTokens, long outputTokens, String... pieces) {
+  List<String> answer(long inputTokens, long outputTokens, String... pieces) {
     return ResponsesWire.answer(inputTokens, outputTokens, pieces);
   }
 
   @Override
-  public List<String> twoToolCalls() {
+  List<String> twoToolCalls() {
     return ResponsesWire.stream().functionCall("call_echo", "echo", "{\"te", "xt\": \"ma", "rco\"}")
         .functionCall("call_noop", "noop").completed(7, 3, 0);
   }
 
   @Override
-  public List<String> errorMidStream() {
+  List<String> errorMidStream() {
     return ResponsesWire.stream().text("partial").error("server_error", "The server had an error").frames();
   }
 
   @Override
-  public List<String> partialThenSilence() {
+  List<String> partialThenSilence() {
     return ResponsesWire.stream().text("partial").frames();
   }
 
   @Override
-  public List<String> malformedAfterPartial() {
+  List<String> malformedAfterPartial() {
     return ResponsesWire.stream().text("partial").raw("event: response.output_text.delta\ndata: {\"delta\n\n").frames();
   }
 
