@@ -19,6 +19,10 @@ public final class LlmClients {
   public static final String MODE_CHAT_COMPLETIONS = "chat_completions";
   private static final String OFFICIAL_OPENAI_HOST = "api.openai.com";
 
+  private static final WireFormat CHAT_COMPLETIONS = new ChatCompletionsFormat();
+  private static final WireFormat RESPONSES = new ResponsesFormat();
+  private static final WireFormat ANTHROPIC = new AnthropicFormat();
+
   private final StreamingHttp http;
 
   public LlmClients(StreamingHttp http) {
@@ -36,12 +40,9 @@ public final class LlmClients {
 
   /** The client for {@code endpoint}; {@code advanced} is the model's effective advanced settings (may be null). */
   public LlmProvider create(Endpoint endpoint, String openaiApiMode, JsonObject advanced) {
-    if (ProviderApi.ANTHROPIC.equals(endpoint.kind())) {
-      return new AnthropicClient(http, endpoint, advanced);
-    }
-    return usesResponses(endpoint.baseUrl(), openaiApiMode)
-        ? new ResponsesClient(http, endpoint, advanced)
-        : new ChatCompletionsClient(http, endpoint, advanced);
+    WireFormat format = ProviderApi.ANTHROPIC.equals(endpoint.kind()) ? ANTHROPIC
+        : usesResponses(endpoint.baseUrl(), openaiApiMode) ? RESPONSES : CHAT_COMPLETIONS;
+    return new StreamingClient(http, endpoint, advanced, format);
   }
 
   /**

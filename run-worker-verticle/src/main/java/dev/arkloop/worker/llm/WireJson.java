@@ -65,4 +65,13 @@ final class WireJson {
     Object value = object.getValue(field);
     return value instanceof Number number ? number.longValue() : 0;
   }
+
+  /** Arguments of a neutral tool call as JSON text. */
+  static String arguments(JsonObject call) {
+    Object arguments = call.getValue("arguments");
+    if (arguments instanceof JsonObject object) {
+      return object.encode();
+    }
+    return arguments == null ? "{}" : String.valueOf(arguments);
+  }
 }

@@ -1,6 +1,5 @@
 package dev.arkloop.worker.llm;
 
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -9,26 +8,22 @@ import io.vertx.core.json.JsonObject;
  * top-level {@code system}; tool results travel as {@code tool_result} blocks of a user message; runs
  * of messages with the same role merge, since the API wants user and assistant to alternate.
  */
-final class AnthropicClient implements LlmProvider {
+final class AnthropicFormat implements WireFormat {
   /** The API requires a bound; without one from the run or the model's settings this is used. */
   static final int DEFAULT_MAX_TOKENS = 4096;
-  private final StreamingHttp http;
-  private final Endpoint endpoint;
-  private final JsonObject advanced;
 
-  AnthropicClient(StreamingHttp http, Endpoint endpoint, JsonObject advanced) {
-    this.http = http;
-    this.endpoint = endpoint;
-    this.advanced = advanced;
+  @Override
+  public String path() {
+    return "/v1/messages";
   }
 
   @Override
-  public Future<LlmTurn> stream(LlmRequest request, LlmListener listener, Future<Void> cancel) {
-    return http.post(endpoint, "/v1/messages", body(request, advanced), new AnthropicDecoder(listener, endpoint.apiKey()),
-        cancel);
+  public StreamDecoder decoder(LlmListener listener, String apiKey) {
+    return new AnthropicDecoder(listener, apiKey);
   }
 
-  static JsonObject body(LlmRequest request, JsonObject advanced) {
+  @Override
+  public JsonObject body(LlmRequest request, JsonObject advanced) {
     StringBuilder system = new StringBuilder();
     JsonArray messages = new JsonArray();
     for (Object item : request.messages()) {
@@ -50,7 +45,7 @@ final class AnthropicClient implements LlmProvider {
             JsonObject neutral = (JsonObject) call;
             add(messages, "assistant", new JsonObject().put("type", "tool_use").put("id", neutral.getString("id"))
                 .put("name", neutral.getString("name")).put("input", new JsonObject(
-                    ChatCompletionsClient.arguments(neutral))));
+                    WireJson.arguments(neutral))));
           });
         }
       } else if (!text.isEmpty()) {

@@ -1,28 +1,23 @@
 package dev.arkloop.worker.llm;
 
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /** OpenAI Chat Completions ({@code POST {base}/chat/completions}, streamed), and every API compatible with it. */
-final class ChatCompletionsClient implements LlmProvider {
-  private final StreamingHttp http;
-  private final Endpoint endpoint;
-  private final JsonObject advanced;
+final class ChatCompletionsFormat implements WireFormat {
 
-  ChatCompletionsClient(StreamingHttp http, Endpoint endpoint, JsonObject advanced) {
-    this.http = http;
-    this.endpoint = endpoint;
-    this.advanced = advanced;
+  @Override
+  public String path() {
+    return "/chat/completions";
   }
 
   @Override
-  public Future<LlmTurn> stream(LlmRequest request, LlmListener listener, Future<Void> cancel) {
-    return http.post(endpoint, "/chat/completions", body(request),
-        new ChatCompletionsDecoder(listener, endpoint.apiKey()), cancel);
+  public StreamDecoder decoder(LlmListener listener, String apiKey) {
+    return new ChatCompletionsDecoder(listener, apiKey);
   }
 
-  static JsonObject body(LlmRequest request, JsonObject advanced) {
+  @Override
+  public JsonObject body(LlmRequest request, JsonObject advanced) {
     JsonObject body = new JsonObject().put("model", request.model()).put("messages", messages(request.messages()))
         .put("stream", true).put("stream_options", new JsonObject().put("include_usage", true));
     if (request.tools() != null && !request.tools().isEmpty()) {
@@ -36,10 +31,6 @@ final class ChatCompletionsClient implements LlmProvider {
       body.put("tools", tools);
     }
     return WireJson.finish(body, request.options(), advanced, "max_tokens");
-  }
-
-  private JsonObject body(LlmRequest request) {
-    return body(request, advanced);
   }
 
   /** Neutral messages map one to one; tool call arguments travel as JSON text. */
@@ -59,7 +50,7 @@ final class ChatCompletionsClient implements LlmProvider {
           JsonObject neutralCall = (JsonObject) call;
           calls.add(new JsonObject().put("id", neutralCall.getString("id")).put("type", "function")
               .put("function", new JsonObject().put("name", neutralCall.getString("name"))
-                  .put("arguments", arguments(neutralCall))));
+                  .put("arguments", WireJson.arguments(neutralCall))));
         });
         wire.put("content", text.isEmpty() ? null : text).put("tool_calls", calls);
       } else {
@@ -68,14 +59,5 @@ final class ChatCompletionsClient implements LlmProvider {
       messages.add(wire);
     }
     return messages;
-  }
-
-  /** Arguments of a neutral tool call as JSON text. */
-  static String arguments(JsonObject call) {
-    Object arguments = call.getValue("arguments");
-    if (arguments instanceof JsonObject object) {
-      return object.encode();
-    }
-    return arguments == null ? "{}" : String.valueOf(arguments);
   }
 }

@@ -1,6 +1,5 @@
 package dev.arkloop.worker.llm;
 
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -8,24 +7,20 @@ import io.vertx.core.json.JsonObject;
  * OpenAI Responses API ({@code POST {base}/responses}, streamed). Nothing is stored upstream
  * ({@code store: false}): the whole conversation is sent each turn, as with Chat Completions.
  */
-final class ResponsesClient implements LlmProvider {
-  private final StreamingHttp http;
-  private final Endpoint endpoint;
-  private final JsonObject advanced;
+final class ResponsesFormat implements WireFormat {
 
-  ResponsesClient(StreamingHttp http, Endpoint endpoint, JsonObject advanced) {
-    this.http = http;
-    this.endpoint = endpoint;
-    this.advanced = advanced;
+  @Override
+  public String path() {
+    return "/responses";
   }
 
   @Override
-  public Future<LlmTurn> stream(LlmRequest request, LlmListener listener, Future<Void> cancel) {
-    return http.post(endpoint, "/responses", body(request, advanced), new ResponsesDecoder(listener, endpoint.apiKey()),
-        cancel);
+  public StreamDecoder decoder(LlmListener listener, String apiKey) {
+    return new ResponsesDecoder(listener, apiKey);
   }
 
-  static JsonObject body(LlmRequest request, JsonObject advanced) {
+  @Override
+  public JsonObject body(LlmRequest request, JsonObject advanced) {
     JsonObject body = new JsonObject().put("model", request.model()).put("input", input(request.messages()))
         .put("stream", true).put("store", false);
     if (request.tools() != null && !request.tools().isEmpty()) {
@@ -63,7 +58,7 @@ final class ResponsesClient implements LlmProvider {
           JsonObject neutralCall = (JsonObject) call;
           items.add(new JsonObject().put("type", "function_call").put("call_id", neutralCall.getString("id"))
               .put("name", neutralCall.getString("name"))
-              .put("arguments", ChatCompletionsClient.arguments(neutralCall)));
+              .put("arguments", WireJson.arguments(neutralCall)));
         });
       }
     }
