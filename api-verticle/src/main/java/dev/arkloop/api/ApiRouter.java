@@ -29,6 +29,7 @@ public final class ApiRouter {
     new ProjectsModule(api).mount(routes);
     new ThreadsModule(api).mount(routes);
     runs.mount(routes);
+    new dev.arkloop.api.llm.LlmProviderRoutes(api).mount(routes);
     installErrorHandling(router);
     return router;
   }

@@ -4,6 +4,7 @@ import dev.arkloop.api.ApiVerticle;
 import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.config.ConfigException;
 import dev.arkloop.common.config.ConfigLoader;
+import dev.arkloop.common.crypto.SecretBox;
 import dev.arkloop.common.crypto.SecretFiles;
 import dev.arkloop.common.crypto.Tokens;
 import dev.arkloop.common.db.Migrations;
@@ -53,18 +54,28 @@ public final class Main {
 
   /**
    * The embedded single node has no operator to hand it secrets: it generates them once and keeps
-   * them in the data directory. With an external database, nodes must share one secret, so it is
-   * required.
+   * them in the data directory (the JWT secret, and the key that encrypts provider keys at rest). With
+   * an external database, nodes must share them, so they are required.
    */
   static ArkloopConfig withGeneratedSecrets(ArkloopConfig config) {
-    if (config.auth().jwtSecret() != null) {
-      return config;
+    ArkloopConfig result = config;
+    if (config.auth().jwtSecret() == null) {
+      String secret = generated(config, "ARKLOOP_AUTH_JWT_SECRET", "jwt-secret", () -> Tokens.random(48));
+      result = result.withAuth(config.auth().withJwtSecret(secret));
     }
+    if (config.secrets().encryptionKey() == null) {
+      String key = generated(config, "ARKLOOP_ENCRYPTION_KEY", "encryption-key", SecretBox::generateKey);
+      result = result.withSecrets(config.secrets().withEncryptionKey(key));
+    }
+    return result;
+  }
+
+  private static String generated(ArkloopConfig config, String variable, String file,
+      java.util.function.Supplier<String> generator) {
     if (!config.infra().embeddedDatabase()) {
-      throw new ConfigException("ARKLOOP_AUTH_JWT_SECRET is required when ARKLOOP_DATABASE_URL is set");
+      throw new ConfigException(variable + " is required when ARKLOOP_DATABASE_URL is set");
     }
-    String secret = SecretFiles.ensure(config.dataDir(), "jwt-secret", () -> Tokens.random(48));
-    return config.withAuth(config.auth().withJwtSecret(secret));
+    return SecretFiles.ensure(config.dataDir(), file, generator);
   }
 
   /** A started node and what it owns. */

@@ -25,6 +25,7 @@ class ClusterNodesIT {
         "ARKLOOP_REDIS_URL", shared.redisUrl(),
         "ARKLOOP_CLUSTER_PORT", String.valueOf(clusterPort),
         "ARKLOOP_AUTH_JWT_SECRET", "cluster-test-secret-0123456789abcdef0123456789",
+        "ARKLOOP_ENCRYPTION_KEY", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
         "ARKLOOP_DATA_DIR", TestInfra.tempDir("arkloop-cluster").toString());
 
     try (NodeProcess worker = NodeProcess.startReady(env, EmbeddedInfrastructure.freePort(), "--cluster", "--role", "worker");

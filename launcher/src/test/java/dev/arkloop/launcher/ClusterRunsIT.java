@@ -62,6 +62,7 @@ class ClusterRunsIT {
         "ARKLOOP_DATABASE_URL", shared.database().toUrl(),
         "ARKLOOP_REDIS_URL", shared.redisUrl(),
         "ARKLOOP_AUTH_JWT_SECRET", SECRET,
+        "ARKLOOP_ENCRYPTION_KEY", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
         "ARKLOOP_CLUSTER_PORT", String.valueOf(clusterPort),
         "ARKLOOP_WORKER_LEASE_SECONDS", "3",
         "ARKLOOP_WORKER_HEARTBEAT_SECONDS", "1",

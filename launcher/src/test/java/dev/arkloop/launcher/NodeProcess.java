@@ -40,7 +40,9 @@ final class NodeProcess implements AutoCloseable {
     command.addAll(List.of(args));
     Path log = Files.createTempFile("arkloop-node", ".log");
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().keySet().removeIf(key -> key.startsWith("ARKLOOP_"));
+    // nothing from the developer's shell, least of all a real provider key, reaches a test node
+    builder.environment().keySet().removeIf(key -> key.startsWith("ARKLOOP_") || key.startsWith("OPENAI_")
+        || key.startsWith("ANTHROPIC_"));
     builder.environment().put("ARKLOOP_API_ADDR", "127.0.0.1:" + apiPort);
     builder.environment().putAll(env);
     return new NodeProcess(builder.start(), log, apiPort);

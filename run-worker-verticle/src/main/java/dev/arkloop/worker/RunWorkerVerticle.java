@@ -11,6 +11,12 @@ import dev.arkloop.worker.runs.RunExecuteHandler;
 import io.vertx.redis.client.Redis;
 import dev.arkloop.worker.jobs.JobHandler;
 import dev.arkloop.worker.jobs.JobRunner;
+import dev.arkloop.common.crypto.SecretBox;
+import dev.arkloop.worker.llm.DatabaseModelRouter;
+import dev.arkloop.worker.llm.EnvRoutes;
+import dev.arkloop.worker.llm.LlmClients;
+import dev.arkloop.worker.llm.ModelRouter;
+import dev.arkloop.worker.llm.ResilientModelCaller;
 import dev.arkloop.worker.llm.StubModelRouter;
 import dev.arkloop.worker.mail.EmailSendHandler;
 import dev.arkloop.worker.mail.SmtpMailer;
@@ -45,8 +51,9 @@ public final class RunWorkerVerticle extends VerticleBase {
     ArkloopConfig.Worker worker = config.worker();
     redis = RedisConnections.pooled(vertx, endpoints.redisUrl());
     RunStreams streams = new RunStreams(redis, new RedisKeys(config.infra().redisKeyPrefix()));
-    List<JobHandler> handlers = new ArrayList<>(List.of(new RunExecuteHandler(vertx, pool, streams,
-        new StubModelRouter(vertx, config.runs().stubTokenDelayMs()), config.runs())));
+    List<JobHandler> handlers = new ArrayList<>(List.of(new RunExecuteHandler(vertx, pool, streams, modelRouter(),
+        config.runs(), new ResilientModelCaller.Policy(config.llm().retryMaxAttempts(),
+            config.llm().retryBaseDelayMs()))));
     mailer = config.mail().configured() ? new SmtpMailer(vertx, config.mail()) : null;
     if (mailer == null && worker.consumes(EmailSendHandler.TYPE)) {
       LOG.warn("SMTP is not configured (ARKLOOP_SMTP_HOST): email.send jobs will fail after their retries");
@@ -58,6 +65,17 @@ public final class RunWorkerVerticle extends VerticleBase {
         Duration.ofSeconds(worker.heartbeatSeconds()), ManagementFactory.getRuntimeMXBean().getName()));
     return runner.start().onSuccess(ok -> LOG.info("run worker started [role: {}, slots: {}, job types: {}]",
         config.role().label(), worker.concurrency(), handlers.stream().map(JobHandler::type).toList()));
+  }
+
+  /** Configured providers first; with none, the environment's keys on the embedded node; with neither, the stub. */
+  private ModelRouter modelRouter() {
+    LlmClients clients = LlmClients.create(vertx, config.llm());
+    String key = config.secrets().encryptionKey();
+    if (key == null) {
+      LOG.warn("ARKLOOP_ENCRYPTION_KEY is not set: providers configured over the API cannot be used");
+    }
+    return new DatabaseModelRouter(pool, key == null ? null : new SecretBox(key), clients,
+        EnvRoutes.of(config, clients), new StubModelRouter(vertx, config.runs().stubTokenDelayMs()));
   }
 
   @Override

@@ -16,7 +16,9 @@ public record ArkloopConfig(
     Auth auth,
     Worker worker,
     Runs runs,
-    Mail mail) {
+    Mail mail,
+    Secrets secrets,
+    Llm llm) {
 
   /** HTTP API settings. {@code workspaceMaxFileBytes} bounds a workspace file upload (not a JSON body). */
   public record Http(
@@ -119,14 +121,57 @@ public record ArkloopConfig(
     }
   }
 
+  /** Key material for secrets at rest: AES-256-GCM key as 64 hex characters, null until generated or given. */
+  public record Secrets(String encryptionKey) {
+    public Secrets withEncryptionKey(String key) {
+      return new Secrets(key);
+    }
+
+    @Override
+    public String toString() {
+      return "Secrets[encryptionKey=" + (encryptionKey == null ? "unset" : "***") + "]";
+    }
+  }
+
+  /**
+   * LLM calls: retry policy, HTTP timeouts, whether provider URLs may point at private addresses, and
+   * the providers given by environment ({@code OPENAI_API_KEY}, {@code ANTHROPIC_API_KEY}).
+   */
+  public record Llm(
+      int retryMaxAttempts,
+      int retryBaseDelayMs,
+      int connectTimeoutMs,
+      int firstByteTimeoutMs,
+      int idleTimeoutMs,
+      boolean allowPrivateProviderUrls,
+      EnvProvider openai,
+      EnvProvider anthropic) {}
+
+  /** A provider configured by environment variables; {@code apiKey} null when not configured. */
+  public record EnvProvider(String apiKey, String baseUrl, String model) {
+    public boolean configured() {
+      return apiKey != null;
+    }
+
+    @Override
+    public String toString() {
+      return "EnvProvider[apiKey=" + (apiKey == null ? "unset" : "***") + ", baseUrl=" + baseUrl + ", model=" + model
+          + "]";
+    }
+  }
+
   /** The Hazelcast-clustered event bus. */
   public record Cluster(boolean enabled, String host, int port, List<String> members) {}
 
   public ArkloopConfig withInfra(Infra infra) {
-    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, mail);
+    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, mail, secrets, llm);
   }
 
   public ArkloopConfig withAuth(Auth auth) {
-    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, mail);
+    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, mail, secrets, llm);
+  }
+
+  public ArkloopConfig withSecrets(Secrets secrets) {
+    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, mail, secrets, llm);
   }
 }

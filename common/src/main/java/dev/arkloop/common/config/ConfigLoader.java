@@ -1,5 +1,6 @@
 package dev.arkloop.common.config;
 
+import dev.arkloop.common.crypto.SecretBox;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -16,6 +17,9 @@ import java.util.Properties;
  */
 public final class ConfigLoader {
   public static final String DEFAULTS_RESOURCE = "conf/arkloop.properties";
+  /** The variables the official SDKs read: honoured so a node with them set talks to that provider. */
+  private static final List<String> PROVIDER_ENV = List.of("OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY",
+      "ANTHROPIC_BASE_URL");
 
   private ConfigLoader() {}
 
@@ -27,7 +31,7 @@ public final class ConfigLoader {
       values.putAll(readFile(Path.of(configFile)));
     }
     env.forEach((key, value) -> {
-      if (key.startsWith("ARKLOOP_")) {
+      if (key.startsWith("ARKLOOP_") || PROVIDER_ENV.contains(key)) {
         values.put(key, value);
       }
     });
@@ -106,6 +110,21 @@ public final class ConfigLoader {
     if (mail.host() != null && mail.from() == null) {
       throw new ConfigException("ARKLOOP_EMAIL_FROM is required when ARKLOOP_SMTP_HOST is set");
     }
+    String encryptionKey = s.optional("ARKLOOP_ENCRYPTION_KEY");
+    if (encryptionKey != null && !SecretBox.isValidKey(encryptionKey)) {
+      throw new ConfigException("ARKLOOP_ENCRYPTION_KEY must be 64 hex characters (a 256-bit key)");
+    }
+    var llm = new ArkloopConfig.Llm(
+        s.integer("ARKLOOP_LLM_RETRY_MAX_ATTEMPTS", 1, 20),
+        s.integer("ARKLOOP_LLM_RETRY_BASE_DELAY_MS", 0, 600_000),
+        s.integer("ARKLOOP_LLM_CONNECT_TIMEOUT_MS", 100, 600_000),
+        s.integer("ARKLOOP_LLM_FIRST_BYTE_TIMEOUT_MS", 100, 3_600_000),
+        s.integer("ARKLOOP_LLM_IDLE_TIMEOUT_MS", 100, 3_600_000),
+        s.bool("ARKLOOP_ALLOW_PRIVATE_PROVIDER_URLS"),
+        new ArkloopConfig.EnvProvider(s.optional("OPENAI_API_KEY"), s.url("OPENAI_BASE_URL", "https", "http"),
+            s.required("ARKLOOP_OPENAI_MODEL")),
+        new ArkloopConfig.EnvProvider(s.optional("ANTHROPIC_API_KEY"), s.url("ANTHROPIC_BASE_URL", "https", "http"),
+            s.required("ARKLOOP_ANTHROPIC_MODEL")));
     return new ArkloopConfig(
         s.parsed("ARKLOOP_ROLE", Role::parse),
         Path.of(s.required("ARKLOOP_DATA_DIR")).toAbsolutePath().normalize(),
@@ -115,7 +134,9 @@ public final class ConfigLoader {
         auth,
         worker,
         runs,
-        mail);
+        mail,
+        new ArkloopConfig.Secrets(encryptionKey),
+        llm);
   }
 
   /** Minutes, fractions allowed (tests use a few seconds), up to a day. */

@@ -100,4 +100,36 @@ class ConfigLoaderTest {
     ConfigException error = assertThrows(ConfigException.class, () -> ConfigLoader.load(env, args));
     assertTrue(error.getMessage().contains(expected), error.getMessage());
   }
+
+  @Test
+  void encryptionKeyMustBe64HexCharacters() {
+    ConfigException error = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(Map.of("ARKLOOP_ENCRYPTION_KEY", "not-a-key"), List.of()));
+    assertTrue(error.getMessage().startsWith("ARKLOOP_ENCRYPTION_KEY "), error.getMessage());
+    assertFalse(error.getMessage().contains("not-a-key"), "the bad value may be a real key: never echo it");
+    String key = "ab".repeat(32);
+    assertEquals(key, ConfigLoader.load(Map.of("ARKLOOP_ENCRYPTION_KEY", key), List.of()).secrets().encryptionKey());
+    assertNull(ConfigLoader.load(Map.of(), List.of()).secrets().encryptionKey());
+  }
+
+  @Test
+  void llmSettingsHaveDefaultsAndProviderKeysComeFromTheirUsualVariables() {
+    ArkloopConfig.Llm defaults = ConfigLoader.load(Map.of(), List.of()).llm();
+    assertEquals(3, defaults.retryMaxAttempts());
+    assertEquals(1000, defaults.retryBaseDelayMs());
+    assertEquals(60_000, defaults.idleTimeoutMs());
+    assertFalse(defaults.allowPrivateProviderUrls());
+    assertFalse(defaults.openai().configured());
+
+    ArkloopConfig.Llm llm = ConfigLoader.load(Map.of("OPENAI_API_KEY", "sk-env", "ANTHROPIC_BASE_URL",
+        "http://127.0.0.1:9/x", "ARKLOOP_LLM_RETRY_MAX_ATTEMPTS", "5", "ARKLOOP_ALLOW_PRIVATE_PROVIDER_URLS", "1",
+        "OTHER_API_KEY", "ignored"), List.of()).llm();
+    assertEquals("sk-env", llm.openai().apiKey());
+    assertFalse(llm.openai().toString().contains("sk-env"));
+    assertEquals("http://127.0.0.1:9/x", llm.anthropic().baseUrl());
+    assertEquals(5, llm.retryMaxAttempts());
+    assertTrue(llm.allowPrivateProviderUrls());
+    assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(Map.of("ARKLOOP_LLM_RETRY_MAX_ATTEMPTS", "0"), List.of()));
+  }
 }

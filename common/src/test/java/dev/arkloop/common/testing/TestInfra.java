@@ -2,6 +2,7 @@ package dev.arkloop.common.testing;
 
 import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.config.ConfigLoader;
+import dev.arkloop.common.crypto.SecretBox;
 import dev.arkloop.common.db.DatabaseUrl;
 import dev.arkloop.common.db.Migrations;
 import dev.arkloop.common.ids.Ids;
@@ -92,6 +93,7 @@ public final class TestInfra {
     env.put("ARKLOOP_DB_POOL_SIZE", "8");
     env.put("ARKLOOP_DATA_DIR", tempDir("arkloop-test-data").toString());
     env.put("ARKLOOP_AUTH_JWT_SECRET", "test-secret-" + Ids.randomHex(16));
+    env.put("ARKLOOP_ENCRYPTION_KEY", SecretBox.generateKey());
     env.putAll(overrides);
     return ConfigLoader.load(env, List.of());
   }

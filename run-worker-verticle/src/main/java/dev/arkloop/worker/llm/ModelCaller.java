@@ -19,21 +19,4 @@ public interface ModelCaller {
 
     void fallback(ModelRoute from, ModelRoute to, String reason);
   }
-
-  /** The simplest policy: the first route, no retry. */
-  static ModelCaller firstOf(java.util.List<ModelRoute> routes) {
-    ModelRoute first = routes.get(0);
-    return new ModelCaller() {
-      @Override
-      public Future<LlmTurn> call(LlmRequest request, LlmListener listener, Future<Void> cancel) {
-        return first.client().stream(new LlmRequest(first.model(), request.messages(), request.tools(),
-            request.options()), listener, cancel);
-      }
-
-      @Override
-      public ModelRoute current() {
-        return first;
-      }
-    };
-  }
 }

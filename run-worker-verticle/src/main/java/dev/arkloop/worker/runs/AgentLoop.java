@@ -2,6 +2,7 @@ package dev.arkloop.worker.runs;
 
 import dev.arkloop.common.runs.EventTypes;
 import dev.arkloop.worker.llm.LlmException;
+import dev.arkloop.worker.llm.LlmListener;
 import dev.arkloop.worker.llm.ModelCaller;
 import dev.arkloop.worker.llm.LlmRequest;
 import dev.arkloop.worker.llm.LlmTurn;
@@ -49,13 +50,23 @@ final class AgentLoop {
     }
     int segment = state.segment;
     return events.emit(EventTypes.SEGMENT_START, new JsonObject().put("segment", segment))
-        .compose(v -> model.call(request(state), this::delta, abort.mapEmpty()))
+        .compose(v -> model.call(request(state), deltas, abort.mapEmpty()))
         .compose(turn -> afterTurn(state, segment, turn), failure -> Future.succeededFuture(failed(state, failure)));
   }
 
-  private void delta(String text) {
-    events.emit(EventTypes.MESSAGE_DELTA, new JsonObject().put("content_delta", text).put("role", "assistant"));
-  }
+  /** Streamed output as {@code message.delta}; reasoning goes on the {@code thinking} channel. */
+  private final LlmListener deltas = new LlmListener() {
+    @Override
+    public void onText(String delta) {
+      events.emit(EventTypes.MESSAGE_DELTA, new JsonObject().put("content_delta", delta).put("role", "assistant"));
+    }
+
+    @Override
+    public void onThinking(String delta) {
+      events.emit(EventTypes.MESSAGE_DELTA, new JsonObject().put("content_delta", delta).put("role", "assistant")
+          .put("channel", "thinking"));
+    }
+  };
 
   private LlmRequest request(LoopState state) {
     JsonArray specs = new JsonArray();

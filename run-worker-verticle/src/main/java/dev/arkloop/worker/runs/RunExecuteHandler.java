@@ -12,6 +12,7 @@ import dev.arkloop.worker.jobs.JobLease;
 import dev.arkloop.worker.llm.ModelCaller;
 import dev.arkloop.worker.llm.ModelRoute;
 import dev.arkloop.worker.llm.ModelRouter;
+import dev.arkloop.worker.llm.ResilientModelCaller;
 import dev.arkloop.worker.tools.BuiltinTools;
 import dev.arkloop.worker.tools.ToolContext;
 import io.vertx.core.Future;
@@ -44,9 +45,10 @@ public final class RunExecuteHandler implements JobHandler {
   private final ModelRouter router;
   private final BuiltinTools tools;
   private final ArkloopConfig.Runs settings;
+  private final ResilientModelCaller.Policy retry;
 
   public RunExecuteHandler(Vertx vertx, Pool pool, RunStreams streams, ModelRouter router,
-      ArkloopConfig.Runs settings) {
+      ArkloopConfig.Runs settings, ResilientModelCaller.Policy retry) {
     this.vertx = vertx;
     this.pool = pool;
     this.store = new RunStore(pool);
@@ -54,6 +56,7 @@ public final class RunExecuteHandler implements JobHandler {
     this.router = router;
     this.tools = new BuiltinTools(List.of());
     this.settings = settings;
+    this.retry = retry;
   }
 
   @Override
@@ -127,7 +130,7 @@ public final class RunExecuteHandler implements JobHandler {
               return Future.succeededFuture(new Outcome.Failed(LoopState.fresh(new JsonArray()),
                   "policy.route_not_found", "no model route is configured for this run"));
             }
-            ModelCaller model = ModelCaller.firstOf(routes);
+            ModelCaller model = new ResilientModelCaller(vertx, routes, retry, routeEvents(writer));
             return prepare(signals, routes.get(0)).compose(state -> new AgentLoop(model, tools, writer,
                     new ToolContext(run.id(), run.orgId(), run.threadId(), run.projectId()), abort.future())
                 .run(state)
@@ -185,6 +188,24 @@ public final class RunExecuteHandler implements JobHandler {
           .put("requested_by_user_id", signal.getString("requested_by_user_id")));
       abort.tryComplete("cancel");
     }
+  }
+
+  /** Retries and fallbacks as run events; the writer fences them like every other event. */
+  private static ModelCaller.RouteEvents routeEvents(RunEventWriter writer) {
+    return new ModelCaller.RouteEvents() {
+      @Override
+      public void retry(int attempt, long delayMs, String errorClass) {
+        writer.emit(EventTypes.LLM_RETRY, new JsonObject().put("attempt", attempt).put("delay_ms", delayMs)
+            .put("error_class", errorClass));
+      }
+
+      @Override
+      public void fallback(ModelRoute from, ModelRoute to, String reason) {
+        writer.emit(EventTypes.PROVIDER_FALLBACK, new JsonObject()
+            .put("from", from.providerName() + "^" + from.model()).put("to", to.providerName() + "^" + to.model())
+            .put("from_route_id", from.routeId()).put("to_route_id", to.routeId()).put("reason", reason));
+      }
+    };
   }
 
   private static Future<Boolean> failRun(RunEventWriter writer, RunStore.RunRow run, String errorClass,

@@ -1,0 +1,68 @@
+package dev.arkloop.api.llm;
+
+import dev.arkloop.common.error.ApiException;
+import dev.arkloop.common.llm.ProviderApi;
+import dev.arkloop.common.net.OutboundGuard;
+import io.vertx.core.Future;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+
+/**
+ * Validates a provider's {@code base_url}: an absolute http(s) URL without credentials or fragment,
+ * whose host is not private, loopback or link-local unless configuration allows it. A host that does
+ * not resolve now is accepted (calls will fail until it does); the worker checks again per call.
+ */
+final class ProviderUrls {
+  private final OutboundGuard guard;
+
+  ProviderUrls(OutboundGuard guard) {
+    this.guard = guard;
+  }
+
+  /** The normalised URL (no trailing slash), or a 400 naming {@code base_url}. */
+  Future<String> validate(String raw) {
+    URI uri;
+    try {
+      uri = parse(raw);
+    } catch (ApiException e) {
+      return Future.failedFuture(e);
+    }
+    String normalised = ProviderApi.baseUrl(null, raw);
+    return guard.resolve(uri)
+        .map(address -> normalised)
+        .recover(e -> {
+          if (e instanceof OutboundGuard.Refused refused && !refused.unresolved()) {
+            return Future.failedFuture(ApiException.invalid("base_url",
+                "base_url must not point at a private, loopback or link-local address"));
+          }
+          return e instanceof OutboundGuard.Refused ? Future.succeededFuture(normalised) : Future.failedFuture(e);
+        });
+  }
+
+  private static URI parse(String raw) {
+    if (raw.length() > 2048) {
+      throw ApiException.invalid("base_url", "base_url must be at most 2048 characters");
+    }
+    URI uri;
+    try {
+      uri = new URI(raw.trim());
+    } catch (URISyntaxException e) {
+      throw ApiException.invalid("base_url", "base_url must be a valid URL");
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      throw ApiException.invalid("base_url", "base_url must be an http or https URL");
+    }
+    if (uri.getHost() == null || uri.getHost().isEmpty()) {
+      throw ApiException.invalid("base_url", "base_url must have a host");
+    }
+    if (uri.getPort() > 65535) {
+      throw ApiException.invalid("base_url", "base_url has an invalid port");
+    }
+    if (uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
+      throw ApiException.invalid("base_url", "base_url must not carry credentials or a fragment");
+    }
+    return uri;
+  }
+}
