@@ -7,6 +7,7 @@ import dev.arkloop.common.config.ConfigLoader;
 import dev.arkloop.common.crypto.SecretFiles;
 import dev.arkloop.common.crypto.Tokens;
 import dev.arkloop.common.db.Migrations;
+import dev.arkloop.common.ids.Ids;
 import dev.arkloop.common.infra.Infrastructure;
 import dev.arkloop.common.infra.NodeEndpoints;
 import dev.arkloop.common.vertx.VertxFactory;
@@ -57,6 +58,10 @@ public final class Main {
    * required.
    */
   static ArkloopConfig withGeneratedSecrets(ArkloopConfig config) {
+    if (config.secrets().encryptionKey() == null && config.infra().embeddedDatabase()) {
+      String key = SecretFiles.ensure(config.dataDir(), "encryption-key", () -> Ids.randomHex(32));
+      config = config.withSecrets(new ArkloopConfig.Secrets(key));
+    }
     if (config.auth().jwtSecret() != null) {
       return config;
     }

@@ -15,7 +15,9 @@ public record ArkloopConfig(
     Cluster cluster,
     Auth auth,
     Worker worker,
-    Runs runs) {
+    Runs runs,
+    Secrets secrets,
+    Tools tools) {
 
   /** HTTP API settings. {@code workspaceMaxFileBytes} bounds a workspace file upload (not a JSON body). */
   public record Http(
@@ -99,14 +101,35 @@ public record ArkloopConfig(
       int sseBatchLimit,
       int stubTokenDelayMs) {}
 
+  /** {@code ARKLOOP_ENCRYPTION_KEY}: 64 hex characters (AES-256), or null when secrets cannot be stored. */
+  public record Secrets(String encryptionKey) {}
+
+  /**
+   * Personas and tools: the persona a run gets when it names none, web tool limits and whether they
+   * may reach private addresses, cache lifetimes of tool providers and MCP discovery, and how long a
+   * tool approval may stay unanswered before it counts as denied.
+   */
+  public record Tools(
+      String defaultPersona,
+      boolean allowPrivateNetwork,
+      int webFetchMaxBytes,
+      int webFetchTimeoutMs,
+      int providerCacheTtlSeconds,
+      int mcpCacheTtlSeconds,
+      int approvalTimeoutSeconds) {}
+
   /** The Hazelcast-clustered event bus. */
   public record Cluster(boolean enabled, String host, int port, List<String> members) {}
 
   public ArkloopConfig withInfra(Infra infra) {
-    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs);
+    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, secrets, tools);
   }
 
   public ArkloopConfig withAuth(Auth auth) {
-    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs);
+    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, secrets, tools);
+  }
+
+  public ArkloopConfig withSecrets(Secrets secrets) {
+    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, secrets, tools);
   }
 }

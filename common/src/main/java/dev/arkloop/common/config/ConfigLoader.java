@@ -95,6 +95,18 @@ public final class ConfigLoader {
         s.integer("ARKLOOP_SSE_HEARTBEAT_SECONDS", 1, 3600),
         s.integer("ARKLOOP_SSE_BATCH_LIMIT", 1, 10_000),
         s.integer("ARKLOOP_STUB_TOKEN_DELAY_MS", 0, 60_000));
+    String encryptionKey = s.optional("ARKLOOP_ENCRYPTION_KEY");
+    if (encryptionKey != null && !encryptionKey.matches("[0-9a-fA-F]{64}")) {
+      throw new ConfigException("ARKLOOP_ENCRYPTION_KEY must be 64 hex characters (32 bytes)");
+    }
+    var tools = new ArkloopConfig.Tools(
+        s.required("ARKLOOP_DEFAULT_PERSONA"),
+        s.bool("ARKLOOP_TOOLS_ALLOW_PRIVATE_NETWORK"),
+        s.integer("ARKLOOP_WEB_FETCH_MAX_BYTES", 1024, 64 * 1024 * 1024),
+        s.integer("ARKLOOP_WEB_FETCH_TIMEOUT_MS", 100, 600_000),
+        s.integer("ARKLOOP_TOOL_PROVIDER_CACHE_TTL_SECONDS", 0, 86_400),
+        s.integer("ARKLOOP_MCP_CACHE_TTL_SECONDS", 0, 86_400),
+        s.integer("ARKLOOP_TOOL_APPROVAL_TIMEOUT_SECONDS", 1, 30 * 86_400));
     return new ArkloopConfig(
         s.parsed("ARKLOOP_ROLE", Role::parse),
         Path.of(s.required("ARKLOOP_DATA_DIR")).toAbsolutePath().normalize(),
@@ -103,7 +115,9 @@ public final class ConfigLoader {
         cluster,
         auth,
         worker,
-        runs);
+        runs,
+        new ArkloopConfig.Secrets(encryptionKey),
+        tools);
   }
 
   private static int millis(String seconds) {

@@ -92,6 +92,7 @@ public final class TestInfra {
     env.put("ARKLOOP_DB_POOL_SIZE", "8");
     env.put("ARKLOOP_DATA_DIR", tempDir("arkloop-test-data").toString());
     env.put("ARKLOOP_AUTH_JWT_SECRET", "test-secret-" + Ids.randomHex(16));
+    env.put("ARKLOOP_ENCRYPTION_KEY", Ids.randomHex(32));
     env.putAll(overrides);
     return ConfigLoader.load(env, List.of());
   }
