@@ -37,6 +37,11 @@ public final class SecretBox {
     return new SecretBox(HexFormat.of().parseHex(hex));
   }
 
+  /** A box for the configured key, or null when none is configured. */
+  public static SecretBox optional(String hex) {
+    return hex == null ? null : fromHex(hex);
+  }
+
   public String seal(String plaintext) {
     byte[] nonce = new byte[NONCE_BYTES];
     random.nextBytes(nonce);
