@@ -30,6 +30,7 @@ public final class RunWorkerVerticle extends VerticleBase {
   private Pool pool;
   private Redis redis;
   private JobRunner runner;
+  private RunTooling tooling;
 
   public RunWorkerVerticle(ArkloopConfig config, NodeEndpoints endpoints) {
     this.config = config;
@@ -42,8 +43,9 @@ public final class RunWorkerVerticle extends VerticleBase {
     ArkloopConfig.Worker worker = config.worker();
     redis = RedisConnections.pooled(vertx, endpoints.redisUrl());
     RunStreams streams = new RunStreams(redis, new RedisKeys(config.infra().redisKeyPrefix()));
+    tooling = new RunTooling(vertx, pool, config);
     List<JobHandler> handlers = new ArrayList<>(List.of(new RunExecuteHandler(vertx, pool, streams,
-        new StubModelRouter(vertx, config.runs().stubTokenDelayMs()), config.runs())));
+        new StubModelRouter(vertx, config.runs().stubTokenDelayMs()), tooling.policies(), config.runs())));
     handlers.removeIf(handler -> !worker.consumes(handler.type()));
     runner = new JobRunner(vertx, new JobQueue(pool), handlers, new JobRunner.Settings(
         worker.concurrency(), Duration.ofMillis(worker.pollMillis()), Duration.ofSeconds(worker.leaseSeconds()),
@@ -54,6 +56,6 @@ public final class RunWorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return runner.stop().eventually(() -> Future.all(pool.close(), redis.close()));
+    return runner.stop().eventually(tooling::close).eventually(() -> Future.all(pool.close(), redis.close()));
   }
 }
