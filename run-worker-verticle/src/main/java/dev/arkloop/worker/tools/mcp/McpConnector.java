@@ -27,6 +27,11 @@ import java.util.Map;
  */
 final class McpConnector {
   private static final Duration INITIALIZE_TIMEOUT = Duration.ofSeconds(30);
+  /**
+   * The SDK's timeout for any request, discovery included. A call's own {@code call_timeout_ms} is
+   * enforced by the caller, so a short call timeout never cuts a server's start or tool listing.
+   */
+  private static final long MIN_REQUEST_TIMEOUT_MS = 30_000;
   /** What a stdio server gets from the worker's environment when it does not inherit all of it. */
   private static final List<String> BASE_ENV = List.of("PATH", "HOME", "TMPDIR", "LANG");
   private final AddressPolicy policy;
@@ -37,7 +42,7 @@ final class McpConnector {
 
   McpSyncClient connect(McpServer server) {
     McpSyncClient client = McpClient.sync(transport(server))
-        .requestTimeout(Duration.ofMillis(server.callTimeoutMs()))
+        .requestTimeout(Duration.ofMillis(Math.max(MIN_REQUEST_TIMEOUT_MS, server.callTimeoutMs())))
         .initializationTimeout(INITIALIZE_TIMEOUT)
         .clientInfo(new McpSchema.Implementation("arkloop", "1"))
         .build();

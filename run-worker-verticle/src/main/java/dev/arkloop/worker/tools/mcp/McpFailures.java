@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
  * not make sense). Messages name the server, never its secrets.
  */
 final class McpFailures {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(McpFailures.class);
   private McpFailures() {}
 
   static ToolException map(String server, Throwable failure) {
@@ -40,6 +41,7 @@ final class McpFailures {
     if (text.contains("closed") || text.contains("connection") || text.contains("broken pipe")) {
       return disconnected(server);
     }
+    LOG.warn("unexpected MCP failure [server: {}]: {}", server, failure.getClass().getName());
     return new ToolException("mcp.protocol_error", "the MCP server " + server + " answered something unexpected");
   }
 

@@ -46,8 +46,7 @@ final class McpTool implements Tool {
   public Future<JsonObject> call(JsonObject arguments, ToolContext context) {
     McpSchema.CallToolRequest request = new McpSchema.CallToolRequest(remoteName,
         new JsonObject(arguments.encode()).getMap()); // plain maps and lists, as the SDK's mapper expects
-    // the SDK times out at call_timeout_ms; the extra second lets its own error win
-    return connections.use(server, client -> client.callTool(request), server.callTimeoutMs() + 1000L)
+    return connections.use(server, client -> client.callTool(request), server.callTimeoutMs())
         .compose(this::toResult);
   }
 

@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class McpTools {
   private static final Logger LOG = LoggerFactory.getLogger(McpTools.class);
   private static final long DISCOVERY_TIMEOUT_MS = 45_000;
+  /** A discovery that left a server out is kept this long at most, so the server is soon tried again. */
+  private static final long PARTIAL_TTL_NANOS = 10_000_000_000L;
 
   private record Cached(long expiresAtNanos, List<Tool> tools) {}
 
@@ -56,8 +58,10 @@ public final class McpTools {
       return Future.join(discovering).transform(done -> {
         List<Tool> tools = new ArrayList<>();
         discovering.stream().filter(Future::succeeded).forEach(f -> tools.addAll(f.result()));
-        if (ttlNanos > 0) {
-          cache.put(orgId, new Cached(System.nanoTime() + ttlNanos, List.copyOf(tools)));
+        boolean complete = discovering.stream().allMatch(Future::succeeded);
+        long ttl = complete ? ttlNanos : Math.min(ttlNanos, PARTIAL_TTL_NANOS);
+        if (ttl > 0) {
+          cache.put(orgId, new Cached(System.nanoTime() + ttl, List.copyOf(tools)));
         }
         return Future.succeededFuture(tools);
       });
