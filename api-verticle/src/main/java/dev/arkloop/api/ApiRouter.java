@@ -35,7 +35,8 @@ public final class ApiRouter {
     runs.mount(routes);
     PersonaRoutes.create(api.pool()).mount(routes);
     new ToolProviderRoutes(api.pool(), SecretBox.optional(api.config().secrets().encryptionKey())).mount(routes);
-    new McpConfigRoutes(api.pool(), SecretBox.optional(api.config().secrets().encryptionKey())).mount(routes);
+    new McpConfigRoutes(api.pool(), SecretBox.optional(api.config().secrets().encryptionKey()),
+        api.config().tools().mcpStdioEnabled()).mount(routes);
     installErrorHandling(router);
     return router;
   }

@@ -37,7 +37,8 @@ final class RunTooling {
     extra.add(new WebFetchTool(fetcher));
     extra.add(new WebSearchTool(new ToolProviders(pool, secrets, settings.providerCacheTtlSeconds()), fetcher));
     extra.addAll(new WorkspaceFileTools(new PgWorkspaceStore(pool)).tools());
-    this.mcp = new McpTools(vertx, pool, secrets, addresses, settings.mcpCacheTtlSeconds());
+    this.mcp = new McpTools(vertx, pool, secrets, addresses, settings.mcpCacheTtlSeconds(),
+        settings.mcpStdioEnabled());
     this.policies = new RunPolicies(new PersonaStore(pool, BuiltinPersonas.load()),
         new ToolRegistry(new BuiltinTools(extra), mcp::tools), settings.defaultPersona(),
         settings.approvalTimeoutSeconds());

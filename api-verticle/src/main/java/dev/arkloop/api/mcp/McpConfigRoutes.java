@@ -26,10 +26,12 @@ public final class McpConfigRoutes {
   private static final String[] TRANSPORTS = {"stdio", "http_sse", "streamable_http"};
   private final McpConfigRepository configs;
   private final SecretBox secrets;
+  private final boolean stdioEnabled;
 
-  public McpConfigRoutes(io.vertx.sqlclient.Pool pool, SecretBox secrets) {
+  public McpConfigRoutes(io.vertx.sqlclient.Pool pool, SecretBox secrets, boolean stdioEnabled) {
     this.configs = new McpConfigRepository(pool);
     this.secrets = secrets;
+    this.stdioEnabled = stdioEnabled;
   }
 
   public void mount(Routes routes) {
@@ -57,6 +59,10 @@ public final class McpConfigRoutes {
         .put("name", name(body.string("name")))
         .put("transport", Fields.oneOf("transport", body.string("transport"), TRANSPORTS));
     boolean stdio = config.getString("transport").equals("stdio");
+    if (stdio && !stdioEnabled) {
+      throw new ApiException(403, "policy.denied", "stdio MCP servers are disabled on this server",
+          new JsonObject().put("reason", "mcp_stdio_disabled"));
+    }
     String url = url(body.optionalString("url"));
     String command = Fields.length("command", body.optionalString("command"), 1, 1000);
     if (!stdio && url == null) {

@@ -116,6 +116,7 @@ public record ArkloopConfig(
       int webFetchTimeoutMs,
       int providerCacheTtlSeconds,
       int mcpCacheTtlSeconds,
+      boolean mcpStdioEnabled,
       int approvalTimeoutSeconds) {}
 
   /** The Hazelcast-clustered event bus. */

@@ -106,6 +106,7 @@ public final class ConfigLoader {
         s.integer("ARKLOOP_WEB_FETCH_TIMEOUT_MS", 100, 600_000),
         s.integer("ARKLOOP_TOOL_PROVIDER_CACHE_TTL_SECONDS", 0, 86_400),
         s.integer("ARKLOOP_MCP_CACHE_TTL_SECONDS", 0, 86_400),
+        s.bool("ARKLOOP_MCP_STDIO_ENABLED"),
         s.integer("ARKLOOP_TOOL_APPROVAL_TIMEOUT_SECONDS", 1, 30 * 86_400));
     return new ArkloopConfig(
         s.parsed("ARKLOOP_ROLE", Role::parse),

@@ -119,6 +119,15 @@ class PersonaRunTest {
   }
 
   @Test
+  void webFetchRefusesPrivateTargetsUnlessConfiguredTo() {
+    for (String url : List.of("http://127.0.0.1:" + node.port() + "/healthz", "http://169.254.169.254/latest/meta-data/",
+        "http://[::ffff:127.0.0.1]:" + node.port() + "/", "http://2130706433:" + node.port() + "/")) {
+      JsonObject result = one(run("/tool web_fetch {\"url\": \"" + url + "\"}", null), "tool.result");
+      assertEquals("tool.address_blocked", result.getJsonObject("error").getString("error_class"), url);
+    }
+  }
+
+  @Test
   void thePersonaPromptAndBudgetsNeverReachTheEventStream() {
     List<JsonObject> events = run("hi", "short@1");
     assertFalse(events.toString().contains("Be brief."), "the system prompt is not an event");

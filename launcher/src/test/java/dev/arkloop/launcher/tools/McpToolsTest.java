@@ -96,8 +96,10 @@ class McpToolsTest {
 
   @Test
   void streamableHttpToolsAreDiscoveredAndCalled() {
-    JsonObject result = one(call("mcp__evh__echo", new JsonObject().put("message", "over http")), "tool.result");
+    List<JsonObject> events = call("mcp__evh__echo", new JsonObject().put("message", "over http"));
+    JsonObject result = one(events, "tool.result");
     assertEquals("Echo: over http", result.getJsonObject("result").getString("text"), result.encode());
+    assertFalse(events.toString().contains(BEARER), "no token in run events");
   }
 
   @Test

@@ -136,6 +136,17 @@ class ToolProviderTest {
   }
 
   @Test
+  void webFetchReachesLocalPagesWhenPrivateTargetsAreAllowed() {
+    RunEvents runs = new RunEvents(node);
+    TestClient dave = node.register("dave");
+    String url = "http://127.0.0.1:" + searxng.actualPort() + "/search?format=json&q=x";
+    JsonObject result = one(runs.follow(dave, runs.start(dave, "/tool web_fetch {\"url\": \"" + url + "\"}",
+        new JsonObject())), "tool.result");
+    assertEquals(200, result.getJsonObject("result").getInteger("status"), result.encode());
+    assertTrue(result.getJsonObject("result").getString("content").contains("reactive toolkit"));
+  }
+
+  @Test
   void webSearchGoesThroughTheAccountsProviderThenThePlatforms() {
     RunEvents runs = new RunEvents(node);
     TestClient bob = node.register("bob");

@@ -40,8 +40,12 @@ public final class McpTools {
   private final long ttlNanos;
   private final Map<UUID, Cached> cache = new ConcurrentHashMap<>();
 
-  public McpTools(Vertx vertx, Pool pool, SecretBox secrets, AddressPolicy policy, int ttlSeconds) {
+  private final boolean stdioEnabled;
+
+  public McpTools(Vertx vertx, Pool pool, SecretBox secrets, AddressPolicy policy, int ttlSeconds,
+      boolean stdioEnabled) {
     this.pool = pool;
+    this.stdioEnabled = stdioEnabled;
     this.secrets = secrets;
     this.connections = new McpConnections(vertx, new McpConnector(policy));
     this.ttlNanos = ttlSeconds * 1_000_000_000L;
@@ -101,7 +105,7 @@ public final class McpTools {
           List<McpServer> servers = new ArrayList<>();
           rows.forEach(row -> {
             McpServer server = toServer(row);
-            if (server != null) {
+            if (server != null && (stdioEnabled || !server.transport().equals("stdio"))) {
               servers.add(server);
             }
           });
