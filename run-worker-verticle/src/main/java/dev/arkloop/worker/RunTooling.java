@@ -34,8 +34,9 @@ final class RunTooling {
     SafeFetcher fetcher = new SafeFetcher(vertx, addresses, null, settings.webFetchMaxBytes(),
         settings.webFetchTimeoutMs());
     List<Tool> extra = new ArrayList<>();
-    extra.add(new WebFetchTool(fetcher));
-    extra.add(new WebSearchTool(new ToolProviders(pool, secrets, settings.providerCacheTtlSeconds()), fetcher));
+    ToolProviders providers = new ToolProviders(pool, secrets, settings.providerCacheTtlSeconds());
+    extra.add(new WebFetchTool(fetcher, providers));
+    extra.add(new WebSearchTool(providers, fetcher));
     extra.addAll(new WorkspaceFileTools(new PgWorkspaceStore(pool)).tools());
     this.mcp = new McpTools(vertx, pool, secrets, addresses, settings.mcpCacheTtlSeconds(),
         settings.mcpStdioEnabled());

@@ -37,6 +37,7 @@ class ToolProviderTest {
   private static TestClient root;
   private static HttpServer searxng;
   private static HttpServer tavily;
+  private static HttpServer jina;
   private static final List<String> SEEN = new CopyOnWriteArrayList<>();
   private static LogCapture logs;
 
@@ -59,10 +60,15 @@ class ToolProviderTest {
           new JsonArray().add(new JsonObject().put("title", "Tavily hit").put("url", "https://example.com/t")
               .put("content", "snippet"))).encode());
     })).listen(0, "127.0.0.1"));
+    jina = await(node.vertx().createHttpServer().requestHandler(request -> {
+      SEEN.add("jina " + request.uri() + " auth=" + ("Bearer jina_KEY0123456789".equals(request.getHeader("Authorization"))));
+      request.response().putHeader("Content-Type", "text/plain").end("# Read by Jina");
+    }).listen(0, "127.0.0.1"));
   }
 
   @AfterAll
   static void stop() {
+    jina.close();
     node.close();
     logs.close();
   }
@@ -144,6 +150,22 @@ class ToolProviderTest {
         new JsonObject())), "tool.result");
     assertEquals(200, result.getJsonObject("result").getInteger("status"), result.encode());
     assertTrue(result.getJsonObject("result").getString("content").contains("reactive toolkit"));
+  }
+
+  @Test
+  void webFetchGoesThroughAnActiveReaderProvider() {
+    RunEvents runs = new RunEvents(node);
+    TestClient erin = node.register("erin");
+    String path = "/v1/tool-providers/web_fetch/web_fetch.jina/";
+    noContent(erin.put(path + "credential?scope=org", new JsonObject().put("api_key", "jina_KEY0123456789")
+        .put("base_url", "http://127.0.0.1:" + jina.actualPort())));
+    noContent(erin.put(path + "activate?scope=org", new JsonObject()));
+    // a public address literal: the reader fetches it, the test never contacts it
+    JsonObject result = one(runs.follow(erin, runs.start(erin,
+        "/tool web_fetch {\"url\": \"http://93.184.216.34/page\"}", new JsonObject())), "tool.result");
+    assertEquals("# Read by Jina", result.getJsonObject("result").getString("content"), result.encode());
+    assertEquals("jina", result.getJsonObject("result").getString("provider"));
+    assertTrue(SEEN.contains("jina /http://93.184.216.34/page auth=true"), SEEN.toString());
   }
 
   @Test

@@ -77,6 +77,24 @@ public final class SafeFetcher {
             ? new ToolException("tool.timeout", "the request did not finish within " + timeoutMs + " ms") : e));
   }
 
+  /** Checks that a URL is plain http(s) and that its host passes the address policy, without requesting it. */
+  public Future<Void> checkTarget(String url) {
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      return Future.failedFuture(new ToolException("tool.invalid_url", "not a valid URL"));
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
+    if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+      return Future.failedFuture(new ToolException("tool.invalid_url", "only http and https URLs"));
+    }
+    return addresses(uri.getHost()).compose(found -> found.stream().allMatch(policy::allows)
+        ? Future.succeededFuture()
+        : Future.failedFuture(new ToolException("tool.address_blocked",
+            "the URL's host resolves to a private or reserved address")));
+  }
+
   private Future<Response> hop(HttpMethod method, String url, MultiMap headers, Buffer body, int redirects) {
     URI uri;
     try {

@@ -13,9 +13,12 @@ import java.util.List;
 public final class WebFetchTool implements Tool {
   private static final int DEFAULT_MAX_CHARS = 20_000;
   private final SafeFetcher fetcher;
+  private final ToolProviders providers;
 
-  public WebFetchTool(SafeFetcher fetcher) {
+  /** With {@code providers}, an active {@code web_fetch} provider (Jina, Firecrawl) fetches instead. */
+  public WebFetchTool(SafeFetcher fetcher, ToolProviders providers) {
     this.fetcher = fetcher;
+    this.providers = providers;
   }
 
   @Override
@@ -43,7 +46,26 @@ public final class WebFetchTool implements Tool {
       return Future.failedFuture(new ToolException("tool.invalid_arguments", "url must be a string"));
     }
     int maxChars = arguments.getValue("max_chars") instanceof Number n ? Math.max(100, n.intValue()) : DEFAULT_MAX_CHARS;
-    return fetcher.fetch(HttpMethod.GET, text.trim(), null, null).compose(response -> {
+    if (providers == null) {
+      return direct(text.trim(), maxChars);
+    }
+    return providers.active(context.orgId(), "web_fetch").compose(reader -> reader == null
+        ? direct(text.trim(), maxChars)
+        : fetcher.checkTarget(text.trim()).compose(ok -> ReaderFetch.fetch(
+            reader.platform() ? fetcher.withPolicy(address -> true) : fetcher, reader, text.trim()))
+            .map(result -> cut(result, maxChars)));
+  }
+
+  private static JsonObject cut(JsonObject result, int maxChars) {
+    String content = result.getString("content", "");
+    if (content.length() > maxChars) {
+      result.put("content", content.substring(0, maxChars)).put("truncated", true);
+    }
+    return result;
+  }
+
+  private Future<JsonObject> direct(String url, int maxChars) {
+    return fetcher.fetch(HttpMethod.GET, url, null, null).compose(response -> {
       if (response.status() >= 400) {
         return Future.failedFuture(new ToolException("tool.http_error", "the server answered " + response.status()));
       }

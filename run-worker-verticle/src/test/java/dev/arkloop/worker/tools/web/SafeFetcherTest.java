@@ -155,7 +155,7 @@ class SafeFetcherTest {
 
   @Test
   void webFetchReturnsPagesAsText() {
-    WebFetchTool tool = new WebFetchTool(fetcher(AddressPolicy.standard(true)));
+    WebFetchTool tool = new WebFetchTool(fetcher(AddressPolicy.standard(true)), null);
     ToolContext context = new ToolContext(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), null);
     String base = "http://127.0.0.1:" + local.actualPort();
     JsonObject page = await(tool.call(new JsonObject().put("url", base + "/page"), context));
