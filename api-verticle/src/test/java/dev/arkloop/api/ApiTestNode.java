@@ -25,7 +25,10 @@ public record ApiTestNode(ArkloopConfig config, NodeEndpoints endpoints, TestCli
   }
 
   public static ApiTestNode start(Vertx vertx, NodeEndpoints endpoints, Map<String, String> overrides) {
-    ArkloopConfig config = TestInfra.get().config(endpoints, overrides);
+    // test classes sign many users up from one address; tests of this limit set it themselves
+    Map<String, String> settings = new java.util.HashMap<>(Map.of("ARKLOOP_AUTH_RATE_LIMIT_PER_MINUTE", "100000"));
+    settings.putAll(overrides);
+    ArkloopConfig config = TestInfra.get().config(endpoints, settings);
     ApiVerticle verticle = new ApiVerticle(config, endpoints);
     Await.await(vertx.deployVerticle(verticle));
     return new ApiTestNode(config, endpoints, new TestClient(vertx, verticle.actualPort()));

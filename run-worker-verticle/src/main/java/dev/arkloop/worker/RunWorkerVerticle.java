@@ -12,6 +12,8 @@ import io.vertx.redis.client.Redis;
 import dev.arkloop.worker.jobs.JobHandler;
 import dev.arkloop.worker.jobs.JobRunner;
 import dev.arkloop.worker.llm.StubModelRouter;
+import dev.arkloop.worker.mail.EmailSendHandler;
+import dev.arkloop.worker.mail.SmtpMailer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
@@ -31,6 +33,7 @@ public final class RunWorkerVerticle extends VerticleBase {
   private Redis redis;
   private JobRunner runner;
   private RunTooling tooling;
+  private SmtpMailer mailer;
 
   public RunWorkerVerticle(ArkloopConfig config, NodeEndpoints endpoints) {
     this.config = config;
@@ -46,6 +49,11 @@ public final class RunWorkerVerticle extends VerticleBase {
     tooling = new RunTooling(vertx, pool, config);
     List<JobHandler> handlers = new ArrayList<>(List.of(new RunExecuteHandler(vertx, pool, streams,
         new StubModelRouter(vertx, config.runs().stubTokenDelayMs()), tooling.policies(), config.runs())));
+    mailer = config.mail().configured() ? new SmtpMailer(vertx, config.mail()) : null;
+    if (mailer == null && worker.consumes(EmailSendHandler.TYPE)) {
+      LOG.warn("SMTP is not configured (ARKLOOP_SMTP_HOST): email.send jobs will fail after their retries");
+    }
+    handlers.add(new EmailSendHandler(pool, mailer));
     handlers.removeIf(handler -> !worker.consumes(handler.type()));
     runner = new JobRunner(vertx, new JobQueue(pool), handlers, new JobRunner.Settings(
         worker.concurrency(), Duration.ofMillis(worker.pollMillis()), Duration.ofSeconds(worker.leaseSeconds()),
@@ -56,6 +64,9 @@ public final class RunWorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return runner.stop().eventually(tooling::close).eventually(() -> Future.all(pool.close(), redis.close()));
+    return runner.stop()
+        .eventually(tooling::close)
+        .eventually(() -> mailer == null ? Future.succeededFuture() : mailer.close())
+        .eventually(() -> Future.all(pool.close(), redis.close()));
   }
 }

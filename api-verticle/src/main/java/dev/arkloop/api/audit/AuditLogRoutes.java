@@ -32,7 +32,8 @@ public final class AuditLogRoutes {
   }
 
   public void mount(Routes routes) {
-    routes.get("/v1/audit-logs").respond(this::list);
+    // reading another account is checked in the handler: platform admins only
+    routes.get("/v1/audit-logs").requires(Permissions.AUDIT_READ).respond(this::list);
   }
 
   private Future<JsonObject> list(RoutingContext ctx) {

@@ -4,6 +4,7 @@ import static dev.arkloop.api.auth.Permissions.IP_RULES_MANAGE;
 
 import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.api.auth.Cidr;
+import dev.arkloop.api.auth.ClientIp;
 import dev.arkloop.api.auth.IpRules;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
@@ -24,10 +25,12 @@ public final class IpRuleRoutes {
   private static final String COLUMNS = "id, org_id, type, cidr::text AS cidr, note, created_at";
   private final Pool pool;
   private final IpRules ipRules;
+  private final boolean trustForwardedFor;
 
-  public IpRuleRoutes(Pool pool, IpRules ipRules) {
+  public IpRuleRoutes(Pool pool, IpRules ipRules, boolean trustForwardedFor) {
     this.pool = pool;
     this.ipRules = ipRules;
+    this.trustForwardedFor = trustForwardedFor;
   }
 
   public void mount(Routes routes) {
@@ -47,9 +50,15 @@ public final class IpRuleRoutes {
     }
     String note = Fields.length("note", body.optionalString("note"), 0, 500);
     UUID orgId = Authenticator.principal(ctx).orgId();
-    return pool.preparedQuery("INSERT INTO ip_rules (id, org_id, type, cidr, note) VALUES ($1, $2, $3, $4::cidr, $5) "
-            + "RETURNING " + COLUMNS)
-        .execute(Tuple.of(Ids.newId(), orgId, type, cidr.toString(), note))
+    // a rule that shuts out the caller would also shut them out of removing it again
+    return ipRules.permitsWith(orgId, ClientIp.of(ctx, trustForwardedFor), type, cidr)
+        .compose(stillAllowed -> stillAllowed ? Future.succeededFuture() : Future.failedFuture(
+            new ApiException(400, "validation.error", "this rule would lock you out of the account",
+                new JsonObject().put("field", "cidr").put("reason", "self_lockout"))))
+        // sent as text: the client cannot encode a String parameter typed cidr
+        .compose(ok -> pool.preparedQuery("INSERT INTO ip_rules (id, org_id, type, cidr, note) "
+            + "VALUES ($1, $2, $3, $4::text::cidr, $5) RETURNING " + COLUMNS)
+        .execute(Tuple.of(Ids.newId(), orgId, type, cidr.toString(), note)))
         .map(RowJson::first)
         .onSuccess(rule -> ipRules.invalidate(orgId));
   }

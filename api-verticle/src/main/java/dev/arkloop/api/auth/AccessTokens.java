@@ -12,8 +12,12 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Short-lived HS256 access tokens. Checking one is a signature check plus the revocation lookup in
@@ -22,12 +26,14 @@ import java.util.UUID;
 public final class AccessTokens {
   private final JWTAuth jwt;
   private final int ttlSeconds;
+  private final byte[] secret;
 
   public AccessTokens(Vertx vertx, ArkloopConfig.Auth auth) {
     this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(auth.jwtSecret()))
         .setJWTOptions(new JWTOptions().setAlgorithm("HS256").setLeeway(5)));
     this.ttlSeconds = auth.accessTokenTtlSeconds();
+    this.secret = auth.jwtSecret().getBytes(StandardCharsets.UTF_8);
   }
 
   /** Claims of a verified token. */
@@ -53,7 +59,7 @@ public final class AccessTokens {
 
   public Future<Claims> verify(String token) {
     return jwt.authenticate(new TokenCredentials(token))
-        .recover(e -> Future.failedFuture(expired(token)
+        .recover(e -> Future.failedFuture(signedByUs(token) && expired(token)
             ? ApiException.unauthorized("token_expired", "access token expired")
             : ApiException.unauthorized("invalid_token", "access token is not valid")))
         .compose(user -> {
@@ -75,6 +81,26 @@ public final class AccessTokens {
             return Future.failedFuture(ApiException.unauthorized("invalid_token", "access token is not valid"));
           }
         });
+  }
+
+  /** Whether the token carries a valid HS256 signature by this server (only to name a rejection's reason). */
+  private boolean signedByUs(String token) {
+    try {
+      String[] parts = token.split("\\.");
+      if (parts.length != 3) {
+        return false;
+      }
+      JsonObject header = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8));
+      if (!"HS256".equals(header.getString("alg"))) {
+        return false;
+      }
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+      byte[] expected = mac.doFinal((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+      return MessageDigest.isEqual(expected, Base64.getUrlDecoder().decode(parts[2]));
+    } catch (RuntimeException | GeneralSecurityException e) {
+      return false;
+    }
   }
 
   /** Whether an otherwise rejected token carries an expiry in the past (only to name the reason). */

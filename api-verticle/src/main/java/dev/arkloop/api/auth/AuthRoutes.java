@@ -77,6 +77,11 @@ public final class AuthRoutes {
   }
 
   private Future<JsonObject> register(RoutingContext ctx) {
+    String mode = config.auth().registrationMode();
+    if ("disabled".equals(mode)) {
+      throw new ApiException(403, "auth.forbidden", "registration is disabled",
+          new JsonObject().put("reason", "registration_disabled"));
+    }
     RequestBody body = RequestBody.of(ctx);
     String login = Fields.login("login", Fields.length("login", body.string("login"), 2, 64));
     String password = body.string("password");
@@ -85,21 +90,10 @@ public final class AuthRoutes {
     String inviteCode = body.optionalString("invite_code");
     String captcha = body.optionalString("cf_turnstile_token");
     checkPassword(password);
-    switch (config.auth().registrationMode()) {
-      case "disabled" -> throw new ApiException(403, "auth.forbidden", "registration is disabled",
-          new JsonObject().put("reason", "registration_disabled"));
-      case "invite_only" -> {
-        if (inviteCode == null || inviteCode.isBlank()) {
-          throw new ApiException(422, "auth.invite_code_required", "an invite code is required",
-              new JsonObject().put("field", "invite_code"));
-        }
-      }
-      default -> { }
-    }
     return turnstile.verify(captcha, ClientIp.of(ctx, config.http().trustForwardedFor()))
         .compose(ok -> vertx.executeBlocking(() -> hasher.hash(password), false))
         .compose(hash -> registration.register(login, email, hash, locale,
-            inviteCode == null || inviteCode.isBlank() ? null : inviteCode))
+            inviteCode == null || inviteCode.isBlank() ? null : inviteCode, "invite_only".equals(mode)))
         .compose(user -> {
           audit.event(ctx, user.orgId(), user.userId(), "user.register", new JsonObject().put("login", login));
           return sessions.start(ctx, user.userId(), user.orgId(), Permissions.ROLE_ADMIN, user.platformAdmin())
@@ -130,8 +124,9 @@ public final class AuthRoutes {
                 user == null || user.passwordHash() == null ? PasswordHasher.DECOY_HASH : user.passwordHash()), false)
             .compose(valid -> {
               if (user == null || !valid) {
-                audit.event(ctx, null, user == null ? null : user.id(), "user.login_failed",
-                    new JsonObject().put("login", login));
+                // filed under the user's own account, where its admin can see attempts on it
+                audit.event(ctx, user == null ? null : user.defaultOrgId(), user == null ? null : user.id(),
+                    "user.login_failed", new JsonObject().put("login", login));
                 return rateLimiter.hit("login", lockoutKey, Integer.MAX_VALUE, LOCKOUT_WINDOW_SECONDS)
                     .compose(v -> Future.failedFuture(
                         ApiException.unauthorized("invalid_credentials", "login or password is wrong")));
@@ -156,13 +151,10 @@ public final class AuthRoutes {
     String hash = Tokens.sha256Hex(presented);
     return refreshTokens.consume(hash).compose(consumed -> {
       if (consumed == null) {
-        return refreshTokens.revokeFamilyIfReused(hash).compose(reused -> {
-          if (reused != null) {
-            audit.event(ctx, null, reused.userId(), "auth.refresh_reuse",
-                new JsonObject().put("family_id", reused.familyId().toString()));
-          }
-          return Future.failedFuture(ApiException.unauthorized("invalid_token", "refresh token is not valid"));
-        });
+        return refreshTokens.revokeFamilyIfReused(hash)
+            .compose(reused -> reused == null ? Future.<Void>succeededFuture() : theftDetected(ctx, reused))
+            .compose(v -> Future.failedFuture(
+                ApiException.unauthorized("invalid_token", "refresh token is not valid")));
       }
       return users.credentials(consumed.userId()).compose(user -> {
         if (user == null) {
@@ -177,6 +169,20 @@ public final class AuthRoutes {
             user.id(), consumed.familyId(), user.defaultOrgId(), role, user.platformAdmin()));
       });
     });
+  }
+
+  /**
+   * A consumed refresh token came back: someone holds a copy. Its family is already revoked; the
+   * access tokens it may have minted die too, and the account's audit log says so.
+   */
+  private Future<Void> theftDetected(RoutingContext ctx, RefreshTokenRepository.Consumed reused) {
+    return revocations.revokeAllOf(reused.userId())
+        .compose(v -> users.credentials(reused.userId()))
+        .map(user -> {
+          audit.event(ctx, user == null ? null : user.defaultOrgId(), reused.userId(), "auth.refresh_reuse",
+              new JsonObject().put("family_id", reused.familyId().toString()));
+          return null;
+        });
   }
 
   private Future<JsonObject> logout(RoutingContext ctx) {

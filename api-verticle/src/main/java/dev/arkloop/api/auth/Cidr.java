@@ -2,9 +2,12 @@ package dev.arkloop.api.auth;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.regex.Pattern;
 
 /** An IPv4 or IPv6 network in CIDR notation. */
 public record Cidr(byte[] network, int prefixLength) {
+  private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+  private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
 
   /** Parses {@code a.b.c.d/n} or {@code v6::/n} (a bare address is a single host); null when invalid. */
   public static Cidr parse(String text) {
@@ -42,9 +45,21 @@ public record Cidr(byte[] network, int prefixLength) {
     }
   }
 
-  /** Only literal addresses: never let InetAddress resolve a host name. */
+  /**
+   * Only literal addresses: InetAddress would resolve anything else as a host name, a blocking DNS
+   * lookup on the event loop (an {@code X-Forwarded-For} of {@code 999.1.1.1} did exactly that).
+   * IPv6 text is never resolved, so its shape check can stay loose.
+   */
   private static boolean looksLikeAddress(String text) {
-    return text.matches("[0-9.]+") && text.chars().filter(c -> c == '.').count() == 3 || text.matches("[0-9a-fA-F:.]+") && text.contains(":");
+    if (IPV4.matcher(text).matches()) {
+      for (String octet : text.split("\\.")) {
+        if (octet.length() > 3 || Integer.parseInt(octet) > 255) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return IPV6.matcher(text).matches();
   }
 
   private static byte[] mask(byte[] address, int prefix) {

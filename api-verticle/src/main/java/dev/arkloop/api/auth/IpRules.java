@@ -33,23 +33,33 @@ public final class IpRules {
   }
 
   public Future<Void> check(UUID orgId, String clientIp) {
-    return rules(orgId).compose(rules -> {
-      if (rules.isEmpty()) {
-        return Future.succeededFuture();
-      }
-      InetAddress address = literal(clientIp);
-      boolean blocked = address != null && rules.stream()
-          .anyMatch(rule -> rule.type().equals("blocklist") && rule.cidr().contains(address));
-      boolean hasAllowlist = rules.stream().anyMatch(rule -> rule.type().equals("allowlist"));
-      boolean allowed = address != null && rules.stream()
-          .anyMatch(rule -> rule.type().equals("allowlist") && rule.cidr().contains(address));
-      if (blocked || (hasAllowlist && !allowed)) {
-        return Future.failedFuture(new ApiException(403, "policy.denied",
+    return rules(orgId).compose(rules -> permits(rules, literal(clientIp))
+        ? Future.succeededFuture()
+        : Future.failedFuture(new ApiException(403, "policy.denied",
             "requests from this address are not allowed for this account",
-            new JsonObject().put("reason", "ip_not_allowed")));
-      }
-      return Future.succeededFuture();
+            new JsonObject().put("reason", "ip_not_allowed"))));
+  }
+
+  /** Whether {@code clientIp} would still be let in once a rule of {@code type} for {@code cidr} is added. */
+  public Future<Boolean> permitsWith(UUID orgId, String clientIp, String type, Cidr cidr) {
+    invalidate(orgId);
+    return rules(orgId).map(rules -> {
+      List<Rule> next = new ArrayList<>(rules);
+      next.add(new Rule(type, cidr));
+      return permits(next, literal(clientIp));
     });
+  }
+
+  private static boolean permits(List<Rule> rules, InetAddress address) {
+    if (rules.isEmpty()) {
+      return true;
+    }
+    boolean blocked = address != null && rules.stream()
+        .anyMatch(rule -> rule.type().equals("blocklist") && rule.cidr().contains(address));
+    boolean hasAllowlist = rules.stream().anyMatch(rule -> rule.type().equals("allowlist"));
+    boolean allowed = address != null && rules.stream()
+        .anyMatch(rule -> rule.type().equals("allowlist") && rule.cidr().contains(address));
+    return !blocked && (!hasAllowlist || allowed);
   }
 
   public void invalidate(UUID orgId) {

@@ -61,7 +61,11 @@ public final class Permissions {
 
   private Permissions() {}
 
+  /** A null role (no membership) holds nothing. */
   public static Set<String> of(String role) {
+    if (role == null) {
+      return Set.of();
+    }
     return switch (role) {
       case ROLE_PLATFORM_ADMIN -> PLATFORM;
       case ROLE_ADMIN, "owner" -> ADMIN;

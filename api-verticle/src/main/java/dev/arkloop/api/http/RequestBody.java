@@ -83,8 +83,12 @@ public final class RequestBody {
 
   /** PostgreSQL text cannot hold NUL, so a string with one is refused here rather than failing there. */
   public String optionalString(String field) {
-    String value = typed(field, String.class, "a string");
-    if (value != null && value.indexOf('\0') >= 0) {
+    return withoutNul(field, typed(field, String.class, "a string"));
+  }
+
+  /** PostgreSQL text cannot hold U+0000; letting one through would end in a 500. */
+  private static String withoutNul(String field, String value) {
+    if (value != null && value.indexOf(0) >= 0) {
       throw ApiException.invalid(field, field + " must not contain NUL characters");
     }
     return value;
@@ -140,7 +144,7 @@ public final class RequestBody {
       if (!(item instanceof String text)) {
         throw ApiException.unparseable(field, field + " must be an array of strings");
       }
-      values.add(text);
+      values.add(withoutNul(field, text));
     }
     return values;
   }

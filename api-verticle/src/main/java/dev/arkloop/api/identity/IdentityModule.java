@@ -12,6 +12,10 @@ import dev.arkloop.api.auth.RateLimiter;
 import dev.arkloop.api.auth.Sessions;
 import dev.arkloop.api.auth.TokenRevocations;
 import dev.arkloop.api.auth.Turnstile;
+import dev.arkloop.api.email.EmailAdminRoutes;
+import dev.arkloop.api.email.EmailAuthRoutes;
+import dev.arkloop.api.email.EmailOutbox;
+import dev.arkloop.api.email.EmailTokenRepository;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.common.config.ArkloopConfig;
 import io.vertx.core.Future;
@@ -28,6 +32,8 @@ public final class IdentityModule {
   private final IpRules ipRules;
   private final AccountRepository accounts;
   private final TeamRepository teams;
+  private final EmailAuthRoutes emailRoutes;
+  private final EmailOutbox outbox;
 
   public IdentityModule(ApiContext api) {
     this.api = api;
@@ -45,9 +51,13 @@ public final class IdentityModule {
     ApiKeyRepository apiKeys = new ApiKeyRepository(pool, api.redis(), api.keys());
     this.authenticator = new Authenticator(accessTokens, revocations, apiKeys, accounts, ipRules, rateLimiter, config);
     this.registration = new Registration(pool, config.auth().bootstrapPlatformAdmin());
+    Sessions sessions = new Sessions(accessTokens, refreshTokens, config);
+    Turnstile turnstile = new Turnstile(api.vertx(), config.auth().turnstile());
     this.authRoutes = new AuthRoutes(api.vertx(), config, users, accounts, refreshTokens, registration,
-        new Sessions(accessTokens, refreshTokens, config), revocations, rateLimiter,
-        new Turnstile(api.vertx(), config.auth().turnstile()), audit);
+        sessions, revocations, rateLimiter, turnstile, audit);
+    this.outbox = new EmailOutbox(api.vertx(), config.mail());
+    this.emailRoutes = new EmailAuthRoutes(config, users, accounts, new EmailTokenRepository(pool), outbox, sessions,
+        rateLimiter, turnstile, audit);
   }
 
   public Routes routes(Router router) {
@@ -57,11 +67,13 @@ public final class IdentityModule {
   public void mount(Router router, Routes routes) {
     var pool = api.pool();
     authRoutes.mount(router, routes);
+    emailRoutes.mount(routes);
+    new EmailAdminRoutes(outbox, pool).mount(routes);
     new MeRoutes(new UserRepository(pool), new InviteCodeRepository(pool, 10)).mount(routes);
     new AccountRoutes(accounts, new InvitationRepository(pool)).mount(routes);
     new TeamRoutes(teams, accounts).mount(routes);
     new ApiKeyRoutes(new ApiKeyRepository(pool, api.redis(), api.keys())).mount(routes);
-    new IpRuleRoutes(pool, ipRules).mount(routes);
+    new IpRuleRoutes(pool, ipRules, api.config().http().trustForwardedFor()).mount(routes);
     new AuditLogRoutes(pool).mount(routes);
   }
 

@@ -30,13 +30,18 @@ public final class Registration {
     this.bootstrapAdmin = bootstrapAdmin;
   }
 
+  /**
+   * {@code inviteRequired} (mode {@code invite_only}) asks for an invite code from everyone but the
+   * very first user, who has nobody to get one from.
+   */
   public Future<Registered> register(String login, String email, String passwordHash, String locale,
-      String inviteCode) {
+      String inviteCode, boolean inviteRequired) {
     UUID userId = Ids.newId();
     UUID orgId = Ids.newId();
     return pool.withTransaction(tx -> tx.preparedQuery("SELECT pg_advisory_xact_lock($1)")
             .execute(Tuple.of(BOOTSTRAP_LOCK))
-            .compose(locked -> platformAdmin(tx, login))
+            .compose(locked -> inviteRequired && inviteCode == null ? requireFirstUser(tx) : Future.succeededFuture())
+            .compose(ok -> platformAdmin(tx, login))
             .compose(admin -> UserRepository.insert(tx, userId, login, email, passwordHash, locale, admin)
                 .compose(v -> personalSlug(tx, login))
                 .compose(slug -> AccountRepository.create(tx, orgId, slug, login, "personal", userId,
@@ -54,6 +59,13 @@ public final class Registration {
           }
           return Future.failedFuture(e);
         });
+  }
+
+  private static Future<Void> requireFirstUser(SqlConnection tx) {
+    return tx.query("SELECT 1 FROM users LIMIT 1").execute().compose(rows -> rows.size() == 0
+        ? Future.succeededFuture()
+        : Future.failedFuture(new ApiException(422, "auth.invite_code_required", "an invite code is required",
+            new io.vertx.core.json.JsonObject().put("field", "invite_code"))));
   }
 
   private Future<Boolean> platformAdmin(SqlConnection tx, String login) {

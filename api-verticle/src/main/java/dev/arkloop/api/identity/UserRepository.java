@@ -37,6 +37,38 @@ public final class UserRepository {
         .map(rows -> rows.size() == 0 ? null : credentials(rows.iterator().next()));
   }
 
+  /** By email only (sign-in codes go to an address, never to a login), case-insensitively. */
+  public Future<Credentials> byEmail(String email) {
+    return pool.preparedQuery("SELECT id, password_hash, status, is_platform_admin, default_org_id FROM users "
+            + "WHERE deleted_at IS NULL AND lower(email) = lower($1)")
+        .execute(Tuple.of(email))
+        .map(rows -> rows.size() == 0 ? null : credentials(rows.iterator().next()));
+  }
+
+  /** Where mail for a user goes. */
+  public record Contact(String email, boolean verified, UUID defaultOrgId) {}
+
+  public Future<Contact> contact(UUID userId) {
+    return pool.preparedQuery("SELECT email, email_verified, default_org_id FROM users "
+            + "WHERE id = $1 AND deleted_at IS NULL")
+        .execute(Tuple.of(userId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row row = rows.iterator().next();
+          return new Contact(row.getString("email"), row.getBoolean("email_verified"), row.getUUID("default_org_id"));
+        });
+  }
+
+  /** Marks the address verified if it is still the user's; false when it changed meanwhile. */
+  public static Future<Boolean> markEmailVerified(SqlClient client, UUID userId, String email) {
+    return client.preparedQuery("UPDATE users SET email_verified = true, updated_at = now() "
+            + "WHERE id = $1 AND lower(email) = lower($2) AND deleted_at IS NULL")
+        .execute(Tuple.of(userId, email))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
   public Future<Credentials> credentials(UUID userId) {
     return pool.preparedQuery("""
             SELECT id, password_hash, status, is_platform_admin, default_org_id FROM users

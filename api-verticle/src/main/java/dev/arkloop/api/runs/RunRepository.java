@@ -177,14 +177,8 @@ final class RunRepository {
    * the job and writes the end itself, as the run's single writer; otherwise the worker is signalled.
    */
   Future<Cancelled> cancel(Principal principal, UUID runId, String traceId) {
-    return pool.withTransaction(tx -> tx.preparedQuery("SELECT r.status, r.job_id, r.thread_id FROM runs r "
-            + "JOIN threads t ON t.id = r.thread_id WHERE r.id = $1 AND " + VISIBLE_THREAD + " FOR UPDATE OF r")
-        .execute(Tuple.of(runId, principal.orgId(), principal.userId()))
-        .compose(rows -> {
-          if (rows.size() == 0) {
-            return Future.failedFuture(ApiException.notFound("runs"));
-          }
-          Row run = rows.iterator().next();
+    return pool.withTransaction(tx -> lockVisibleRun(tx, principal, runId)
+        .compose(run -> {
           String status = run.getString("status");
           if (!status.equals("running") && !status.equals("waiting_for_input")) {
             return Future.succeededFuture(new Cancelled(false, List.of()));
@@ -202,6 +196,15 @@ final class RunRepository {
               .compose(job -> job.size() == 0 ? Future.succeededFuture(new Cancelled(true, List.of()))
                   : finishCancelled(tx, runId, jobId, run.getUUID("thread_id"), request));
         }));
+  }
+
+  /** Locks a run of a thread the caller can see (404 otherwise) for the rest of the transaction. */
+  private static Future<Row> lockVisibleRun(SqlConnection tx, Principal principal, UUID runId) {
+    return tx.preparedQuery("SELECT r.status, r.job_id, r.thread_id FROM runs r "
+            + "JOIN threads t ON t.id = r.thread_id WHERE r.id = $1 AND " + VISIBLE_THREAD + " FOR UPDATE OF r")
+        .execute(Tuple.of(runId, principal.orgId(), principal.userId()))
+        .compose(rows -> rows.size() == 0 ? Future.failedFuture(ApiException.notFound("runs"))
+            : Future.succeededFuture(rows.iterator().next()));
   }
 
   private static Future<Cancelled> finishCancelled(SqlConnection tx, UUID runId, UUID jobId, UUID threadId,
@@ -227,14 +230,8 @@ final class RunRepository {
 
   /** Hands the user's answer to a run waiting for input, and requeues its job. Returns the job id. */
   Future<UUID> provideInput(Principal principal, UUID runId, String content, String traceId) {
-    return pool.withTransaction(tx -> tx.preparedQuery("SELECT r.status, r.job_id FROM runs r "
-            + "JOIN threads t ON t.id = r.thread_id WHERE r.id = $1 AND " + VISIBLE_THREAD + " FOR UPDATE OF r")
-        .execute(Tuple.of(runId, principal.orgId(), principal.userId()))
-        .compose(rows -> {
-          if (rows.size() == 0) {
-            return Future.failedFuture(ApiException.notFound("runs"));
-          }
-          Row run = rows.iterator().next();
+    return pool.withTransaction(tx -> lockVisibleRun(tx, principal, runId)
+        .compose(run -> {
           if (!"waiting_for_input".equals(run.getString("status"))) {
             return Future.failedFuture(new ApiException(409, "runs.not_active", "the run is not waiting for input",
                 new JsonObject().put("status", run.getString("status"))));

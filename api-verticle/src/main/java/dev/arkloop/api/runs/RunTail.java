@@ -10,11 +10,12 @@ import java.util.UUID;
 /**
  * The one live reader of a run on this API verticle: fed by the run's pub/sub announcements, and by a
  * poll of the stream when it has been quiet for a second (a lost announcement, a Redis restart). It
- * passes each event, once and in order, to every local subscriber, and ticks them once a second
- * (their heartbeats), so a run's thousands of subscribers cost one timer.
+ * passes each event, once and in order, to every local subscriber, and ticks them four times a
+ * second (their heartbeats), so a run's thousands of subscribers cost one timer.
  */
 final class RunTail {
   static final long QUIET_POLL_MS = 1_000;
+  static final long TICK_MS = 250;
 
   private final UUID runId;
   private final Set<TailSubscriber> subscribers = new LinkedHashSet<>();
@@ -31,7 +32,7 @@ final class RunTail {
     this.onFinished = onFinished;
     this.delivery = new OrderedDelivery(fromSeq, after -> fetcher.after(runId, after, batchLimit, true),
         this::dispatch, vertx);
-    this.pollTimer = vertx.setPeriodic(QUIET_POLL_MS, t -> {
+    this.pollTimer = vertx.setPeriodic(TICK_MS, t -> {
       long now = System.currentTimeMillis();
       if (now - lastActivity >= QUIET_POLL_MS) {
         lastActivity = now;

@@ -16,6 +16,7 @@ public record ArkloopConfig(
     Auth auth,
     Worker worker,
     Runs runs,
+    Mail mail,
     Secrets secrets,
     Tools tools) {
 
@@ -95,11 +96,30 @@ public record ArkloopConfig(
   /** Runs: limits, timeouts, the SSE stream and the built-in stub model. */
   public record Runs(
       int maxConcurrentPerAccount,
-      int timeoutMinutes,
+      long timeoutMillis,
       int maxAttempts,
       int sseHeartbeatSeconds,
       int sseBatchLimit,
       int stubTokenDelayMs) {}
+
+  /**
+   * Outgoing mail over SMTP (verification links, sign-in codes). Configured when a host and a sender
+   * are set; {@code tlsMode} is {@code none}, {@code starttls} or {@code tls}.
+   */
+  public record Mail(String host, int port, String user, String password, String tlsMode, String from,
+      String appBaseUrl) {
+
+    public boolean configured() {
+      return host != null && from != null;
+    }
+
+    /** Never the password: this is what may be shown or logged. */
+    @Override
+    public String toString() {
+      return "Mail[host=" + host + ", port=" + port + ", user=" + user + ", tlsMode=" + tlsMode + ", from=" + from
+          + "]";
+    }
+  }
 
   /** {@code ARKLOOP_ENCRYPTION_KEY}: 64 hex characters (AES-256), or null when secrets cannot be stored. */
   public record Secrets(String encryptionKey) {}
@@ -123,14 +143,14 @@ public record ArkloopConfig(
   public record Cluster(boolean enabled, String host, int port, List<String> members) {}
 
   public ArkloopConfig withInfra(Infra infra) {
-    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, secrets, tools);
+    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, mail, secrets, tools);
   }
 
   public ArkloopConfig withAuth(Auth auth) {
-    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, secrets, tools);
+    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, mail, secrets, tools);
   }
 
   public ArkloopConfig withSecrets(Secrets secrets) {
-    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, secrets, tools);
+    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, mail, secrets, tools);
   }
 }

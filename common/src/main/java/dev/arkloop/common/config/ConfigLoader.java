@@ -90,11 +90,22 @@ public final class ConfigLoader {
     }
     var runs = new ArkloopConfig.Runs(
         s.integer("ARKLOOP_MAX_CONCURRENT_RUNS_PER_ACCOUNT", 1, 100_000),
-        s.integer("ARKLOOP_RUN_TIMEOUT_MINUTES", 1, 24 * 60),
+        s.parsed("ARKLOOP_RUN_TIMEOUT_MINUTES", ConfigLoader::minutesAsMillis),
         s.integer("ARKLOOP_RUN_MAX_ATTEMPTS", 1, 100),
         s.integer("ARKLOOP_SSE_HEARTBEAT_SECONDS", 1, 3600),
         s.integer("ARKLOOP_SSE_BATCH_LIMIT", 1, 10_000),
         s.integer("ARKLOOP_STUB_TOKEN_DELAY_MS", 0, 60_000));
+    var mail = new ArkloopConfig.Mail(
+        s.optional("ARKLOOP_SMTP_HOST"),
+        s.integer("ARKLOOP_SMTP_PORT", 1, 65535),
+        s.optional("ARKLOOP_SMTP_USER"),
+        s.optional("ARKLOOP_SMTP_PASS"),
+        s.oneOf("ARKLOOP_SMTP_TLS_MODE", "none", "starttls", "tls"),
+        s.optional("ARKLOOP_EMAIL_FROM"),
+        s.url("ARKLOOP_APP_BASE_URL", "https", "http"));
+    if (mail.host() != null && mail.from() == null) {
+      throw new ConfigException("ARKLOOP_EMAIL_FROM is required when ARKLOOP_SMTP_HOST is set");
+    }
     String encryptionKey = s.optional("ARKLOOP_ENCRYPTION_KEY");
     if (encryptionKey != null && !encryptionKey.matches("[0-9a-fA-F]{64}")) {
       throw new ConfigException("ARKLOOP_ENCRYPTION_KEY must be 64 hex characters (32 bytes)");
@@ -117,8 +128,22 @@ public final class ConfigLoader {
         auth,
         worker,
         runs,
+        mail,
         new ArkloopConfig.Secrets(encryptionKey),
         tools);
+  }
+
+  /** Minutes, fractions allowed (tests use a few seconds), up to a day. */
+  private static long minutesAsMillis(String minutes) {
+    try {
+      double value = Double.parseDouble(minutes);
+      if (value <= 0 || value > 24 * 60) {
+        throw new IllegalArgumentException("must be more than 0 and at most 1440 minutes");
+      }
+      return Math.round(value * 60_000);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("must be a number of minutes");
+    }
   }
 
   private static int millis(String seconds) {

@@ -24,8 +24,13 @@ public final class PasswordHasher {
   private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
   private static final Base64.Decoder B64D = Base64.getDecoder();
 
-  /** A hash of a random password: verified against when the login is unknown, so both paths cost the same. */
-  public static final String DECOY_HASH = new PasswordHasher().hash(Tokens.random(24));
+  /**
+   * The hash of a random, forgotten password, with the current parameters: verified against when the
+   * login is unknown, so both paths cost the same. A constant, because computing it at class load
+   * would run Argon2 on whichever thread (an event loop) first touched the class.
+   */
+  public static final String DECOY_HASH =
+      "$argon2id$v=19$m=19456,t=2,p=1$sSML+LyJKZAFMx1vy/GMiA$iZuS/Z+nYHrndJFWBX1ndZNje3neyFW2bQWXYqmhE8o";
 
   public String hash(String password) {
     byte[] salt = new byte[SALT_BYTES];

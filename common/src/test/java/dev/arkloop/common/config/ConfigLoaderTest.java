@@ -69,6 +69,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void mailIsOffUntilAHostAndSenderAreSet() {
+    assertFalse(ConfigLoader.load(Map.of(), List.of()).mail().configured());
+    ArkloopConfig config = ConfigLoader.load(Map.of("ARKLOOP_SMTP_HOST", "smtp.example.com",
+        "ARKLOOP_SMTP_PORT", "465", "ARKLOOP_SMTP_TLS_MODE", "tls", "ARKLOOP_SMTP_PASS", "hunter22",
+        "ARKLOOP_EMAIL_FROM", "no-reply@example.com"), List.of());
+    assertTrue(config.mail().configured());
+    assertEquals(465, config.mail().port());
+    assertEquals("tls", config.mail().tlsMode());
+    assertFalse(config.mail().toString().contains("hunter22"), "the password never reaches a log line");
+    assertMessage("ARKLOOP_EMAIL_FROM", Map.of("ARKLOOP_SMTP_HOST", "smtp.example.com"), List.of());
+    assertMessage("ARKLOOP_SMTP_TLS_MODE", Map.of("ARKLOOP_SMTP_TLS_MODE", "ssl"), List.of());
+    assertMessage("ARKLOOP_SMTP_PORT", Map.of("ARKLOOP_SMTP_PORT", "0"), List.of());
+  }
+
+  @Test
   void badValuesNameTheVariable() {
     assertMessage("ARKLOOP_API_ADDR", Map.of("ARKLOOP_API_ADDR", "nonsense"), List.of());
     assertMessage("ARKLOOP_API_ADDR", Map.of("ARKLOOP_API_ADDR", "host:99999"), List.of());

@@ -3,6 +3,7 @@ package dev.arkloop.common.testing;
 import io.vertx.core.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 /** Blocks a test thread (never an event loop) on a future, with a bound. */
 public final class Await {
@@ -17,6 +18,22 @@ public final class Await {
       return future.await(seconds, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
       throw new AssertionError("timed out after " + seconds + " s", e);
+    }
+  }
+
+  /** Polls {@code condition} from a test thread until it holds, failing after {@code seconds}. */
+  public static void until(String what, int seconds, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + seconds + " s waiting for " + what);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted waiting for " + what, e);
+      }
     }
   }
 }

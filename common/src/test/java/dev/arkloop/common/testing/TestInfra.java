@@ -106,6 +106,17 @@ public final class TestInfra {
     }
   }
 
+  /** The first column of the first row of {@code sql}, as text (null when no row). */
+  public static String queryValue(DatabaseUrl database, String sql) {
+    try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.jdbcProperties());
+        Statement statement = connection.createStatement();
+        java.sql.ResultSet rows = statement.executeQuery(sql)) {
+      return rows.next() ? rows.getString(1) : null;
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+    }
+  }
+
   public static Path tempDir(String prefix) {
     try {
       return Files.createTempDirectory(prefix);

@@ -116,8 +116,7 @@ public final class RunExecuteHandler implements JobHandler {
         }
       });
       lease.lost().onComplete(v -> abort.tryComplete("lease"));
-      long remaining = Duration.between(OffsetDateTime.now(), run.createdAt().plusMinutes(settings.timeoutMinutes()))
-          .toMillis();
+      long remaining = Duration.between(OffsetDateTime.now(), run.createdAt()).toMillis() + settings.timeoutMillis();
       timeoutTimer = vertx.setTimer(Math.max(1, remaining), t -> abort.tryComplete("timeout"));
       return signals.completion()
           .compose(v -> store.markStarted(run.id()))
@@ -218,7 +217,7 @@ public final class RunExecuteHandler implements JobHandler {
         written = writer.finish(List.of(EventTypes.CANCELLED), List.of(new JsonObject()), false,
             tx -> RunStore.cancel(tx, run));
       } else if (reason.equals("timeout")) {
-        written = failRun(writer, run, "timeout", "the run exceeded " + settings.timeoutMinutes() + " minutes");
+        written = failRun(writer, run, "timeout", "the run exceeded its time limit of " + settings.timeoutMillis() / 1000 + " s");
       } else {
         written = Future.succeededFuture(false); // the lease is gone: the new holder ends the run
       }

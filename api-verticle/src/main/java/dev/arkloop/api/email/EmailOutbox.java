@@ -1,0 +1,56 @@
+package dev.arkloop.api.email;
+
+import dev.arkloop.common.bus.Addresses;
+import dev.arkloop.common.config.ArkloopConfig;
+import dev.arkloop.common.error.ApiException;
+import dev.arkloop.common.jobs.JobQueue;
+import dev.arkloop.common.mail.EmailMessage;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
+import java.util.UUID;
+
+/**
+ * The durable way out for mail: an {@code email.send} job written in the caller's transaction, then
+ * a wake-up on the event bus so a worker sends it at once. If no worker hears the wake-up, one
+ * still leases the job when it next polls.
+ */
+public final class EmailOutbox {
+  /** With the job runner's backoff (1, 2, 4 … s) the last try is about two minutes after the first. */
+  static final int MAX_ATTEMPTS = 8;
+
+  private final Vertx vertx;
+  private final ArkloopConfig.Mail mail;
+
+  public EmailOutbox(Vertx vertx, ArkloopConfig.Mail mail) {
+    this.vertx = vertx;
+    this.mail = mail;
+  }
+
+  public boolean configured() {
+    return mail.configured();
+  }
+
+  public ArkloopConfig.Mail settings() {
+    return mail;
+  }
+
+  /** 503 unless SMTP is configured: mail written now would never leave. */
+  public void requireConfigured(String code) {
+    if (!mail.configured()) {
+      throw new ApiException(503, code, "email is not configured on this server (ARKLOOP_SMTP_HOST)",
+          new JsonObject().put("reason", "smtp_not_configured"));
+    }
+  }
+
+  public Future<UUID> enqueue(SqlClient tx, EmailMessage message, UUID orgId) {
+    return JobQueue.enqueue(tx, EmailMessage.JOB_TYPE, EmailMessage.PAYLOAD_VERSION, message.toJson(), orgId,
+        MAX_ATTEMPTS);
+  }
+
+  /** Call after the enqueuing transaction committed. */
+  public void wake(UUID jobId) {
+    vertx.eventBus().send(Addresses.jobWake(EmailMessage.JOB_TYPE), new JsonObject().put("job_id", jobId.toString()));
+  }
+}
