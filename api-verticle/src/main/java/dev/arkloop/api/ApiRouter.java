@@ -33,7 +33,7 @@ public final class ApiRouter {
     new ProjectsModule(api).mount(routes);
     new ThreadsModule(api).mount(routes);
     runs.mount(routes);
-    PersonaRoutes.create(api.pool()).mount(routes);
+    PersonaRoutes.create(api.vertx(), api.pool()).mount(routes);
     new ToolProviderRoutes(api.pool(), SecretBox.optional(api.config().secrets().encryptionKey())).mount(routes);
     new McpConfigRoutes(api.pool(), SecretBox.optional(api.config().secrets().encryptionKey()),
         api.config().tools().mcpStdioEnabled()).mount(routes);

@@ -40,7 +40,7 @@ final class RunTooling {
     extra.addAll(new WorkspaceFileTools(new PgWorkspaceStore(pool)).tools());
     this.mcp = new McpTools(vertx, pool, secrets, addresses, settings.mcpCacheTtlSeconds(),
         settings.mcpStdioEnabled());
-    this.policies = new RunPolicies(new PersonaStore(pool, BuiltinPersonas.load()),
+    this.policies = new RunPolicies(new PersonaStore(pool, BuiltinPersonas.load(vertx)),
         new ToolRegistry(new BuiltinTools(extra), mcp::tools), settings.defaultPersona(),
         settings.approvalTimeoutSeconds());
   }

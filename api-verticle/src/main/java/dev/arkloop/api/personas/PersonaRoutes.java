@@ -57,17 +57,21 @@ public final class PersonaRoutes {
     String key = PersonaInput.key(body);
     String version = PersonaInput.version(body);
     String copyFrom = body.optionalString("copy_from_repo_persona_key");
-    JsonObject spec = new JsonObject();
-    if (copyFrom != null) {
-      Persona source = store.builtins().find(copyFrom, null);
-      if (source == null) {
-        throw ApiException.invalid("copy_from_repo_persona_key", "no built-in persona " + copyFrom);
-      }
-      spec = source.toJson();
-    }
-    spec.mergeIn(PersonaInput.fields(body, copyFrom != null));
+    JsonObject fields = PersonaInput.fields(body, copyFrom != null);
     Boolean active = body.optionalBoolean("is_active");
-    return personas.create(scope, orgId(ctx), key, version, active == null || active, stored(spec))
+    return store.builtins().compose(files -> {
+      JsonObject spec = new JsonObject();
+      if (copyFrom != null) {
+        Persona source = files.find(copyFrom, null);
+        if (source == null) {
+          return Future.failedFuture(ApiException.invalid("copy_from_repo_persona_key",
+              "no built-in persona " + copyFrom));
+        }
+        spec = source.toJson();
+      }
+      return personas.create(scope, orgId(ctx), key, version, active == null || active,
+          stored(spec.mergeIn(fields)));
+    })
         .recover(e -> Future.failedFuture(PgErrors.uniqueViolation(e, null)
             ? ApiException.conflict("personas.conflict", "a persona " + key + "@" + version + " already exists")
             : e))
@@ -77,11 +81,10 @@ public final class PersonaRoutes {
   private Future<JsonObject> update(RoutingContext ctx) {
     UUID id = Params.pathId(ctx, "persona_id");
     String scope = ScopeParam.of(ctx, ScopeParam.ORG, null);
-    protect(id);
     RequestBody body = RequestBody.of(ctx);
     JsonObject changes = PersonaInput.fields(body, true);
     Boolean active = body.optionalBoolean("is_active");
-    return found(personas.get(scope, orgId(ctx), id)).compose(existing -> {
+    return protect(id).compose(v -> found(personas.get(scope, orgId(ctx), id))).compose(existing -> {
       JsonObject spec = existing.toJson().mergeIn(changes);
       boolean isActive = active == null ? existing.active() : active;
       return found(personas.update(scope, orgId(ctx), id, isActive, stored(spec)));
@@ -91,17 +94,16 @@ public final class PersonaRoutes {
   private Future<JsonObject> delete(RoutingContext ctx) {
     UUID id = Params.pathId(ctx, "persona_id");
     String scope = ScopeParam.of(ctx, ScopeParam.ORG, null);
-    protect(id);
-    return personas.delete(scope, orgId(ctx), id).compose(deleted -> deleted
+    return protect(id).compose(v -> personas.delete(scope, orgId(ctx), id)).compose(deleted -> deleted
         ? Future.succeededFuture(new JsonObject().put("ok", true))
         : Future.failedFuture(ApiException.notFound("personas")));
   }
 
-  private void protect(UUID id) {
-    if (store.builtins().isBuiltinId(id)) {
-      throw new ApiException(403, "personas.system_protected", "built-in personas cannot be changed; "
-          + "create a persona with the same persona_key to override one");
-    }
+  private Future<Void> protect(UUID id) {
+    return store.builtins().compose(files -> files.isBuiltinId(id)
+        ? Future.failedFuture(new ApiException(403, "personas.system_protected", "built-in personas cannot be "
+            + "changed; create a persona with the same persona_key to override one"))
+        : Future.succeededFuture());
   }
 
   /** What is stored: the persona fields with a value (null means "the default"), no row metadata. */
@@ -126,8 +128,8 @@ public final class PersonaRoutes {
     return array;
   }
 
-  /** Builds the persona endpoints (reads the built-in persona files once). */
-  public static PersonaRoutes create(io.vertx.sqlclient.Pool pool) {
-    return new PersonaRoutes(new PersonaRepository(pool), new PersonaStore(pool, BuiltinPersonas.load()));
+  /** Builds the persona endpoints (reads the built-in persona files once, off the event loop). */
+  public static PersonaRoutes create(io.vertx.core.Vertx vertx, io.vertx.sqlclient.Pool pool) {
+    return new PersonaRoutes(new PersonaRepository(pool), new PersonaStore(pool, BuiltinPersonas.load(vertx)));
   }
 }

@@ -1,5 +1,7 @@
 package dev.arkloop.common.personas;
 
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -18,7 +20,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * The personas shipped in {@code conf/personas/<key>/}: {@code persona.yaml} (the Persona fields)
  * and {@code prompt.md} (the system prompt). {@code conf/personas/builtin.txt} lists the keys, one a
  * line, because a classpath directory cannot be listed inside a jar. Read once, at construction
- * (blocking: build it before deploying verticles or off the event loop).
+ * (blocking: {@link #load(Vertx)} does it on a worker thread).
  */
 public final class BuiltinPersonas {
   private static final String ROOT = "conf/personas/";
@@ -26,6 +28,11 @@ public final class BuiltinPersonas {
 
   private BuiltinPersonas(List<Persona> personas) {
     this.personas = List.copyOf(personas);
+  }
+
+  /** Reads the files on a worker thread: verticles start on an event loop, which must not do file I/O. */
+  public static Future<BuiltinPersonas> load(Vertx vertx) {
+    return vertx.executeBlocking(BuiltinPersonas::load);
   }
 
   public static BuiltinPersonas load() {

@@ -21,14 +21,15 @@ import java.util.UUID;
 public final class PersonaStore {
   static final String COLUMNS = "id, scope, org_id, persona_key, version, is_active, spec, created_at, updated_at";
   private final Pool pool;
-  private final BuiltinPersonas builtins;
+  private final Future<BuiltinPersonas> builtins;
 
-  public PersonaStore(Pool pool, BuiltinPersonas builtins) {
+  public PersonaStore(Pool pool, Future<BuiltinPersonas> builtins) {
     this.pool = pool;
     this.builtins = builtins;
   }
 
-  public BuiltinPersonas builtins() {
+  /** The built-in personas, once read. */
+  public Future<BuiltinPersonas> builtins() {
     return builtins;
   }
 
@@ -40,11 +41,11 @@ public final class PersonaStore {
     int at = personaId.lastIndexOf('@');
     String key = at < 0 ? personaId : personaId.substring(0, at);
     String version = at < 0 ? null : personaId.substring(at + 1);
-    return pool.preparedQuery("SELECT " + COLUMNS + " FROM personas WHERE persona_key = $1 AND is_active "
-            + "AND ($2::text IS NULL OR version = $2) AND (scope = 'platform' OR org_id = $3) "
+    return builtins.compose(files -> pool.preparedQuery("SELECT " + COLUMNS + " FROM personas WHERE persona_key = $1 "
+            + "AND is_active AND ($2::text IS NULL OR version = $2) AND (scope = 'platform' OR org_id = $3) "
             + "ORDER BY (scope = 'org') DESC, updated_at DESC LIMIT 1")
         .execute(Tuple.of(key, version, orgId))
-        .map(rows -> rows.size() > 0 ? fromRow(rows.iterator().next()) : builtins.find(key, version));
+        .map(rows -> rows.size() > 0 ? fromRow(rows.iterator().next()) : files.find(key, version)));
   }
 
   /**
@@ -53,12 +54,12 @@ public final class PersonaStore {
    * selector name or display name, then key.
    */
   public Future<List<Persona>> selectable(UUID orgId) {
-    return pool.preparedQuery("SELECT " + COLUMNS + " FROM personas WHERE is_active "
+    return builtins.compose(files -> pool.preparedQuery("SELECT " + COLUMNS + " FROM personas WHERE is_active "
             + "AND (scope = 'platform' OR org_id = $1) ORDER BY (scope = 'org'), updated_at")
         .execute(Tuple.of(orgId))
         .map(rows -> {
           Map<String, Persona> byKey = new LinkedHashMap<>();
-          builtins.all().forEach(p -> byKey.put(p.key(), p));
+          files.all().forEach(p -> byKey.put(p.key(), p));
           rows.forEach(row -> {
             Persona persona = fromRow(row);
             byKey.put(persona.key(), persona);
@@ -68,7 +69,7 @@ public final class PersonaStore {
           list.sort(Comparator.comparingInt(PersonaStore::order).thenComparing(PersonaStore::label)
               .thenComparing(Persona::key));
           return list;
-        });
+        }));
   }
 
   private static int order(Persona persona) {

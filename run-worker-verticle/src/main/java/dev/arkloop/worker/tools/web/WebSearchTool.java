@@ -86,6 +86,11 @@ public final class WebSearchTool implements Tool {
         .compose(response -> results(response, "tavily", max, "content"));
   }
 
+  private static String text(JsonObject item, String field) {
+    Object value = item.getValue(field);
+    return value instanceof String string ? string : null;
+  }
+
   private static Future<JsonObject> results(SafeFetcher.Response response, String provider, int max, String snippet) {
     if (response.status() >= 400) {
       return Future.failedFuture(new ToolException("tool.provider_error",
@@ -100,8 +105,8 @@ public final class WebSearchTool implements Tool {
     JsonArray results = new JsonArray();
     for (int i = 0; i < found.size() && results.size() < max; i++) {
       if (found.getValue(i) instanceof JsonObject item) {
-        results.add(new JsonObject().put("title", item.getString("title")).put("url", item.getString("url"))
-            .put("snippet", item.getString(snippet)));
+        results.add(new JsonObject().put("title", text(item, "title")).put("url", text(item, "url"))
+            .put("snippet", text(item, snippet)));
       }
     }
     return Future.succeededFuture(new JsonObject().put("provider", provider).put("results", results));
