@@ -8,10 +8,14 @@ import dev.arkloop.api.http.JsonBodyHandler;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.http.TraceIdHandler;
 import dev.arkloop.api.identity.IdentityModule;
+import dev.arkloop.api.mcp.McpConfigRoutes;
+import dev.arkloop.api.personas.PersonaRoutes;
 import dev.arkloop.api.projects.ProjectsModule;
 import dev.arkloop.api.runs.RunsModule;
 import dev.arkloop.api.threads.ThreadsModule;
+import dev.arkloop.api.tools.ToolProviderRoutes;
 import dev.arkloop.common.config.ArkloopConfig;
+import dev.arkloop.common.crypto.SecretBox;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
@@ -30,6 +34,10 @@ public final class ApiRouter {
     new ThreadsModule(api).mount(routes);
     runs.mount(routes);
     new dev.arkloop.api.llm.LlmProviderRoutes(api).mount(routes);
+    PersonaRoutes.create(api.vertx(), api.pool()).mount(routes);
+    new ToolProviderRoutes(api.pool(), SecretBox.optional(api.config().secrets().encryptionKey())).mount(routes);
+    new McpConfigRoutes(api.pool(), SecretBox.optional(api.config().secrets().encryptionKey()),
+        api.config().tools().mcpStdioEnabled()).mount(routes);
     installErrorHandling(router);
     return router;
   }

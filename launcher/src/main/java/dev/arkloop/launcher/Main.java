@@ -8,6 +8,7 @@ import dev.arkloop.common.crypto.SecretBox;
 import dev.arkloop.common.crypto.SecretFiles;
 import dev.arkloop.common.crypto.Tokens;
 import dev.arkloop.common.db.Migrations;
+import dev.arkloop.common.ids.Ids;
 import dev.arkloop.common.infra.Infrastructure;
 import dev.arkloop.common.infra.NodeEndpoints;
 import dev.arkloop.common.vertx.VertxFactory;

@@ -38,6 +38,7 @@ public final class RunWorkerVerticle extends VerticleBase {
   private Pool pool;
   private Redis redis;
   private JobRunner runner;
+  private RunTooling tooling;
   private SmtpMailer mailer;
 
   public RunWorkerVerticle(ArkloopConfig config, NodeEndpoints endpoints) {
@@ -51,8 +52,9 @@ public final class RunWorkerVerticle extends VerticleBase {
     ArkloopConfig.Worker worker = config.worker();
     redis = RedisConnections.pooled(vertx, endpoints.redisUrl());
     RunStreams streams = new RunStreams(redis, new RedisKeys(config.infra().redisKeyPrefix()));
+    tooling = new RunTooling(vertx, pool, config);
     List<JobHandler> handlers = new ArrayList<>(List.of(new RunExecuteHandler(vertx, pool, streams, modelRouter(),
-        config.runs(), new ResilientModelCaller.Policy(config.llm().retryMaxAttempts(),
+        tooling.policies(), config.runs(), new ResilientModelCaller.Policy(config.llm().retryMaxAttempts(),
             config.llm().retryBaseDelayMs()))));
     mailer = config.mail().configured() ? new SmtpMailer(vertx, config.mail()) : null;
     if (mailer == null && worker.consumes(EmailSendHandler.TYPE)) {
@@ -81,6 +83,7 @@ public final class RunWorkerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return runner.stop()
+        .eventually(tooling::close)
         .eventually(() -> mailer == null ? Future.succeededFuture() : mailer.close())
         .eventually(() -> Future.all(pool.close(), redis.close()));
   }

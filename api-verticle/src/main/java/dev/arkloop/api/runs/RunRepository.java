@@ -241,8 +241,9 @@ final class RunRepository {
               .execute(Tuple.of(Ids.newId(), runId, new JsonObject().put("content", content).put("trace_id", traceId)))
               .compose(v -> tx.preparedQuery("UPDATE runs SET status = 'running', updated_at = now() WHERE id = $1")
                   .execute(Tuple.of(runId)))
+              // a job parked with a deadline (a tool approval) waits as queued with a later run_after
               .compose(v -> tx.preparedQuery("UPDATE jobs SET status = 'queued', run_after = now(), updated_at = now() "
-                  + "WHERE id = $1 AND status = 'parked'").execute(Tuple.of(jobId)))
+                  + "WHERE id = $1 AND status IN ('parked', 'queued')").execute(Tuple.of(jobId)))
               .map(jobId);
         }));
   }

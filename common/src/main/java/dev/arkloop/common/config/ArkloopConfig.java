@@ -18,7 +18,8 @@ public record ArkloopConfig(
     Runs runs,
     Mail mail,
     Secrets secrets,
-    Llm llm) {
+    Llm llm,
+    Tools tools) {
 
   /** HTTP API settings. {@code workspaceMaxFileBytes} bounds a workspace file upload (not a JSON body). */
   public record Http(
@@ -160,18 +161,33 @@ public record ArkloopConfig(
     }
   }
 
+  /**
+   * Personas and tools: the persona a run gets when it names none, web tool limits and whether they
+   * may reach private addresses, cache lifetimes of tool providers and MCP discovery, and how long a
+   * tool approval may stay unanswered before it counts as denied.
+   */
+  public record Tools(
+      String defaultPersona,
+      boolean allowPrivateNetwork,
+      int webFetchMaxBytes,
+      int webFetchTimeoutMs,
+      int providerCacheTtlSeconds,
+      int mcpCacheTtlSeconds,
+      boolean mcpStdioEnabled,
+      int approvalTimeoutSeconds) {}
+
   /** The Hazelcast-clustered event bus. */
   public record Cluster(boolean enabled, String host, int port, List<String> members) {}
 
   public ArkloopConfig withInfra(Infra infra) {
-    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, mail, secrets, llm);
+    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, mail, secrets, llm, tools);
   }
 
   public ArkloopConfig withAuth(Auth auth) {
-    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, mail, secrets, llm);
+    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, mail, secrets, llm, tools);
   }
 
   public ArkloopConfig withSecrets(Secrets secrets) {
-    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, mail, secrets, llm);
+    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, mail, secrets, llm, tools);
   }
 }

@@ -125,6 +125,15 @@ public final class ConfigLoader {
             s.required("ARKLOOP_OPENAI_MODEL")),
         new ArkloopConfig.EnvProvider(s.optional("ANTHROPIC_API_KEY"), s.url("ANTHROPIC_BASE_URL", "https", "http"),
             s.required("ARKLOOP_ANTHROPIC_MODEL")));
+    var tools = new ArkloopConfig.Tools(
+        s.required("ARKLOOP_DEFAULT_PERSONA"),
+        s.bool("ARKLOOP_TOOLS_ALLOW_PRIVATE_NETWORK"),
+        s.integer("ARKLOOP_WEB_FETCH_MAX_BYTES", 1024, 64 * 1024 * 1024),
+        s.integer("ARKLOOP_WEB_FETCH_TIMEOUT_MS", 100, 600_000),
+        s.integer("ARKLOOP_TOOL_PROVIDER_CACHE_TTL_SECONDS", 0, 86_400),
+        s.integer("ARKLOOP_MCP_CACHE_TTL_SECONDS", 0, 86_400),
+        s.bool("ARKLOOP_MCP_STDIO_ENABLED"),
+        s.integer("ARKLOOP_TOOL_APPROVAL_TIMEOUT_SECONDS", 1, 30 * 86_400));
     return new ArkloopConfig(
         s.parsed("ARKLOOP_ROLE", Role::parse),
         Path.of(s.required("ARKLOOP_DATA_DIR")).toAbsolutePath().normalize(),
@@ -136,7 +145,8 @@ public final class ConfigLoader {
         runs,
         mail,
         new ArkloopConfig.Secrets(encryptionKey),
-        llm);
+        llm,
+        tools);
   }
 
   /** Minutes, fractions allowed (tests use a few seconds), up to a day. */

@@ -83,4 +83,22 @@ public final class SecretBox {
       throw new IllegalStateException("AES-GCM is not available", e);
     }
   }
+
+  /** A box for the configured key, or null when none is configured. */
+  public static SecretBox optional(String hexKey) {
+    return hexKey == null ? null : new SecretBox(hexKey);
+  }
+
+  /** A masked form safe to show: {@code tvly-****1234}; short secrets show only the stars. */
+  public static String mask(String secret) {
+    if (secret == null) {
+      return null;
+    }
+    if (secret.length() < 12) {
+      return "****";
+    }
+    int dash = secret.indexOf('-');
+    String head = dash > 0 && dash <= 6 ? secret.substring(0, dash + 1) : secret.substring(0, 3);
+    return head + "****" + secret.substring(secret.length() - 4);
+  }
 }

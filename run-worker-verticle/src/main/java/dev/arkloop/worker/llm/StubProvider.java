@@ -19,11 +19,15 @@ import java.util.regex.Pattern;
  *   <li>{@code /ask PROMPT} calls {@code ask_user}, pausing the run for input</li>
  *   <li>{@code /fail CLASS} fails the call with that error class (e.g. {@code provider.rate_limited})</li>
  *   <li>{@code /tokens N} replies with exactly N tokens; {@code /delay MS} sets the per-token delay</li>
+ *   <li>{@code /tool NAME {json}} calls any tool with those JSON arguments (the object may contain
+ *       {@code /}); several {@code /tool} directives make several calls in one turn</li>
+ *   <li>{@code /think TEXT} streams TEXT as reasoning ({@code onThinking}) before the reply</li>
  * </ul>
  */
 public final class StubProvider implements LlmProvider {
   public static final String MODEL = "stub-1";
-  private static final Pattern DIRECTIVE = Pattern.compile("/(echo|ask|fail|tokens|delay)\\b\\s*([^/]*)");
+  private static final Pattern DIRECTIVE = Pattern.compile("/(echo|ask|fail|tokens|delay|think)\\b\\s*([^/]*)");
+  private static final Pattern TOOL = Pattern.compile("/tool\\s+([A-Za-z0-9_.-]+)\\s*");
   private final Vertx vertx;
   private final int defaultDelayMs;
 
@@ -40,11 +44,14 @@ public final class StubProvider implements LlmProvider {
     int delay = defaultDelayMs;
     Integer tokenCount = null;
     List<LlmTurn.ToolCall> calls = new ArrayList<>();
+    String thinking = null;
     String reply;
     if ("tool".equals(last.getString("role"))) {
       reply = "Tool " + last.getString("name") + " returned: " + last.getString("content");
     } else {
       String text = last.getString("content", "");
+      String callPrefix = "call_" + Integer.toHexString((text + messages.size()).hashCode() & 0x7fffffff);
+      text = toolDirectives(text, callPrefix, calls);
       Matcher directive = DIRECTIVE.matcher(text);
       String toolArgument = null;
       String toolName = null;
@@ -65,11 +72,14 @@ public final class StubProvider implements LlmProvider {
             toolName = "ask_user";
             toolArgument = argument;
           }
+          case "think" -> thinking = argument;
           default -> { }
         }
       }
-      if (toolName != null) {
-        String callId = "call_" + Integer.toHexString((text + messages.size()).hashCode() & 0x7fffffff);
+      if (!calls.isEmpty() && toolName == null) {
+        reply = "Calling " + calls.get(0).name() + ".";
+      } else if (toolName != null) {
+        String callId = callPrefix;
         JsonObject arguments = toolName.equals("echo")
             ? new JsonObject().put("text", toolArgument)
             : new JsonObject().put("prompt", toolArgument.isEmpty() ? "Please answer" : toolArgument);
@@ -82,6 +92,9 @@ public final class StubProvider implements LlmProvider {
     List<String> tokens = tokens(reply, tokenCount);
     Promise<LlmTurn> done = Promise.promise();
     cancel.onComplete(c -> done.tryFail(LlmException.cancelled()));
+    if (thinking != null && !thinking.isEmpty()) {
+      listener.onThinking(thinking);
+    }
     emit(tokens, 0, delay, listener, done, new LlmTurn(String.join("", tokens), calls,
         new LlmTurn.Usage(inputTokens, tokens.size(), 0, 0)));
     return done.future();
@@ -102,6 +115,52 @@ public final class StubProvider implements LlmProvider {
     } else {
       vertx.setTimer(delay, t -> emit(tokens, index + 1, delay, listener, done, turn));
     }
+  }
+
+  /** Takes the {@code /tool NAME {json}} directives out of the text, adding their calls. */
+  static String toolDirectives(String text, String callPrefix, List<LlmTurn.ToolCall> calls) {
+    StringBuilder rest = new StringBuilder();
+    Matcher tool = TOOL.matcher(text);
+    int from = 0;
+    while (tool.find(from)) {
+      rest.append(text, from, tool.start());
+      int start = tool.end();
+      int end = start < text.length() && text.charAt(start) == '{' ? objectEnd(text, start) : start;
+      JsonObject arguments;
+      try {
+        arguments = end > start ? new JsonObject(text.substring(start, end)) : new JsonObject();
+      } catch (RuntimeException e) {
+        arguments = new JsonObject();
+      }
+      calls.add(new LlmTurn.ToolCall(callPrefix + (calls.isEmpty() ? "" : "_" + calls.size()), tool.group(1),
+          arguments));
+      from = end;
+    }
+    rest.append(text.substring(from));
+    return rest.toString();
+  }
+
+  /** The index after the JSON object starting at {@code start} (brace matching outside strings). */
+  private static int objectEnd(String text, int start) {
+    int depth = 0;
+    boolean inString = false;
+    for (int i = start; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (inString) {
+        if (c == '\\') {
+          i++;
+        } else if (c == '"') {
+          inString = false;
+        }
+      } else if (c == '"') {
+        inString = true;
+      } else if (c == '{') {
+        depth++;
+      } else if (c == '}' && --depth == 0) {
+        return i + 1;
+      }
+    }
+    return text.length();
   }
 
   /** Words with their trailing space; padded or cut to {@code count} when given. */

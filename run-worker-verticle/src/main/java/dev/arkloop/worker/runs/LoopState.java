@@ -17,6 +17,10 @@ final class LoopState {
   final JsonArray parts;
   String awaitingCallId;
   String awaitingToolName;
+  /** {@code input} (ask_user) or {@code approval} (a tool call waiting to be approved). */
+  String awaitingKind;
+  /** Tool calls of the last turn not yet handled, the awaited one first: {@code [{id, name, arguments}]}. */
+  JsonArray pendingCalls = new JsonArray();
 
   private LoopState(JsonArray conversation, int segment, LlmTurn.Usage usage, String text, JsonArray parts,
       String awaitingCallId, String awaitingToolName) {
@@ -34,10 +38,13 @@ final class LoopState {
   }
 
   static LoopState fromJson(JsonObject json) {
-    return new LoopState(json.getJsonArray("conversation", new JsonArray()), json.getInteger("segment", 0),
+    LoopState state = new LoopState(json.getJsonArray("conversation", new JsonArray()), json.getInteger("segment", 0),
         LlmTurn.Usage.fromJson(json.getJsonObject("usage")), json.getString("text", ""),
         json.getJsonArray("parts", new JsonArray()), json.getString("awaiting_call_id"),
         json.getString("awaiting_tool_name"));
+    state.awaitingKind = json.getString("awaiting_kind", state.awaitingCallId == null ? null : "input");
+    state.pendingCalls = json.getJsonArray("pending_calls", new JsonArray());
+    return state;
   }
 
   JsonObject toJson() {
@@ -48,7 +55,9 @@ final class LoopState {
         .put("text", text.toString())
         .put("parts", parts)
         .put("awaiting_call_id", awaitingCallId)
-        .put("awaiting_tool_name", awaitingToolName);
+        .put("awaiting_tool_name", awaitingToolName)
+        .put("awaiting_kind", awaitingKind)
+        .put("pending_calls", pendingCalls);
   }
 
   /** The structured final message: text parts, tool calls and results, in order. */

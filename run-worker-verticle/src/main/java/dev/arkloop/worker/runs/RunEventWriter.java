@@ -119,6 +119,20 @@ final class RunEventWriter {
    */
   Future<Boolean> finish(List<String> types, List<JsonObject> datas, boolean parkJob,
       Function<SqlConnection, Future<Void>> sameTransaction) {
+    return end(types, datas, parkJob, null, sameTransaction);
+  }
+
+  /**
+   * Like {@link #finish} with the job parked: until an answer or a cancel wakes it, or, with {@code
+   * deadlineSeconds}, queued to run again by itself at the deadline.
+   */
+  Future<Boolean> finishParked(List<String> types, List<JsonObject> datas, Integer deadlineSeconds,
+      Function<SqlConnection, Future<Void>> sameTransaction) {
+    return end(types, datas, true, deadlineSeconds, sameTransaction);
+  }
+
+  private Future<Boolean> end(List<String> types, List<JsonObject> datas, boolean parkJob, Integer deadlineSeconds,
+      Function<SqlConnection, Future<Void>> sameTransaction) {
     return drained().recover(e -> Future.succeededFuture()).compose(v -> {
       if (leaseLost) {
         return Future.succeededFuture(false);
@@ -134,7 +148,7 @@ final class RunEventWriter {
               return Future.failedFuture(new LeaseLostException());
             }
             return sameTransaction.apply(tx)
-                .compose(done -> parkJob ? park(tx) : JobQueue.complete(tx, job))
+                .compose(done -> parkJob ? park(tx, deadlineSeconds) : JobQueue.complete(tx, job))
                 .compose(held -> held ? Future.succeededFuture(true) : Future.failedFuture(new LeaseLostException()));
           }))
           .onSuccess(ok -> publish(events))
@@ -148,10 +162,13 @@ final class RunEventWriter {
     });
   }
 
-  private Future<Boolean> park(SqlConnection tx) {
-    return tx.preparedQuery("UPDATE jobs SET status = 'parked', lease_token = NULL, lease_owner = NULL, "
-            + "lease_expires_at = NULL, updated_at = now() WHERE id = $1 AND lease_token = $2 AND status = 'leased'")
-        .execute(io.vertx.sqlclient.Tuple.of(job.id(), job.leaseToken()))
+  /** A parked attempt ended well: its attempt count starts over, so pauses never exhaust the job. */
+  private Future<Boolean> park(SqlConnection tx, Integer deadlineSeconds) {
+    return tx.preparedQuery("UPDATE jobs SET status = CASE WHEN $3::int IS NULL THEN 'parked' ELSE 'queued' END, "
+            + "run_after = now() + make_interval(secs => coalesce($3::int, 0)), attempts = 0, lease_token = NULL, "
+            + "lease_owner = NULL, lease_expires_at = NULL, updated_at = now() "
+            + "WHERE id = $1 AND lease_token = $2 AND status = 'leased'")
+        .execute(io.vertx.sqlclient.Tuple.of(job.id(), job.leaseToken(), deadlineSeconds))
         .map(rows -> rows.rowCount() == 1);
   }
 

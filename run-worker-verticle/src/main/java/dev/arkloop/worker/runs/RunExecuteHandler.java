@@ -13,7 +13,6 @@ import dev.arkloop.worker.llm.ModelCaller;
 import dev.arkloop.worker.llm.ModelRoute;
 import dev.arkloop.worker.llm.ModelRouter;
 import dev.arkloop.worker.llm.ResilientModelCaller;
-import dev.arkloop.worker.tools.BuiltinTools;
 import dev.arkloop.worker.tools.ToolContext;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -43,18 +42,18 @@ public final class RunExecuteHandler implements JobHandler {
   private final RunStore store;
   private final RunStreams streams;
   private final ModelRouter router;
-  private final BuiltinTools tools;
+  private final RunPolicies policies;
   private final ArkloopConfig.Runs settings;
   private final ResilientModelCaller.Policy retry;
 
-  public RunExecuteHandler(Vertx vertx, Pool pool, RunStreams streams, ModelRouter router,
+  public RunExecuteHandler(Vertx vertx, Pool pool, RunStreams streams, ModelRouter router, RunPolicies policies,
       ArkloopConfig.Runs settings, ResilientModelCaller.Policy retry) {
     this.vertx = vertx;
     this.pool = pool;
     this.store = new RunStore(pool);
     this.streams = streams;
     this.router = router;
-    this.tools = new BuiltinTools(List.of());
+    this.policies = policies;
     this.settings = settings;
     this.retry = retry;
   }
@@ -125,22 +124,35 @@ public final class RunExecuteHandler implements JobHandler {
       return signals.completion()
           .compose(v -> store.markStarted(run.id()))
           .compose(v -> store.pendingSignals(run.id()))
-          .compose(signals -> router.routes(run.orgId(), run.options(), null).compose(routes -> {
-            if (routes.isEmpty()) {
-              return Future.succeededFuture(new Outcome.Failed(LoopState.fresh(new JsonArray()),
-                  "policy.route_not_found", "no model route is configured for this run"));
+          .map(pending -> {
+            // a cancel stored while no worker held the run applies at once
+            pending.stream().filter(signal -> signal.type().equals("cancel")).forEach(signal -> requestCancel(signal.payload()));
+            return pending;
+          })
+          .compose(signals -> policies.personas().resolve(run.orgId(), personaId()).compose(persona -> {
+            Outcome refused = RunPolicies.refusal(persona, personaId());
+            if (refused != null) {
+              return Future.succeededFuture(refused);
             }
-            ModelCaller model = new ResilientModelCaller(vertx, routes, retry, routeEvents(writer));
-            return prepare(signals, routes.get(0)).compose(state -> new AgentLoop(model, tools, writer,
-                    new ToolContext(run.id(), run.orgId(), run.threadId(), run.projectId()), abort.future())
-                .run(state)
-                .recover(e -> Future.succeededFuture(e instanceof LeaseLostException
-                    ? new Outcome.Aborted(state, "lease")
-                    : new Outcome.Failed(state, "internal.error", "the agent loop failed")))
-                .map(outcome -> {
-                  modelUsed = model.current();
-                  return outcome;
-                }));
+            return router.routes(run.orgId(), run.options(), persona.model()).compose(routes -> {
+              if (routes.isEmpty()) {
+                return Future.succeededFuture(new Outcome.Failed(LoopState.fresh(new JsonArray()),
+                    "policy.route_not_found", "no model route is configured for this run"));
+              }
+              ModelCaller model = new ResilientModelCaller(vertx, routes, retry, routeEvents(writer));
+              ToolContext context = new ToolContext(run.id(), run.orgId(), run.threadId(), run.projectId());
+              return policies.tools().available(context).compose(available -> prepare(routes.get(0)).compose(state -> {
+                AgentLoop loop = policies.loop(model, persona, available, writer, context, abort.future());
+                return (state.awaitingCallId != null ? loop.resume(state, RunPolicies.input(signals)) : loop.run(state))
+                    .recover(e -> Future.succeededFuture(e instanceof LeaseLostException
+                        ? new Outcome.Aborted(state, "lease")
+                        : new Outcome.Failed(state, "internal.error", "the agent loop failed")))
+                    .map(outcome -> {
+                      modelUsed = model.current();
+                      return outcome;
+                    });
+              }));
+            });
           }))
           .compose(outcome -> end(writer, run, modelUsed, abort.future().isComplete() && outcome instanceof Outcome.Parked
               ? new Outcome.Aborted(((Outcome.Parked) outcome).state(), abort.future().result()) : outcome))
@@ -150,33 +162,20 @@ public final class RunExecuteHandler implements JobHandler {
           });
     }
 
-    /** Fresh state, or the saved state resumed with the user's answer; a stored cancel applies at once. */
-    private Future<LoopState> prepare(List<RunStore.Signal> pending, ModelRoute route) {
-      for (RunStore.Signal signal : pending) {
-        if (signal.type().equals("cancel")) {
-          requestCancel(signal.payload());
-        }
-      }
+    /** Fresh state, or the state the run was parked with. */
+    private Future<LoopState> prepare(ModelRoute route) {
       if (run.loopState() != null) {
-        LoopState state = LoopState.fromJson(run.loopState());
-        RunStore.Signal input = pending.stream().filter(s -> s.type().equals("input")).reduce((a, b) -> b).orElse(null);
-        if (state.awaitingCallId != null && input != null) {
-          String content = input.payload().getString("content", "");
-          JsonObject data = new JsonObject().put("content", content).put("input_key", state.awaitingCallId)
-              .put("trace_id", input.payload().getString("trace_id"));
-          String callId = state.awaitingCallId;
-          String toolName = state.awaitingToolName;
-          AgentLoop.answer(state, content);
-          writer.emit(EventTypes.INPUT_PROVIDED, data);
-          return writer.emit(EventTypes.TOOL_RESULT, new JsonObject().put("tool_call_id", callId)
-              .put("tool_name", toolName).put("result", new JsonObject().put("answer", content))).map(state);
-        }
-        return Future.succeededFuture(state);
+        return Future.succeededFuture(LoopState.fromJson(run.loopState()));
       }
       return store.conversation(run).compose(conversation -> writer.emit(EventTypes.ROUTE_SELECTED,
               new JsonObject().put("route_id", route.routeId()).put("provider", route.providerName())
                   .put("model", route.model()))
           .map(LoopState.fresh(conversation)));
+    }
+
+    private String personaId() {
+      String named = run.options() == null ? null : run.options().getString("persona_id");
+      return named == null || named.isBlank() ? policies.defaultPersona() : named;
     }
 
     private void requestCancel(JsonObject signal) {
@@ -226,9 +225,9 @@ public final class RunExecuteHandler implements JobHandler {
       written = failRun(writer, run, failed.errorClass(), failed.message());
     } else if (outcome instanceof Outcome.Parked parked) {
       // the event becomes visible with the waiting status, so an answer can never arrive too early
-      written = writer.finish(List.of(EventTypes.WAITING_FOR_INPUT),
+      written = writer.finishParked(List.of(EventTypes.WAITING_FOR_INPUT),
               List.of(new JsonObject().put("prompt", parked.prompt()).put("input_key", parked.callId())
-                  .put("tool_call_id", parked.callId())), true,
+                  .put("tool_call_id", parked.callId()).mergeIn(parked.details())), parked.deadlineSeconds(),
               tx -> RunStore.park(tx, run, parked.state()))
           // parking fails when a cancel got in first: the run ends cancelled instead
           .recover(e -> writer.finish(List.of(EventTypes.CANCEL_REQUESTED, EventTypes.CANCELLED),

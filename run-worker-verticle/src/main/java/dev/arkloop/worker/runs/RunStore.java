@@ -73,8 +73,13 @@ final class RunStore {
         });
   }
 
+  /**
+   * A run woken at its approval deadline is still waiting: it runs again from here, so an answer
+   * that comes now is refused (409) instead of being lost.
+   */
   Future<Void> markStarted(UUID runId) {
-    return pool.preparedQuery("UPDATE runs SET started_at = coalesce(started_at, now()), updated_at = now() WHERE id = $1")
+    return pool.preparedQuery("UPDATE runs SET started_at = coalesce(started_at, now()), updated_at = now(), "
+            + "status = CASE WHEN status = 'waiting_for_input' THEN 'running' ELSE status END WHERE id = $1")
         .execute(Tuple.of(runId)).mapEmpty();
   }
 
@@ -86,7 +91,7 @@ final class RunStore {
   /** The run succeeded: usage on the run, the final assistant message, the thread freed. */
   static Future<Void> complete(SqlConnection tx, RunRow run, LoopState state, ModelRoute route) {
     LlmTurn.Usage usage = state.usage;
-    double cost = route.prices().cost(usage);
+    double cost = route == null ? 0 : route.prices().cost(usage);
     Double cacheHitRate = usage.inputTokens() == 0 ? null
         : (double) usage.cacheReadTokens() / (usage.inputTokens() + usage.cacheReadTokens());
     return tx.preparedQuery("""
@@ -96,7 +101,7 @@ final class RunStore {
               duration_ms = (extract(epoch FROM now() - created_at) * 1000)::bigint, completed_at = now(),
               loop_state = NULL, updated_at = now()
             WHERE id = $1""")
-        .execute(Tuple.of(run.id(), route.model(), usage.inputTokens(), usage.outputTokens(), usage.cacheReadTokens(),
+        .execute(Tuple.of(run.id(), route == null ? null : route.model(), usage.inputTokens(), usage.outputTokens(), usage.cacheReadTokens(),
             usage.cacheWriteTokens(), cacheHitRate, cost))
         .compose(v -> Conversation.appendAssistantMessage(tx, run.orgId(), run.threadId(), run.id(),
             state.text.toString(), state.contentJson()))

@@ -1,0 +1,183 @@
+package dev.arkloop.api.mcp;
+
+import static dev.arkloop.api.auth.Permissions.MCP_CONFIGS_MANAGE;
+
+import dev.arkloop.api.auth.Authenticator;
+import dev.arkloop.api.http.Fields;
+import dev.arkloop.api.http.Params;
+import dev.arkloop.api.http.PgErrors;
+import dev.arkloop.api.http.RequestBody;
+import dev.arkloop.api.http.Routes;
+import dev.arkloop.common.crypto.SecretBox;
+import dev.arkloop.common.error.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * MCP server configs (API.md §5.2). The bearer token and the env map are sealed at rest and never
+ * returned: responses say {@code has_auth} only.
+ */
+public final class McpConfigRoutes {
+  private static final String[] TRANSPORTS = {"stdio", "http_sse", "streamable_http"};
+  private final McpConfigRepository configs;
+  private final SecretBox secrets;
+  private final boolean stdioEnabled;
+
+  public McpConfigRoutes(io.vertx.sqlclient.Pool pool, SecretBox secrets, boolean stdioEnabled) {
+    this.configs = new McpConfigRepository(pool);
+    this.secrets = secrets;
+    this.stdioEnabled = stdioEnabled;
+  }
+
+  public void mount(Routes routes) {
+    String one = "/v1/mcp-configs/:config_id";
+    routes.post("/v1/mcp-configs").requires(MCP_CONFIGS_MANAGE).status(201).audit("mcp_config.create")
+        .respond(this::create);
+    routes.get("/v1/mcp-configs").requires(MCP_CONFIGS_MANAGE).respond(ctx -> configs.list(orgId(ctx)));
+    routes.get(one).requires(MCP_CONFIGS_MANAGE).respond(ctx ->
+        found(configs.get(orgId(ctx), Params.pathId(ctx, "config_id"))));
+    routes.patch(one).requires(MCP_CONFIGS_MANAGE).audit("mcp_config.update").respond(this::update);
+    routes.put(one).requires(MCP_CONFIGS_MANAGE).audit("mcp_config.update").respond(this::update);
+    routes.delete(one).requires(MCP_CONFIGS_MANAGE).audit("mcp_config.delete").respond(ctx ->
+        configs.delete(orgId(ctx), Params.pathId(ctx, "config_id")).compose(deleted -> deleted
+            ? Future.succeededFuture(new JsonObject().put("ok", true))
+            : Future.failedFuture(ApiException.notFound("mcp_configs"))));
+  }
+
+  private static UUID orgId(RoutingContext ctx) {
+    return Authenticator.principal(ctx).orgId();
+  }
+
+  private Future<JsonObject> create(RoutingContext ctx) {
+    RequestBody body = RequestBody.of(ctx);
+    JsonObject config = new JsonObject()
+        .put("name", name(body.string("name")))
+        .put("transport", Fields.oneOf("transport", body.string("transport"), TRANSPORTS));
+    boolean stdio = config.getString("transport").equals("stdio");
+    if (stdio && !stdioEnabled) {
+      throw new ApiException(403, "policy.denied", "stdio MCP servers are disabled on this server",
+          new JsonObject().put("reason", "mcp_stdio_disabled"));
+    }
+    String url = url(body.optionalString("url"));
+    String command = Fields.length("command", body.optionalString("command"), 1, 1000);
+    if (!stdio && url == null) {
+      throw ApiException.invalid("url", "url is required for the " + config.getString("transport") + " transport");
+    }
+    if (stdio && command == null) {
+      throw ApiException.invalid("command", "command is required for the stdio transport");
+    }
+    config.put("url", url).put("command", command)
+        .put("cwd", Fields.length("cwd", body.optionalString("cwd"), 1, 1000))
+        .put("inherit_parent_env", Boolean.TRUE.equals(body.optionalBoolean("inherit_parent_env")))
+        .put("call_timeout_ms", timeout(body.optionalLong("call_timeout_ms")));
+    List<String> args = body.optionalStringList("args");
+    config.put("args", args == null ? new JsonArray() : new JsonArray(List.copyOf(args)));
+    JsonObject env = env(body.optionalObject("env"));
+    String token = body.optionalString("bearer_token");
+    if ((env != null && !env.isEmpty()) || token != null) {
+      requireSecrets();
+    }
+    config.put("env_sealed", env == null || env.isEmpty() ? null : secrets.seal(env.encode()));
+    config.put("bearer_token_sealed", token == null ? null : secrets.seal(token));
+    return configs.create(orgId(ctx), config).recover(this::conflict);
+  }
+
+  private Future<JsonObject> update(RoutingContext ctx) {
+    UUID id = Params.pathId(ctx, "config_id");
+    RequestBody body = RequestBody.of(ctx);
+    JsonObject changes = new JsonObject();
+    if (body.has("name")) {
+      changes.put("name", name(body.string("name")));
+    }
+    if (body.has("url")) {
+      changes.put("url", url(body.optionalString("url")));
+    }
+    if (body.has("bearer_token")) {
+      String token = body.optionalString("bearer_token");
+      if (token != null) {
+        requireSecrets();
+      }
+      changes.put("bearer_token_sealed", token == null ? null : secrets.seal(token));
+    }
+    if (body.has("call_timeout_ms")) {
+      changes.put("call_timeout_ms", timeout(body.optionalLong("call_timeout_ms")));
+    }
+    if (body.has("is_active")) {
+      changes.put("is_active", body.optionalBoolean("is_active"));
+    }
+    return found(configs.get(orgId(ctx), id)).compose(existing -> {
+      if (!existing.getString("transport").equals("stdio") && changes.containsKey("url")
+          && changes.getString("url") == null) {
+        return Future.failedFuture(ApiException.invalid("url", "url is required for this transport"));
+      }
+      return found(configs.update(orgId(ctx), id, changes)).recover(this::conflict);
+    });
+  }
+
+  private Future<JsonObject> conflict(Throwable e) {
+    return Future.failedFuture(PgErrors.uniqueViolation(e, null)
+        ? ApiException.conflict("mcp_configs.name_conflict", "an MCP config with this name exists") : e);
+  }
+
+  private void requireSecrets() {
+    if (secrets == null) {
+      throw new ApiException(503, "secrets.not_configured", "ARKLOOP_ENCRYPTION_KEY is not set");
+    }
+  }
+
+  /** Names become part of tool names ({@code mcp__<name>__<tool>}): letters, digits, '_' and '-'. */
+  private static String name(String name) {
+    if (!name.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,63}") || name.contains("__")) {
+      throw ApiException.invalid("name", "name must be 1 to 64 letters, digits, '_' or '-' (no '__')");
+    }
+    return name;
+  }
+
+  private static String url(String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      URI uri = new URI(value.trim());
+      if (uri.getHost() != null && ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+          && value.length() <= 2000) {
+        return value.trim();
+      }
+    } catch (java.net.URISyntaxException e) {
+      // refused below
+    }
+    throw ApiException.invalid("url", "url must be an http or https URL");
+  }
+
+  private static int timeout(Long value) {
+    if (value == null) {
+      return 10_000;
+    }
+    if (value < 100 || value > 600_000) {
+      throw ApiException.invalid("call_timeout_ms", "call_timeout_ms must be between 100 and 600000");
+    }
+    return value.intValue();
+  }
+
+  private static JsonObject env(JsonObject env) {
+    if (env == null) {
+      return null;
+    }
+    for (String key : env.fieldNames()) {
+      if (!(env.getValue(key) instanceof String) || key.isEmpty() || key.contains("=") || key.indexOf('\0') >= 0) {
+        throw ApiException.unparseable("env", "env must be an object of string values");
+      }
+    }
+    return env;
+  }
+
+  private static Future<JsonObject> found(Future<JsonObject> config) {
+    return config.compose(c -> c == null ? Future.failedFuture(ApiException.notFound("mcp_configs"))
+        : Future.succeededFuture(c));
+  }
+}
