@@ -2,6 +2,7 @@
 # Builds Arkloop, starts one node on embedded defaults (scratch data directory, port 19101), runs a
 # benchmark scenario against it, prints the JSON report and stops the node.
 #   bench/run.sh [scenario] [bench options...]     e.g. bench/run.sh api_crud --clients 200 --duration 25
+# The node inherits ARKLOOP_* variables; ARKLOOP_BENCH_NODE_OPTS adds JVM options (e.g. -Xmx1g).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scenario="${1:-api_crud}"
@@ -10,7 +11,7 @@ port="${ARKLOOP_BENCH_PORT:-19101}"
 
 ./mvnw -q -B package -DskipTests
 data="$(mktemp -d -t arkloop-bench-XXXXXX)"
-java -jar launcher/target/arkloop.jar --data-dir "$data" --api-addr "127.0.0.1:$port" >"$data/node.log" 2>&1 &
+java ${ARKLOOP_BENCH_NODE_OPTS:-} -jar launcher/target/arkloop.jar --data-dir "$data" --api-addr "127.0.0.1:$port" >"$data/node.log" 2>&1 &
 node=$!
 stop_node() {
   kill "$node" 2>/dev/null || true

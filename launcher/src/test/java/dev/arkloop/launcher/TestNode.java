@@ -23,6 +23,7 @@ public final class TestNode implements AutoCloseable {
   private final ArkloopConfig config;
   private final NodeEndpoints endpoints;
   private final int port;
+  private String workerDeployment;
 
   private TestNode(Vertx vertx, ArkloopConfig config, NodeEndpoints endpoints, int port) {
     this.vertx = vertx;
@@ -40,8 +41,15 @@ public final class TestNode implements AutoCloseable {
     Vertx vertx = await(VertxFactory.create(config));
     ApiVerticle api = new ApiVerticle(config, endpoints);
     await(vertx.deployVerticle(api));
-    await(vertx.deployVerticle(new RunWorkerVerticle(config, endpoints)));
-    return new TestNode(vertx, config, endpoints, api.actualPort());
+    TestNode node = new TestNode(vertx, config, endpoints, api.actualPort());
+    node.workerDeployment = await(vertx.deployVerticle(new RunWorkerVerticle(config, endpoints)));
+    return node;
+  }
+
+  /** Stops the node's worker and starts a fresh one, as a worker restart would. */
+  public void restartWorker() {
+    await(vertx.undeploy(workerDeployment));
+    workerDeployment = await(vertx.deployVerticle(new RunWorkerVerticle(config, endpoints)));
   }
 
   public Vertx vertx() {

@@ -101,6 +101,25 @@ class RunLimitsTest {
   }
 
   @Test
+  void aRunWaitingForInputSurvivesAWorkerRestart() throws Exception {
+    try (TestNode node = TestNode.start(Map.of())) {
+      node.register("root");
+      TestClient user = node.register("hank");
+      String runId = run(user, thread(user, "/ask still there?"));
+      for (int i = 0; i < 200 && !"waiting_for_input".equals(
+          user.get("/v1/runs/" + runId).bodyAsJsonObject().getString("status")); i++) {
+        Thread.sleep(50);
+      }
+      node.restartWorker();
+      assertEquals(200, user.post("/v1/runs/" + runId + "/input", new JsonObject().put("content", "yes")).statusCode());
+      List<SseClient.Frame> frames = follow(node, user, runId);
+      List<String> types = frames.stream().map(f -> f.data().getString("type")).toList();
+      assertTrue(types.contains("run.input_provided"), types.toString());
+      assertEquals("run.completed", types.get(types.size() - 1));
+    }
+  }
+
+  @Test
   void aSilentStreamIsKeptAliveWithPings() throws Exception {
     try (TestNode node = TestNode.start(Map.of("ARKLOOP_SSE_HEARTBEAT_SECONDS", "1"))) {
       node.register("root");

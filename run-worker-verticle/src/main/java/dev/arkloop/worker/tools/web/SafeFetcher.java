@@ -125,10 +125,10 @@ public final class SafeFetcher {
         options.setHeaders(MultiMap.caseInsensitiveMultiMap().addAll(headers));
       }
       options.putHeader("User-Agent", "Arkloop/1 (+web_fetch)");
+      // the response is handled in the same turn as the send completes (no future in between), so its
+      // body cannot have ended before the handlers are set
       return client.request(options)
           .compose(request -> body == null ? request.send() : request.send(body))
-          .recover(e -> Future.failedFuture(e instanceof ToolException ? e
-              : new ToolException("tool.fetch_failed", "the request failed: " + e.getClass().getSimpleName())))
           .compose(response -> {
             String location = response.getHeader("Location");
             if (isRedirect(response.statusCode()) && location != null) {
@@ -142,7 +142,9 @@ public final class SafeFetcher {
                   keepMethod ? body : null, redirects + 1);
             }
             return read(response, url);
-          });
+          })
+          .recover(e -> Future.failedFuture(e instanceof ToolException ? e
+              : new ToolException("tool.fetch_failed", "the request failed: " + e.getClass().getSimpleName())));
     });
   }
 
