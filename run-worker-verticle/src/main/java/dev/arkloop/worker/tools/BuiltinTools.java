@@ -40,26 +40,6 @@ public final class BuiltinTools {
 
   private static Tool simple(String name, String description, JsonObject parameters,
       java.util.function.Function<JsonObject, JsonObject> body) {
-    return new Tool() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public String description() {
-        return description;
-      }
-
-      @Override
-      public JsonObject parameters() {
-        return parameters;
-      }
-
-      @Override
-      public Future<JsonObject> call(JsonObject arguments, ToolContext context) {
-        return Future.succeededFuture(body.apply(arguments));
-      }
-    };
+    return Tool.of(name, description, parameters, (arguments, context) -> Future.succeededFuture(body.apply(arguments)));
   }
 }

@@ -74,35 +74,17 @@ public final class WorkspaceFileTools {
 
   private static Tool tool(String name, String description, JsonObject parameters,
       BiFunction<WorkspaceRef, JsonObject, Future<JsonObject>> body) {
-    return new Tool() {
-      @Override
-      public String name() {
-        return name;
+    return Tool.of(name, description, parameters, (arguments, context) -> {
+      if (context.projectId() == null) {
+        return Future.failedFuture(new ToolException("tool.not_configured", "the thread has no project workspace"));
       }
-
-      @Override
-      public String description() {
-        return description;
+      try {
+        return body.apply(new WorkspaceRef(context.orgId(), context.projectId()), arguments)
+            .recover(e -> Future.failedFuture(translate(e)));
+      } catch (RuntimeException e) {
+        return Future.failedFuture(translate(e));
       }
-
-      @Override
-      public JsonObject parameters() {
-        return parameters;
-      }
-
-      @Override
-      public Future<JsonObject> call(JsonObject arguments, ToolContext context) {
-        if (context.projectId() == null) {
-          return Future.failedFuture(new ToolException("tool.not_configured", "the thread has no project workspace"));
-        }
-        try {
-          return body.apply(new WorkspaceRef(context.orgId(), context.projectId()), arguments)
-              .recover(e -> Future.failedFuture(translate(e)));
-        } catch (RuntimeException e) {
-          return Future.failedFuture(translate(e));
-        }
-      }
-    };
+    });
   }
 
   /** Store and path errors as tool errors: {@code tool.file_not_found}, {@code tool.invalid_path}, ... */
