@@ -71,6 +71,7 @@ public final class IdentityModule {
     new EmailAdminRoutes(outbox, pool).mount(routes);
     new MeRoutes(new UserRepository(pool), new InviteCodeRepository(pool, 10)).mount(routes);
     new AccountRoutes(accounts, new InvitationRepository(pool)).mount(routes);
+    new dev.arkloop.api.usage.UsageRoutes(pool, accounts).mount(routes);
     new TeamRoutes(teams, accounts).mount(routes);
     new ApiKeyRoutes(new ApiKeyRepository(pool, api.redis(), api.keys())).mount(routes);
     new IpRuleRoutes(pool, ipRules, api.config().http().trustForwardedFor()).mount(routes);
