@@ -14,6 +14,7 @@ import java.io.IOException;
 final class McpTool implements Tool {
   private final McpServer server;
   private final String remoteName;
+  private final String name;
   private final String description;
   private final JsonObject parameters;
   private final McpConnections connections;
@@ -22,6 +23,7 @@ final class McpTool implements Tool {
       McpConnections connections) {
     this.server = server;
     this.remoteName = remoteName;
+    this.name = "mcp__" + server.name() + "__" + remoteName.replaceAll("[^A-Za-z0-9_-]", "_");
     this.description = description == null ? "" : description;
     this.parameters = parameters;
     this.connections = connections;
@@ -29,7 +31,7 @@ final class McpTool implements Tool {
 
   @Override
   public String name() {
-    return "mcp__" + server.name() + "__" + remoteName.replaceAll("[^A-Za-z0-9_-]", "_");
+    return name;
   }
 
   @Override
