@@ -7,10 +7,12 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * Reads a range of a run's events: from the Redis stream while it holds the range, from PostgreSQL
- * otherwise (stream expired, trimmed, or Redis down).
+ * otherwise (stream expired, trimmed, or Redis down). The stream is written after PostgreSQL commits,
+ * so it may lag: each kind of reader says which Redis answers it can believe.
  */
 final class EventFetcher {
   private final RunStreams streams;
@@ -21,18 +23,30 @@ final class EventFetcher {
     this.pool = pool;
   }
 
+  /** For a live tail: anything Redis holds, even nothing (later events arrive by pub/sub). */
+  Future<List<RunEvent>> live(UUID runId, long afterSeq, int limit) {
+    return after(runId, afterSeq, limit, fromRedis -> true);
+  }
+
+  /** For a replay of a running run: an empty stream is confirmed against PostgreSQL. */
+  Future<List<RunEvent>> replay(UUID runId, long afterSeq, int limit) {
+    return after(runId, afterSeq, limit, fromRedis -> !fromRedis.isEmpty());
+  }
+
   /**
-   * Events after {@code afterSeq}, at most {@code limit}. An empty answer from Redis is believed only
-   * when {@code trustEmptyStream} (live polling); a replay confirms it against PostgreSQL.
+   * For a replay of a finished run, which ends with the last batch: Redis is believed only for a full
+   * batch or one that reaches the terminal event, since the terminal event's publish may still be in
+   * flight although PostgreSQL already holds it.
    */
-  Future<List<RunEvent>> after(UUID runId, long afterSeq, int limit, boolean trustEmptyStream) {
+  Future<List<RunEvent>> finished(UUID runId, long afterSeq, int limit) {
+    return after(runId, afterSeq, limit, fromRedis -> fromRedis.size() >= limit
+        || (!fromRedis.isEmpty() && fromRedis.get(fromRedis.size() - 1).terminal()));
+  }
+
+  private Future<List<RunEvent>> after(UUID runId, long afterSeq, int limit, Predicate<List<RunEvent>> believe) {
     return streams.range(runId, afterSeq, limit)
         .recover(redisDown -> Future.succeededFuture(null))
-        .compose(fromRedis -> {
-          if (fromRedis != null && (!fromRedis.isEmpty() || trustEmptyStream)) {
-            return Future.succeededFuture(fromRedis);
-          }
-          return RunEventLog.read(pool, runId, afterSeq, limit);
-        });
+        .compose(fromRedis -> fromRedis != null && believe.test(fromRedis) ? Future.succeededFuture(fromRedis)
+            : RunEventLog.read(pool, runId, afterSeq, limit));
   }
 }

@@ -15,6 +15,8 @@ import java.util.UUID;
  */
 final class RunTail {
   static final long QUIET_POLL_MS = 1_000;
+  /** Every this many quiet polls, an empty stream is checked against PostgreSQL (a publish Redis lost). */
+  static final int QUIET_POLLS_PER_DATABASE_CHECK = 5;
   static final long TICK_MS = 250;
   /** Recent events kept in memory, so subscribers joining a busy run replay without a Redis read each. */
   static final int HISTORY = 2_048;
@@ -26,6 +28,8 @@ final class RunTail {
   private final Vertx vertx;
   private final Runnable onFinished;
   private long lastActivity = System.currentTimeMillis();
+  private int quietPolls;
+  private boolean checkDatabase;
   private final long pollTimer;
   private boolean finished;
   private final java.util.ArrayDeque<RunEvent> recent = new java.util.ArrayDeque<>();
@@ -35,13 +39,16 @@ final class RunTail {
     this.vertx = vertx;
     this.runId = runId;
     this.onFinished = onFinished;
-    this.delivery = new OrderedDelivery(fromSeq, batchLimit, after -> fetcher.after(runId, after, batchLimit, true),
+    this.delivery = new OrderedDelivery(fromSeq, batchLimit, after -> checkDatabase
+        ? fetcher.replay(runId, after, batchLimit) : fetcher.live(runId, after, batchLimit),
         this::remember, this::fanOut, vertx);
     this.pollTimer = vertx.setPeriodic(TICK_MS, t -> {
       long now = System.currentTimeMillis();
       if (now - lastActivity >= QUIET_POLL_MS) {
         lastActivity = now;
+        checkDatabase = ++quietPolls % QUIET_POLLS_PER_DATABASE_CHECK == 0;
         delivery.catchUp();
+        checkDatabase = false;
       }
       for (TailSubscriber subscriber : List.copyOf(subscribers)) {
         subscriber.tick(now);
@@ -65,6 +72,7 @@ final class RunTail {
 
   void announced(List<RunEvent> events) {
     lastActivity = System.currentTimeMillis();
+    quietPolls = 0;
     events.forEach(delivery::offer);
   }
 

@@ -57,7 +57,10 @@ final class SseStream {
     this.heartbeatMs = heartbeatSeconds * 1000L;
     this.delivery = new OrderedDelivery(afterSeq, batchLimit, after -> {
       List<RunEvent> remembered = tail == null ? null : tail.eventsAfter(after, batchLimit);
-      return remembered != null ? Future.succeededFuture(remembered) : fetcher.after(runId, after, batchLimit, false);
+      if (remembered != null) {
+        return Future.succeededFuture(remembered);
+      }
+      return runFinished ? fetcher.finished(runId, after, batchLimit) : fetcher.replay(runId, after, batchLimit);
     }, this::buffer, this::flush, vertx);
   }
 
