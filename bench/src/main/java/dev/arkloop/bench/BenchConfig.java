@@ -20,7 +20,8 @@ record BenchConfig(
   static final String USAGE = """
       usage: java -jar bench/target/arkloop-bench.jar <scenario> [options]
         scenarios: api_crud       thread create -> get -> patch -> delete, one loop per client
-                   event_latency  worker append -> SSE receipt, --clients parallel runs (try 4)
+                   event_latency  worker append -> SSE receipt, --clients parallel runs (defaults: 4
+                                  clients, 30 s warm-up while the JIT settles, 30 s measured)
                    sse_hold       --clients SSE subscribers of one 65 s run (try 10000)
                    worker_runs    1000 stub runs (20 deltas, no delay) by --clients clients (try 200)
         --url URL                 server (default http://127.0.0.1:19001)
@@ -39,9 +40,10 @@ record BenchConfig(
     }
     String scenario = args[0];
     URI url = URI.create("http://127.0.0.1:19001");
-    int clients = 200;
-    double duration = 25;
-    double warmup = 5;
+    boolean latency = scenario.equals("event_latency");
+    int clients = latency ? 4 : 200;
+    double duration = latency ? 30 : 25;
+    double warmup = latency ? 30 : 5;
     double rps = 18;
     double maxErrorRate = 0.001;
     long maxP99 = 1000;

@@ -59,7 +59,7 @@ final class VertxApi {
           StringBuilder pending = new StringBuilder();
           int[] count = {0};
           response.handler(chunk -> {
-            long received = System.currentTimeMillis();
+            long received = epochMicros();
             pending.append(chunk.toString());
             int boundary;
             while ((boundary = pending.indexOf("\n\n")) >= 0) {
@@ -161,4 +161,13 @@ final class VertxApi {
   }
 
 
+
+  /** Wall-clock time in microseconds, the resolution of run events' {@code created_at}. */
+  static long epochMicros() {
+    return epochMicros(java.time.Instant.now());
+  }
+
+  static long epochMicros(java.time.Instant instant) {
+    return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1_000;
+  }
 }

@@ -15,6 +15,8 @@ import java.util.UUID;
  */
 public final class RowJson {
   private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
+  private static final DateTimeFormatter TIMESTAMP_MICROS =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'");
 
   private RowJson() {}
 
@@ -42,6 +44,11 @@ public final class RowJson {
 
   public static String timestamp(OffsetDateTime time) {
     return time == null ? null : TIMESTAMP.format(time.withOffsetSameInstant(ZoneOffset.UTC));
+  }
+
+  /** With the microseconds PostgreSQL keeps: for run events, many of which share a millisecond. */
+  public static String timestampMicros(OffsetDateTime time) {
+    return time == null ? null : TIMESTAMP_MICROS.format(time.withOffsetSameInstant(ZoneOffset.UTC));
   }
 
   private static Object value(Object value) {

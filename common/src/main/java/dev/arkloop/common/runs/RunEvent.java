@@ -2,6 +2,7 @@ package dev.arkloop.common.runs;
 
 import dev.arkloop.common.db.RowJson;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -49,7 +50,7 @@ public final class RunEvent {
 
   public static RunEvent now(UUID runId, long seq, String type, JsonObject data) {
     return new RunEvent(runId, seq, type, data == null ? new JsonObject() : data,
-        OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS));
+        OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS));
   }
 
   public boolean terminal() {
@@ -58,7 +59,7 @@ public final class RunEvent {
 
   /** The JSON clients receive: {@code seq, type, data, created_at} plus {@code event_id, run_id, ts}. */
   public JsonObject envelope() {
-    String ts = RowJson.timestamp(createdAt);
+    String ts = RowJson.timestampMicros(createdAt);
     JsonObject envelope = new JsonObject()
         .put("event_id", runId + ":" + seq)
         .put("run_id", runId.toString())
@@ -91,15 +92,15 @@ public final class RunEvent {
     return "RunEvent[run=" + runId + ", seq=" + seq + ", type=" + type + "]";
   }
 
-  /** Compact form stored in the Redis stream and pub/sub messages. */
+  /** Compact form stored in the Redis stream and pub/sub messages ({@code c}: epoch microseconds). */
   public JsonObject toStored() {
     return new JsonObject().put("r", runId.toString()).put("s", seq).put("t", type).put("d", data)
-        .put("c", createdAt.toInstant().toEpochMilli());
+        .put("c", ChronoUnit.MICROS.between(Instant.EPOCH, createdAt.toInstant()));
   }
 
   public static RunEvent fromStored(JsonObject json) {
     return new RunEvent(UUID.fromString(json.getString("r")), json.getLong("s"), json.getString("t"),
         json.getJsonObject("d"),
-        OffsetDateTime.ofInstant(java.time.Instant.ofEpochMilli(json.getLong("c")), ZoneOffset.UTC));
+        OffsetDateTime.ofInstant(Instant.EPOCH.plus(json.getLong("c"), ChronoUnit.MICROS), ZoneOffset.UTC));
   }
 }

@@ -10,6 +10,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.StringJoiner;
 import java.util.UUID;
 
 /**
@@ -47,13 +48,14 @@ public final class RunStreams {
     UUID runId = events.get(0).runId();
     String key = streamKey(runId);
     List<Request> batch = new ArrayList<>(events.size() + 2);
-    JsonArray announced = new JsonArray();
+    StringJoiner announced = new StringJoiner(",", "[", "]");
     for (RunEvent event : events) {
+      String stored = event.toStored().encode();
       batch.add(Request.cmd(Command.XADD).arg(key).arg("MAXLEN").arg("~").arg(MAX_LEN)
-          .arg(event.seq() + "-0").arg("e").arg(event.toStored().encode()));
-      announced.add(event.toStored());
+          .arg(event.seq() + "-0").arg("e").arg(stored));
+      announced.add(stored);
     }
-    batch.add(Request.cmd(Command.PUBLISH).arg(channel(runId)).arg(announced.encode()));
+    batch.add(Request.cmd(Command.PUBLISH).arg(channel(runId)).arg(announced.toString()));
     if (events.get(events.size() - 1).terminal()) {
       batch.add(Request.cmd(Command.EXPIRE).arg(key).arg(FINISHED_TTL_SECONDS));
     }
