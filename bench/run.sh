@@ -22,4 +22,7 @@ trap stop_node EXIT
 
 status=0
 java -jar bench/target/arkloop-bench.jar "$scenario" --url "http://127.0.0.1:$port" "$@" || status=$?
+# an event loop held too long is a bug whatever the figures say
+blocked="$(grep -c 'has been blocked for' "$data/node.log" || true)"
+echo "node: ${blocked} blocked-thread warnings" >&2
 exit "$status"
