@@ -284,6 +284,26 @@ class LlmRunFlowTest {
   }
 
   @Test
+  void signedThinkingGoesBackWithTheToolUseItPreceded() {
+    TestClient user = user();
+    model(user, provider(user, "signed", "anthropic", upstream), new JsonObject().put("model", "m"));
+    upstream.enqueue(Reply.sse(AnthropicWire.stream(5, 0, 0).thinking("I should ", "echo.").redactedThinking("b3BhcXVl")
+            .toolUse("toolu_1", "echo", "{\"text\": \"marco\"}").end("tool_use", 4)),
+        Reply.sse(AnthropicWire.answer(9, 2, "marco")));
+    List<SseClient.Frame> frames = follow(user, run(user, thread(user, "echo marco"), new JsonObject()));
+    assertEquals("run.completed", last(frames), frames.toString());
+
+    JsonArray messages = upstream.requests().get(1).body().getJsonArray("messages");
+    JsonArray assistant = messages.getJsonObject(1).getJsonArray("content");
+    assertEquals(new JsonObject().put("type", "thinking").put("thinking", "I should echo.")
+        .put("signature", "c2lnbmF0dXJl"), assistant.getJsonObject(0));
+    assertEquals(new JsonObject().put("type", "redacted_thinking").put("data", "b3BhcXVl"), assistant.getJsonObject(1));
+    assertEquals("tool_use", assistant.getJsonObject(2).getString("type"));
+    assertTrue(frames.stream().noneMatch(f -> f.data().encode().contains("b3BhcXVl")
+        || f.data().encode().contains("c2lnbmF0dXJl")), "signatures and redacted reasoning never become events");
+  }
+
+  @Test
   void routeIdAndModelSelectorsChooseTheRoute() {
     TestClient user = user();
     String providerId = provider(user, "choice", "chat_completions", upstream);

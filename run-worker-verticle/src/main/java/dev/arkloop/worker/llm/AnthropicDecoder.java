@@ -5,8 +5,9 @@ import io.vertx.core.json.JsonObject;
 /**
  * Reads an Anthropic Messages stream: {@code message_start} (prompt usage, cache reads and writes),
  * content blocks ({@code text}, {@code tool_use} with {@code input_json_delta} fragments,
- * {@code thinking}) by index, {@code message_delta} (output usage), {@code message_stop}. An
- * {@code error} event ends the call.
+ * {@code thinking} with its {@code signature_delta}, {@code redacted_thinking}) by index,
+ * {@code message_delta} (output usage), {@code message_stop}. An {@code error} event ends the call.
+ * Thinking blocks are kept whole for the next call, which must send them back.
  */
 final class AnthropicDecoder implements StreamDecoder {
   private final String apiKey;
@@ -47,7 +48,12 @@ final class AnthropicDecoder implements StreamDecoder {
     }
     switch (block.getString("type", "")) {
       case "text" -> turn.text(block.getString("text"));
-      case "thinking" -> turn.thinking(block.getString("thinking"));
+      case "thinking" -> {
+        turn.openThinking(index);
+        turn.thinking(index, block.getString("thinking"));
+        turn.signature(index, block.getString("signature"));
+      }
+      case "redacted_thinking" -> turn.redactedThinking(index, block.getString("data"));
       case "tool_use" -> {
         turn.start(index, block.getString("id"), block.getString("name"));
         JsonObject input = block.getJsonObject("input");
@@ -65,7 +71,8 @@ final class AnthropicDecoder implements StreamDecoder {
     }
     switch (delta.getString("type", "")) {
       case "text_delta" -> turn.text(delta.getString("text"));
-      case "thinking_delta" -> turn.thinking(delta.getString("thinking"));
+      case "thinking_delta" -> turn.thinking(index, delta.getString("thinking"));
+      case "signature_delta" -> turn.signature(index, delta.getString("signature"));
       case "input_json_delta" -> {
         if (!turn.has(index)) {
           throw LlmException.protocol("input_json_delta for a block that is not a tool_use");

@@ -6,7 +6,9 @@ import io.vertx.core.json.JsonObject;
 /**
  * Anthropic Messages ({@code POST {base}/v1/messages}, streamed). System messages become the
  * top-level {@code system}; tool results travel as {@code tool_result} blocks of a user message; runs
- * of messages with the same role merge, since the API wants user and assistant to alternate.
+ * of messages with the same role merge, since the API wants user and assistant to alternate. An
+ * assistant message's {@code thinking_blocks} go back first and unchanged, as extended thinking with
+ * tools requires.
  */
 final class AnthropicFormat implements WireFormat {
   /** The API requires a bound; without one from the run or the model's settings this is used. */
@@ -36,6 +38,10 @@ final class AnthropicFormat implements WireFormat {
         add(messages, "user", new JsonObject().put("type", "tool_result")
             .put("tool_use_id", message.getString("tool_call_id")).put("content", text));
       } else if ("assistant".equals(role)) {
+        JsonArray thinking = message.getJsonArray("thinking_blocks");
+        if (thinking != null) {
+          thinking.forEach(block -> add(messages, "assistant", ((JsonObject) block).copy()));
+        }
         if (!text.isEmpty()) {
           add(messages, "assistant", new JsonObject().put("type", "text").put("text", text));
         }

@@ -1,10 +1,20 @@
 package dev.arkloop.worker.llm;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
-/** What one model call produced. */
-public record LlmTurn(String text, List<ToolCall> toolCalls, Usage usage) {
+/**
+ * What one model call produced. {@code thinkingBlocks} are the provider's own reasoning blocks that
+ * must travel back unchanged with this assistant message on the next call (Anthropic's signed
+ * {@code thinking} and {@code redacted_thinking} blocks, without which a tool-use turn with extended
+ * thinking is refused); empty for providers that have none.
+ */
+public record LlmTurn(String text, List<ToolCall> toolCalls, Usage usage, JsonArray thinkingBlocks) {
+
+  public LlmTurn(String text, List<ToolCall> toolCalls, Usage usage) {
+    this(text, toolCalls, usage, new JsonArray());
+  }
 
   /** A call the model asked for. */
   public record ToolCall(String id, String name, JsonObject arguments) {}

@@ -1,6 +1,7 @@
 package dev.arkloop.worker.llm;
 
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,6 +24,8 @@ final class TurnAssembler {
   private final LlmListener listener;
   private final StringBuilder text = new StringBuilder();
   private final Map<String, Pending> calls = new LinkedHashMap<>();
+  private final Map<String, JsonObject> thinkingBlocks = new LinkedHashMap<>();
+  private final Map<String, StringBuilder> thinkingTexts = new LinkedHashMap<>();
 
   TurnAssembler(LlmListener listener) {
     this.listener = listener;
@@ -39,6 +42,37 @@ final class TurnAssembler {
     if (delta != null && !delta.isEmpty()) {
       listener.onThinking(delta);
     }
+  }
+
+  /** Opens a reasoning block to return with the turn; {@code thinking} text and a signature follow. */
+  void openThinking(String key) {
+    thinkingBlocks.put(key, new JsonObject().put("type", "thinking"));
+    thinkingTexts.put(key, new StringBuilder());
+  }
+
+  /** Streams a reasoning delta and keeps it in its block. */
+  void thinking(String key, String delta) {
+    StringBuilder kept = thinkingTexts.get(key);
+    if (kept == null) {
+      throw LlmException.protocol("thinking for a block that is not a thinking block");
+    }
+    if (delta != null) {
+      kept.append(delta);
+    }
+    thinking(delta);
+  }
+
+  void signature(String key, String signature) {
+    JsonObject block = thinkingBlocks.get(key);
+    if (block == null) {
+      throw LlmException.protocol("a signature for a block that is not a thinking block");
+    }
+    block.put("signature", block.getString("signature", "") + (signature == null ? "" : signature));
+  }
+
+  /** A reasoning block the provider encrypted: returned as it came, never shown. */
+  void redactedThinking(String key, String data) {
+    thinkingBlocks.put(key, new JsonObject().put("type", "redacted_thinking").put("data", data));
   }
 
   boolean has(String key) {
@@ -72,7 +106,12 @@ final class TurnAssembler {
   }
 
   LlmTurn turn(LlmTurn.Usage usage) {
-    return new LlmTurn(text.toString(), toolCalls(), usage);
+    JsonArray blocks = new JsonArray();
+    thinkingBlocks.forEach((key, block) -> {
+      StringBuilder kept = thinkingTexts.get(key);
+      blocks.add(kept == null ? block : block.copy().put("thinking", kept.toString()));
+    });
+    return new LlmTurn(text.toString(), toolCalls(), usage, blocks);
   }
 
   private List<LlmTurn.ToolCall> toolCalls() {

@@ -102,6 +102,9 @@ final class AgentLoop {
     if (!calls.isEmpty()) {
       assistant.put("tool_calls", calls.copy());
     }
+    if (!turn.thinkingBlocks().isEmpty()) {
+      assistant.put("thinking_blocks", turn.thinkingBlocks());
+    }
     state.conversation.add(assistant);
     state.segment = segment + 1;
     state.pendingCalls = calls;

@@ -119,6 +119,8 @@ class AnthropicClientTest extends LlmClientContract {
     LlmTestKit.Recording listener = new LlmTestKit.Recording();
     LlmTurn turn = await(call(client(), listener, Promise.<Void>promise().future()));
     assertEquals(List.of("Hmm, ", "yes."), listener.thinking);
+    assertEquals(new JsonArray().add(new JsonObject().put("type", "thinking").put("thinking", "Hmm, yes.")
+        .put("signature", "c2lnbmF0dXJl")), turn.thinkingBlocks(), "kept whole, to be sent back");
     assertEquals("Answer", turn.text());
     assertEquals(new LlmTurn.Usage(25, 9, 100, 40), turn.usage());
   }

@@ -47,6 +47,14 @@ public final class AnthropicWire {
     return stop(index);
   }
 
+  /** A reasoning block the API encrypted: only its opaque {@code data}, which must be sent back. */
+  public AnthropicWire redactedThinking(String data) {
+    int index = blockIndex++;
+    event("content_block_start", new JsonObject().put("index", index)
+        .put("content_block", new JsonObject().put("type", "redacted_thinking").put("data", data)));
+    return stop(index);
+  }
+
   public AnthropicWire toolUse(String id, String name, String... partialJson) {
     int index = blockIndex++;
     event("content_block_start", new JsonObject().put("index", index).put("content_block", new JsonObject()
