@@ -33,10 +33,13 @@ final class McpReferenceServer {
     return SCRIPT;
   }
 
-  /** Starts the streamable HTTP transport on a free port; the caller destroys the process. */
-  static Process startHttp(int port) {
+  /**
+   * Starts an HTTP transport on a free port: {@code streamableHttp} ({@code /mcp}) or the older
+   * {@code sse} ({@code GET /sse} + {@code POST /message}); the caller destroys the process.
+   */
+  static Process startHttp(int port, String transport) {
     try {
-      ProcessBuilder builder = new ProcessBuilder("node", script().toString(), "streamableHttp")
+      ProcessBuilder builder = new ProcessBuilder("node", script().toString(), transport)
           .redirectErrorStream(true).redirectOutput(PREFIX.resolve("http-" + port + ".log").toFile());
       builder.environment().put("PORT", String.valueOf(port));
       Process process = builder.start();

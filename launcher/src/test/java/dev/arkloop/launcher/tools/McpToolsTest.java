@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * MCP servers as tools, with the real reference server from npm: over stdio (a process the worker
- * starts and stops) and over streamable HTTP; discovery, calls, timeouts, and the config API.
+ * starts and stops), over streamable HTTP and over the older HTTP+SSE transport; discovery, calls,
+ * timeouts, and the config API.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class McpToolsTest {
@@ -35,6 +36,7 @@ class McpToolsTest {
   private static TestNode node;
   private static TestClient alice;
   private static Process httpServer;
+  private static Process sseServer;
   private static int httpPort;
   private static LogCapture logs;
   private static RunEvents runs;
@@ -43,7 +45,9 @@ class McpToolsTest {
   static void start() throws java.io.IOException {
     String script = McpReferenceServer.script().toString();
     httpPort = EmbeddedInfrastructure.freePort();
-    httpServer = McpReferenceServer.startHttp(httpPort);
+    httpServer = McpReferenceServer.startHttp(httpPort, "streamableHttp");
+    int ssePort = EmbeddedInfrastructure.freePort();
+    sseServer = McpReferenceServer.startHttp(ssePort, "sse");
     logs = LogCapture.attach();
     node = TestNode.start(Map.of("ARKLOOP_TOOLS_ALLOW_PRIVATE_NETWORK", "1", "ARKLOOP_MCP_CACHE_TTL_SECONDS", "60"));
     node.register("root");
@@ -54,6 +58,8 @@ class McpToolsTest {
         .put("env", new JsonObject().put("ARKLOOP_TEST_SECRET", ENV_SECRET)).put("call_timeout_ms", 1500)));
     created(alice.post("/v1/mcp-configs", new JsonObject().put("name", "evh").put("transport", "streamable_http")
         .put("url", "http://127.0.0.1:" + httpPort + "/mcp").put("bearer_token", BEARER)));
+    created(alice.post("/v1/mcp-configs", new JsonObject().put("name", "evs").put("transport", "http_sse")
+        .put("url", "http://127.0.0.1:" + ssePort + "/sse")));
     created(alice.post("/v1/mcp-configs", new JsonObject().put("name", "gone").put("transport", "streamable_http")
         .put("url", "http://127.0.0.1:" + EmbeddedInfrastructure.freePort() + "/mcp")));
   }
@@ -62,8 +68,10 @@ class McpToolsTest {
   static void stop() throws InterruptedException {
     node.close();
     logs.close();
-    httpServer.destroy();
-    httpServer.waitFor(10, TimeUnit.SECONDS);
+    for (Process server : List.of(httpServer, sseServer)) {
+      server.destroy();
+      server.waitFor(10, TimeUnit.SECONDS);
+    }
     for (int i = 0; i < 100 && stdioServers() > 0; i++) {
       Thread.sleep(100);
     }
@@ -103,6 +111,15 @@ class McpToolsTest {
   }
 
   @Test
+  void httpSseToolsAreDiscoveredAndCalled() {
+    List<JsonObject> events = call("mcp__evs__echo", new JsonObject().put("message", "over sse"));
+    JsonObject result = one(events, "tool.result");
+    assertEquals("Echo: over sse", result.getJsonObject("result").getString("text"), result.encode());
+    JsonObject sum = one(call("mcp__evs__get-sum", new JsonObject().put("a", 40).put("b", 2)), "tool.result");
+    assertTrue(sum.getJsonObject("result").getString("text").contains("42"), sum.encode());
+  }
+
+  @Test
   void failuresBecomeMcpErrorsInTheToolResult() {
     List<JsonObject> slow = call("mcp__ev__trigger-long-running-operation",
         new JsonObject().put("duration", 5).put("steps", 2));
@@ -124,7 +141,7 @@ class McpToolsTest {
   @Test
   void configsAreManagedWithoutEverShowingSecrets() {
     JsonArray list = alice.get("/v1/mcp-configs").bodyAsJsonArray();
-    assertEquals(3, list.size());
+    assertEquals(4, list.size());
     JsonObject http = list.stream().map(o -> (JsonObject) o).filter(c -> c.getString("name").equals("evh"))
         .findFirst().orElseThrow();
     assertTrue(http.getBoolean("has_auth"));
