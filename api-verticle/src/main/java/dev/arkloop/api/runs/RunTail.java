@@ -1,11 +1,16 @@
 package dev.arkloop.api.runs;
 
+import dev.arkloop.common.metrics.Meters;
 import dev.arkloop.common.runs.RunEvent;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The one live reader of a run on this API verticle: fed by the run's pub/sub announcements, and by a
@@ -21,6 +26,8 @@ final class RunTail {
   /** Recent events kept in memory, so subscribers joining a busy run replay without a Redis read each. */
   static final int HISTORY = 2_048;
   static final int SLICE = 500;
+  private final Timer lag = Meters.latency("arkloop.run.events.lag",
+      "From the worker stamping a run event to this API verticle hearing of it live (across nodes: plus clock skew)");
 
   private final UUID runId;
   private final Set<TailSubscriber> subscribers = new LinkedHashSet<>();
@@ -71,6 +78,9 @@ final class RunTail {
   }
 
   void announced(List<RunEvent> events) {
+    Instant now = Instant.now();
+    events.forEach(event -> lag.record(Math.max(0, Duration.between(event.createdAt().toInstant(), now).toNanos()),
+        TimeUnit.NANOSECONDS));
     lastActivity = System.currentTimeMillis();
     quietPolls = 0;
     events.forEach(delivery::offer);

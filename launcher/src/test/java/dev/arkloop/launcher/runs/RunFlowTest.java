@@ -319,6 +319,24 @@ class RunFlowTest {
     assertEquals(1, clients.stream().map(c -> c.frames().size()).distinct().count());
   }
 
+  @Test
+  void eventTimingsAreExportedAsMetrics() {
+    String runId = alice.post("/v1/threads/" + thread(alice, "timed /tokens 10 /delay 20") + "/runs", new JsonObject())
+        .bodyAsJsonObject().getString("run_id");
+    List<String> types = types(follow(alice, runId));
+    assertEquals("run.completed", types.get(types.size() - 1));
+
+    String metrics = alice.get("/metrics").bodyAsString();
+    for (String timer : List.of("arkloop_run_events_append_seconds", "arkloop_run_events_publish_seconds",
+        "arkloop_run_events_lag_seconds")) {
+      double count = metrics.lines().filter(line -> line.startsWith(timer + "_count"))
+          .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+      assertTrue(count > 0, timer + " recorded nothing:\n" + metrics.lines()
+          .filter(line -> line.contains("arkloop_run")).collect(Collectors.joining("\n")));
+      assertTrue(metrics.contains(timer + "_bucket{"), timer + " has no histogram buckets");
+    }
+  }
+
   private static void waitForStatus(String runId, String status) throws InterruptedException {
     for (int i = 0; i < 200; i++) {
       if (status.equals(alice.get("/v1/runs/" + runId).bodyAsJsonObject().getString("status"))) {

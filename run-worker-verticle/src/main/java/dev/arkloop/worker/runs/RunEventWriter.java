@@ -2,9 +2,11 @@ package dev.arkloop.worker.runs;
 
 import dev.arkloop.common.jobs.Job;
 import dev.arkloop.common.jobs.JobQueue;
+import dev.arkloop.common.metrics.Meters;
 import dev.arkloop.common.runs.RunEvent;
 import dev.arkloop.common.runs.RunEventLog;
 import dev.arkloop.common.runs.RunStreams;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
@@ -13,6 +15,7 @@ import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +29,11 @@ import org.slf4j.LoggerFactory;
  */
 final class RunEventWriter {
   private static final Logger LOG = LoggerFactory.getLogger(RunEventWriter.class);
+  // looked up per writer, not held statically: the registry belongs to the running Vert.x instance
+  private final Timer appendTimer = Meters.latency("arkloop.run.events.append",
+      "One group-committed, fenced insert of run events into PostgreSQL");
+  private final Timer publishTimer = Meters.latency("arkloop.run.events.publish",
+      "One XADD + PUBLISH pipeline of committed run events to Redis");
 
   private record Pending(RunEvent event, Promise<Void> persisted) {}
 
@@ -74,7 +82,9 @@ final class RunEventWriter {
     gathering = new ArrayList<>();
     inFlight = true;
     List<RunEvent> events = batch.stream().map(Pending::event).toList();
+    long started = System.nanoTime();
     RunEventLog.appendFenced(pool, job.id(), job.leaseToken(), events).onComplete(result -> {
+      appendTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       inFlight = false;
       if (result.succeeded() && result.result()) {
         publish(events);
@@ -176,8 +186,12 @@ final class RunEventWriter {
     if (events.isEmpty()) {
       return;
     }
-    publishing = publishing.eventually(() -> streams.publish(events)
-        .onFailure(e -> LOG.debug("stream publish failed, readers fall back to PostgreSQL [run: {}]: {}",
-            runId, e.toString())));
+    publishing = publishing.eventually(() -> {
+      long started = System.nanoTime();
+      return streams.publish(events)
+          .onSuccess(v -> publishTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS))
+          .onFailure(e -> LOG.debug("stream publish failed, readers fall back to PostgreSQL [run: {}]: {}",
+            runId, e.toString()));
+    });
   }
 }
