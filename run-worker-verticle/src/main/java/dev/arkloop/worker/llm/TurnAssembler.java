@@ -50,23 +50,25 @@ final class TurnAssembler {
     thinkingTexts.put(key, new StringBuilder());
   }
 
-  /** Streams a reasoning delta and keeps it in its block. */
+  /**
+   * Streams a reasoning delta and keeps it in its block (opened here when a compatible server skipped
+   * the block's start).
+   */
   void thinking(String key, String delta) {
-    StringBuilder kept = thinkingTexts.get(key);
-    if (kept == null) {
-      throw LlmException.protocol("thinking for a block that is not a thinking block");
+    if (!thinkingTexts.containsKey(key)) {
+      openThinking(key);
     }
     if (delta != null) {
-      kept.append(delta);
+      thinkingTexts.get(key).append(delta);
     }
     thinking(delta);
   }
 
   void signature(String key, String signature) {
-    JsonObject block = thinkingBlocks.get(key);
-    if (block == null) {
-      throw LlmException.protocol("a signature for a block that is not a thinking block");
+    if (!thinkingBlocks.containsKey(key)) {
+      openThinking(key);
     }
+    JsonObject block = thinkingBlocks.get(key);
     block.put("signature", block.getString("signature", "") + (signature == null ? "" : signature));
   }
 
