@@ -33,8 +33,15 @@ public final class SseClient {
 
   private SseClient() {}
 
-  /** Opens the stream; completes once the response head arrived (any status). */
+  /**
+   * Opens the stream; completes once the response head arrived (any status). The request is made on
+   * an event loop, so the body handlers are set before any of the body can be read.
+   */
   public static Future<SseClient> open(Vertx vertx, int port, String path, Map<String, String> headers) {
+    return Await.onContext(vertx.getOrCreateContext(), () -> request(vertx, port, path, headers));
+  }
+
+  private static Future<SseClient> request(Vertx vertx, int port, String path, Map<String, String> headers) {
     HttpClient http = vertx.createHttpClient(new HttpClientOptions().setIdleTimeout(0));
     SseClient client = new SseClient();
     client.http = http;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arkloop.common.testing.Await;
 import dev.arkloop.common.testing.llm.AnthropicWire;
 import dev.arkloop.common.testing.llm.FakeLlmServer;
 import dev.arkloop.common.testing.llm.FakeLlmServer.Reply;
@@ -83,7 +84,7 @@ class AnthropicClientTest extends LlmClientContract {
     LlmRequest request = new LlmRequest("claude-x", conversation, LlmTestKit.request("x").tools(), new JsonObject());
     LlmProvider client = clients.create(endpoint(baseUrl()), null,
         new JsonObject().put("thinking", new JsonObject().put("type", "enabled").put("budget_tokens", 1024)));
-    await(LlmTestKit.on(context, () -> client.stream(request, new LlmTestKit.Recording(),
+    await(Await.onContext(context, () -> client.stream(request, new LlmTestKit.Recording(),
         Promise.<Void>promise().future())));
 
     FakeLlmServer.Received received = server.last();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arkloop.common.testing.Await;
 import dev.arkloop.common.testing.llm.ChatCompletionsWire;
 import dev.arkloop.common.testing.llm.FakeLlmServer;
 import dev.arkloop.common.testing.llm.FakeLlmServer.Reply;
@@ -82,7 +83,7 @@ class ChatCompletionsClientTest extends LlmClientContract {
         new JsonObject().put("max_output_tokens", 100).put("temperature", 0.5));
     LlmProvider client = clients.create(endpoint(baseUrl()), mode(),
         new JsonObject().put("top_p", 0.9).put("stream", false).put("model", "evil"));
-    await(LlmTestKit.on(context, () -> client.stream(request, new LlmTestKit.Recording(),
+    await(Await.onContext(context, () -> client.stream(request, new LlmTestKit.Recording(),
         Promise.<Void>promise().future())));
 
     FakeLlmServer.Received received = server.last();

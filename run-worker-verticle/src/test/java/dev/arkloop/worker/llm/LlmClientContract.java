@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arkloop.common.testing.Await;
 import dev.arkloop.common.infra.EmbeddedInfrastructure;
 import dev.arkloop.common.testing.llm.FakeLlmServer;
 import dev.arkloop.common.testing.llm.FakeLlmServer.Reply;
@@ -81,7 +82,7 @@ abstract class LlmClientContract {
   }
 
   Future<LlmTurn> call(LlmProvider client, LlmListener listener, Future<Void> cancel) {
-    return LlmTestKit.on(context, () -> client.stream(LlmTestKit.request("hi"), listener, cancel));
+    return Await.onContext(context, () -> client.stream(LlmTestKit.request("hi"), listener, cancel));
   }
 
   LlmException failure(Future<LlmTurn> call) {
@@ -219,7 +220,7 @@ abstract class LlmClientContract {
             retries.add("fallback");
           }
         });
-    LlmTurn turn = await(LlmTestKit.on(context, () -> caller.call(LlmTestKit.request("hi"),
+    LlmTurn turn = await(Await.onContext(context, () -> caller.call(LlmTestKit.request("hi"),
         new LlmTestKit.Recording(), Promise.<Void>promise().future())));
     assertEquals("at last", turn.text());
     assertEquals(List.of("1 1000 provider.rate_limited"), retries);

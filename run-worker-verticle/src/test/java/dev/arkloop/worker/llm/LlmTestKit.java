@@ -2,14 +2,11 @@ package dev.arkloop.worker.llm;
 
 import dev.arkloop.common.config.ArkloopConfig;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Supplier;
 
 /** What the LLM client tests share: short timeouts, an event-loop context to call from, a recording listener. */
 final class LlmTestKit {
@@ -21,13 +18,6 @@ final class LlmTestKit {
   static ArkloopConfig.Llm settings(int retryAttempts, int retryBaseDelayMs) {
     ArkloopConfig.EnvProvider none = new ArkloopConfig.EnvProvider(null, null, "unused");
     return new ArkloopConfig.Llm(retryAttempts, retryBaseDelayMs, 1000, 2000, 400, true, none, none);
-  }
-
-  /** Runs a call on {@code context}, as the worker does: every callback of a call runs on its event loop. */
-  static <T> Future<T> on(Context context, Supplier<Future<T>> call) {
-    Promise<T> done = Promise.promise();
-    context.runOnContext(v -> call.get().onComplete(done));
-    return done.future();
   }
 
   /** From a test thread this is a new event-loop context, like a verticle's. */

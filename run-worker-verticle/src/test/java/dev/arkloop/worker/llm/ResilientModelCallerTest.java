@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arkloop.common.testing.Await;
 import dev.arkloop.common.testing.llm.AnthropicWire;
 import dev.arkloop.common.testing.llm.ChatCompletionsWire;
 import dev.arkloop.common.testing.llm.FakeLlmServer;
@@ -79,7 +80,7 @@ class ResilientModelCallerTest {
   }
 
   private static Future<LlmTurn> call(ModelCaller caller, LlmListener listener, Future<Void> cancel) {
-    return LlmTestKit.on(context, () -> caller.call(LlmTestKit.request("hi"), listener, cancel));
+    return Await.onContext(context, () -> caller.call(LlmTestKit.request("hi"), listener, cancel));
   }
 
   private static LlmException failure(Future<LlmTurn> call) {

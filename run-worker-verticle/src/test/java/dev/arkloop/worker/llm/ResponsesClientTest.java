@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arkloop.common.testing.Await;
 import dev.arkloop.common.testing.llm.FakeLlmServer;
 import dev.arkloop.common.testing.llm.FakeLlmServer.Reply;
 import dev.arkloop.common.testing.llm.ResponsesWire;
@@ -77,7 +78,7 @@ class ResponsesClientTest extends LlmClientContract {
             .put("content", "{\"text\":\"marco\"}"));
     LlmRequest request = new LlmRequest("gpt-x", conversation, LlmTestKit.request("x").tools(),
         new JsonObject().put("max_output_tokens", 64));
-    await(LlmTestKit.on(context, () -> client().stream(request, new LlmTestKit.Recording(),
+    await(Await.onContext(context, () -> client().stream(request, new LlmTestKit.Recording(),
         Promise.<Void>promise().future())));
 
     JsonObject body = server.last().body();

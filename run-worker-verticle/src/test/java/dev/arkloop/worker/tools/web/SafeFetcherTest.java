@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.arkloop.common.testing.Await;
 import dev.arkloop.worker.tools.ToolContext;
 import dev.arkloop.worker.tools.ToolException;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,6 +33,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SafeFetcherTest {
   private static Vertx vertx;
+  private static Context loop;
   private static HttpServer local;
   private static HttpServer pretendPublic;
   private static final AtomicInteger HITS = new AtomicInteger();
@@ -37,6 +41,7 @@ class SafeFetcherTest {
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
+    loop = vertx.getOrCreateContext();
     local = await(vertx.createHttpServer().requestHandler(request -> {
       HITS.incrementAndGet();
       switch (request.path()) {
@@ -59,13 +64,18 @@ class SafeFetcherTest {
     await(vertx.close());
   }
 
+  /** Tools run on a worker's event loop; so do the calls here (see {@link Await#onContext}). */
+  private static <T> Future<T> onLoop(Supplier<Future<T>> call) {
+    return Await.onContext(loop, call);
+  }
+
   private static SafeFetcher fetcher(AddressPolicy policy) {
     return new SafeFetcher(vertx, policy, SafeFetcher.systemResolver(vertx), 10_000, 2_000);
   }
 
   private static ToolException refusal(SafeFetcher fetcher, String url) {
     try {
-      await(fetcher.fetch(HttpMethod.GET, url, null, null));
+      await(onLoop(() -> fetcher.fetch(HttpMethod.GET, url, null, null)));
     } catch (RuntimeException e) {
       Throwable cause = e instanceof ToolException ? e : e.getCause() != null ? e.getCause() : e;
       if (cause instanceof ToolException tool) {
@@ -146,7 +156,7 @@ class SafeFetcherTest {
   void sizeTimeAndRedirectLimitsHold() {
     SafeFetcher open = fetcher(AddressPolicy.standard(true));
     String base = "http://127.0.0.1:" + local.actualPort();
-    SafeFetcher.Response big = await(open.fetch(HttpMethod.GET, base + "/big", null, null));
+    SafeFetcher.Response big = await(onLoop(() -> open.fetch(HttpMethod.GET, base + "/big", null, null)));
     assertTrue(big.truncated());
     assertEquals(10_000, big.body().length());
     assertEquals("tool.timeout", refusal(open, base + "/slow").errorClass());
@@ -158,14 +168,14 @@ class SafeFetcherTest {
     WebFetchTool tool = new WebFetchTool(fetcher(AddressPolicy.standard(true)), null);
     ToolContext context = new ToolContext(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), null);
     String base = "http://127.0.0.1:" + local.actualPort();
-    JsonObject page = await(tool.call(new JsonObject().put("url", base + "/page"), context));
+    JsonObject page = await(onLoop(() -> tool.call(new JsonObject().put("url", base + "/page"), context)));
     assertEquals("Hi & bye", page.getString("title"));
     assertEquals("Title\nHello world \u263A", page.getString("content"));
     assertFalse(page.getBoolean("truncated"));
-    Future<JsonObject> missing = tool.call(new JsonObject().put("url", base + "/missing"), context);
+    Future<JsonObject> missing = onLoop(() -> tool.call(new JsonObject().put("url", base + "/missing"), context));
     assertEquals("tool.http_error", ((ToolException) await(missing.transform(done ->
         Future.succeededFuture(done.cause())))).errorClass());
-    Future<JsonObject> noUrl = tool.call(new JsonObject(), context);
+    Future<JsonObject> noUrl = onLoop(() -> tool.call(new JsonObject(), context));
     assertEquals("tool.invalid_arguments", ((ToolException) await(noUrl.transform(done ->
         Future.succeededFuture(done.cause())))).errorClass());
   }
