@@ -35,8 +35,8 @@ final class RunTail {
   private final Vertx vertx;
   private final Runnable onFinished;
   private long lastActivity = System.currentTimeMillis();
+  /** Polls since the last announcement. */
   private int quietPolls;
-  private boolean checkDatabase;
   private final long pollTimer;
   private boolean finished;
   private final java.util.ArrayDeque<RunEvent> recent = new java.util.ArrayDeque<>();
@@ -46,16 +46,15 @@ final class RunTail {
     this.vertx = vertx;
     this.runId = runId;
     this.onFinished = onFinished;
-    this.delivery = new OrderedDelivery(fromSeq, batchLimit, after -> checkDatabase
+    this.delivery = new OrderedDelivery(fromSeq, batchLimit, after -> databaseCheckDue()
         ? fetcher.replay(runId, after, batchLimit) : fetcher.live(runId, after, batchLimit),
         this::remember, this::fanOut, vertx);
     this.pollTimer = vertx.setPeriodic(TICK_MS, t -> {
       long now = System.currentTimeMillis();
       if (now - lastActivity >= QUIET_POLL_MS) {
         lastActivity = now;
-        checkDatabase = ++quietPolls % QUIET_POLLS_PER_DATABASE_CHECK == 0;
+        quietPolls++;
         delivery.catchUp();
-        checkDatabase = false;
       }
       for (TailSubscriber subscriber : List.copyOf(subscribers)) {
         subscriber.tick(now);
@@ -84,6 +83,10 @@ final class RunTail {
     lastActivity = System.currentTimeMillis();
     quietPolls = 0;
     events.forEach(delivery::offer);
+  }
+
+  private boolean databaseCheckDue() {
+    return quietPolls > 0 && quietPolls % QUIET_POLLS_PER_DATABASE_CHECK == 0;
   }
 
   /** After a reconnect to Redis: announcements may have been missed. */

@@ -2,6 +2,7 @@ package dev.arkloop.launcher.runs;
 
 import static dev.arkloop.common.testing.Await.await;
 import static dev.arkloop.common.testing.TestClient.assertError;
+import static dev.arkloop.launcher.RunEvents.waitForStatus;
 import static dev.arkloop.launcher.TestNode.run;
 import static dev.arkloop.launcher.TestNode.thread;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -106,10 +107,7 @@ class RunLimitsTest {
       node.register("root");
       TestClient user = node.register("hank");
       String runId = run(user, thread(user, "/ask still there?"));
-      for (int i = 0; i < 200 && !"waiting_for_input".equals(
-          user.get("/v1/runs/" + runId).bodyAsJsonObject().getString("status")); i++) {
-        Thread.sleep(50);
-      }
+      waitForStatus(user, runId, "waiting_for_input");
       node.restartWorker();
       assertEquals(200, user.post("/v1/runs/" + runId + "/input", new JsonObject().put("content", "yes")).statusCode());
       List<SseClient.Frame> frames = follow(node, user, runId);

@@ -1,6 +1,7 @@
 package dev.arkloop.launcher.runs;
 
 import static dev.arkloop.common.testing.Await.await;
+import static dev.arkloop.launcher.RunEvents.waitForStatus;
 import static dev.arkloop.launcher.TestNode.run;
 import static dev.arkloop.launcher.TestNode.thread;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -83,13 +84,9 @@ class StreamFallbackTest {
     }
   }
 
-  private static String waitingRun() throws InterruptedException {
+  private static String waitingRun() {
     String runId = run(user, thread(user, "/ask who is there?"));
-    for (int i = 0; i < 200 && !"waiting_for_input".equals(
-        user.get("/v1/runs/" + runId).bodyAsJsonObject().getString("status")); i++) {
-      Thread.sleep(50);
-    }
-    assertEquals("waiting_for_input", user.get("/v1/runs/" + runId).bodyAsJsonObject().getString("status"));
+    waitForStatus(user, runId, "waiting_for_input");
     return runId;
   }
 }
