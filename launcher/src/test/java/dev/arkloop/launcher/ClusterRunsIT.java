@@ -2,10 +2,10 @@ package dev.arkloop.launcher;
 
 import static dev.arkloop.common.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arkloop.common.infra.EmbeddedInfrastructure;
 import dev.arkloop.common.infra.NodeEndpoints;
+import dev.arkloop.common.testing.Await;
 import dev.arkloop.common.testing.SseClient;
 import dev.arkloop.common.testing.TestClient;
 import dev.arkloop.common.testing.TestInfra;
@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -149,7 +150,9 @@ class ClusterRunsIT {
     SseClient sse = open(apiA, runId, 0);
     awaitFrames(sse, 10);
     redis.stop();
-    Thread.sleep(1_500);
+    long seqWhenRedisStopped = Long.parseLong(sql("SELECT max(seq) FROM run_events WHERE run_id = '" + runId + "'"));
+    Await.until("the run to go on while Redis is down", 30, () -> Long.parseLong(
+        sql("SELECT max(seq) FROM run_events WHERE run_id = '" + runId + "'")) >= seqWhenRedisStopped + 10);
     redis = EmbeddedInfrastructure.startRedis(redisData, redisPort);
     await(sse.ended(), 90);
     assertEquals("ended by the server", sse.endReason());
@@ -184,32 +187,30 @@ class ClusterRunsIT {
     assertEquals("run.completed", types.get(types.size() - 1));
   }
 
-  private static void awaitFrames(SseClient sse, int count) throws InterruptedException {
-    for (int i = 0; i < 400 && sse.frames().size() < count; i++) {
-      Thread.sleep(25);
-    }
-    assertTrue(sse.frames().size() >= count, "stream did not start");
+  private static void awaitFrames(SseClient sse, int count) {
+    Await.until(count + " frames", 20, () -> sse.frames().size() >= count);
   }
 
-  private static long awaitLeaseOwner(String runId) throws Exception {
-    for (int i = 0; i < 200; i++) {
-      String owner = sql("SELECT j.lease_owner FROM jobs j JOIN runs r ON r.job_id = j.id WHERE r.id = '" + runId + "'");
-      if (owner != null && owner.contains("@")) {
-        return Long.parseLong(owner.substring(0, owner.indexOf('@')));
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no worker leased the run");
+  private static long awaitLeaseOwner(String runId) {
+    String leaseOwner = "SELECT j.lease_owner FROM jobs j JOIN runs r ON r.job_id = j.id WHERE r.id = '" + runId + "'";
+    Await.until("a worker to lease the run", 10, () -> {
+      String owner = sql(leaseOwner);
+      return owner != null && owner.contains("@");
+    });
+    String owner = sql(leaseOwner);
+    return Long.parseLong(owner.substring(0, owner.indexOf('@')));
   }
 
   private static String status(String runId) throws Exception {
     return sql("SELECT status FROM runs WHERE id = '" + runId + "'");
   }
 
-  private static String sql(String query) throws Exception {
+  private static String sql(String query) {
     try (Connection connection = DriverManager.getConnection(shared.database().jdbcUrl(),
         shared.database().jdbcProperties()); ResultSet rows = connection.createStatement().executeQuery(query)) {
       return rows.next() ? rows.getString(1) : null;
+    } catch (SQLException e) {
+      throw new AssertionError(e);
     }
   }
 

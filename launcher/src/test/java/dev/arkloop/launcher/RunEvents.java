@@ -3,16 +3,20 @@ package dev.arkloop.launcher;
 import static dev.arkloop.common.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.arkloop.common.testing.Await;
 import dev.arkloop.common.testing.SseClient;
 import dev.arkloop.common.testing.TestClient;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /** Starts runs and reads their event streams, for tests of what a run does. */
 public final class RunEvents {
+  private static final Set<String> TERMINAL = Set.of("completed", "failed", "cancelled");
+
   private final TestNode node;
 
   public RunEvents(TestNode node) {
@@ -36,14 +40,8 @@ public final class RunEvents {
    * a loaded machine cannot make them flaky.
    */
   public List<JsonObject> follow(TestClient user, String runId) {
-    for (int i = 0; i < 1200; i++) {
-      String status = user.get("/v1/runs/" + runId).bodyAsJsonObject().getString("status");
-      if (status.equals("completed") || status.equals("failed") || status.equals("cancelled")) {
-        return replay(user, runId);
-      }
-      sleep(50);
-    }
-    throw new AssertionError("run " + runId + " did not end: " + types(replay(user, runId)));
+    Await.until("run " + runId + " to end", 60, () -> TERMINAL.contains(status(user, runId)));
+    return replay(user, runId);
   }
 
   /** The events so far, without waiting for the end. */
@@ -76,21 +74,10 @@ public final class RunEvents {
 
   /** Polls the run until it has the status. */
   public static void waitForStatus(TestClient user, String runId, String status) {
-    for (int i = 0; i < 400; i++) {
-      if (status.equals(user.get("/v1/runs/" + runId).bodyAsJsonObject().getString("status"))) {
-        return;
-      }
-      sleep(50);
-    }
-    throw new AssertionError("run " + runId + " never reached " + status);
+    Await.until("run " + runId + " to reach " + status, 20, () -> status.equals(status(user, runId)));
   }
 
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+  private static String status(TestClient user, String runId) {
+    return user.get("/v1/runs/" + runId).bodyAsJsonObject().getString("status");
   }
 }

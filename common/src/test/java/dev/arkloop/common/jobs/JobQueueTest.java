@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arkloop.common.db.Pools;
+import dev.arkloop.common.testing.Await;
 import dev.arkloop.common.testing.TestInfra;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -68,8 +71,8 @@ class JobQueueTest {
     UUID id = enqueue(3);
     Job stale = await(queue.leaseById(id, "w1", Duration.ofMillis(200)));
     assertEquals(1, stale.attempts());
-    Thread.sleep(400);
-    Job fresh = await(queue.lease(List.of(type), 1, "w2", Duration.ofSeconds(30))).get(0);
+    Job fresh = leaseOnceExpired(() -> queue.lease(List.of(type), 1, "w2", Duration.ofSeconds(30))
+        .map(jobs -> jobs.isEmpty() ? null : jobs.get(0)));
     assertEquals(id, fresh.id());
     assertEquals(2, fresh.attempts());
     assertNotEquals(stale.leaseToken(), fresh.leaseToken());
@@ -108,8 +111,14 @@ class JobQueueTest {
     UUID id = enqueue(1);
     Job first = await(queue.leaseById(id, "w1", Duration.ofMillis(100)));
     assertFalse(first.exhausted());
-    Thread.sleep(300);
-    Job second = await(queue.leaseById(id, "w2", Duration.ofSeconds(30)));
+    Job second = leaseOnceExpired(() -> queue.leaseById(id, "w2", Duration.ofSeconds(30)));
     assertTrue(second.exhausted(), "the worker that leases a lost job past its attempts must give up on it");
+  }
+
+  /** Tries {@code lease} until the earlier lease has expired and it returns a job. */
+  private static Job leaseOnceExpired(Supplier<Future<Job>> lease) {
+    Job[] leased = new Job[1];
+    Await.until("the earlier lease to expire", 10, () -> (leased[0] = await(lease.get())) != null);
+    return leased[0];
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arkloop.common.testing.Await;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -331,11 +332,7 @@ class LlmRunFlowTest {
     model(user, provider(user, "slow", "chat_completions", upstream), new JsonObject().put("model", "m"));
     upstream.enqueue(Reply.sse(ChatCompletionsWire.stream().text("thinking about it").frames()).stall());
     String runId = run(user, thread(user, "hello"), new JsonObject());
-    long deadline = System.currentTimeMillis() + 20_000;
-    while (upstream.requests().isEmpty() && System.currentTimeMillis() < deadline) {
-      Thread.sleep(20);
-    }
-    assertFalse(upstream.requests().isEmpty());
+    Await.until("the upstream call", 20, () -> !upstream.requests().isEmpty());
     assertEquals(200, user.post("/v1/runs/" + runId + ":cancel", null).statusCode());
     await(upstream.last().hungUp(), 10);
     List<SseClient.Frame> frames = follow(user, runId);

@@ -11,8 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arkloop.common.testing.Await;
 import dev.arkloop.common.testing.SseClient;
 import dev.arkloop.common.testing.TestClient;
+import dev.arkloop.launcher.RunEvents;
 import dev.arkloop.launcher.TestNode;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -156,7 +158,7 @@ class RunFlowTest {
   void cancelEndsARunningRunWithExactlyOneTerminalEvent() throws Exception {
     String runId = run(alice, thread(alice, "slow /tokens 500 /delay 10"));
     SseClient sse = stream(alice, runId, "", Map.of());
-    Thread.sleep(300);
+    Await.until("the run to stream deltas", 20, () -> types(sse.frames()).contains("message.delta"));
     assertEquals(new JsonObject().put("ok", true), alice.post("/v1/runs/" + runId + ":cancel", null).bodyAsJsonObject());
     assertEquals(200, alice.post("/v1/runs/" + runId + "/cancel", new JsonObject()).statusCode(), "idempotent");
     await(sse.ended(), 30);
@@ -175,7 +177,7 @@ class RunFlowTest {
   @Test
   void aRunWaitsForInputAndContinuesWithIt() throws Exception {
     String runId = run(alice, thread(alice, "/ask What is your favourite colour?"));
-    waitForStatus(runId, "waiting_for_input");
+    RunEvents.waitForStatus(alice, runId, "waiting_for_input");
     assertError(alice.post("/v1/runs/" + runId + "/input", new JsonObject().put("content", "x".repeat(33_000))), 422,
         "validation.error");
     assertError(alice.post("/v1/runs/" + runId + "/input", new JsonObject()), 400, "validation.error");
@@ -335,16 +337,6 @@ class RunFlowTest {
           .filter(line -> line.contains("arkloop_run")).collect(Collectors.joining("\n")));
       assertTrue(metrics.contains(timer + "_bucket{"), timer + " has no histogram buckets");
     }
-  }
-
-  private static void waitForStatus(String runId, String status) throws InterruptedException {
-    for (int i = 0; i < 200; i++) {
-      if (status.equals(alice.get("/v1/runs/" + runId).bodyAsJsonObject().getString("status"))) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("run never reached " + status);
   }
 
   /** A thread of another user, to probe cross-account access. */

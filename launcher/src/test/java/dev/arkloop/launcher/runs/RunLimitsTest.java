@@ -14,6 +14,7 @@ import dev.arkloop.common.config.ConfigLoader;
 import dev.arkloop.common.db.Pools;
 import dev.arkloop.common.jobs.Job;
 import dev.arkloop.common.jobs.JobQueue;
+import dev.arkloop.common.testing.Await;
 import dev.arkloop.common.testing.SseClient;
 import dev.arkloop.common.testing.TestClient;
 import dev.arkloop.launcher.TestNode;
@@ -83,7 +84,9 @@ class RunLimitsTest {
       List<Job> leased = await(new JobQueue(pool).lease(List.of("run.execute"), 1, "dead-worker",
           Duration.ofMillis(200)));
       assertEquals(1, leased.size());
-      Thread.sleep(400); // the dead worker's lease expires
+      Await.until("the dead worker's lease to expire", 10, () -> await(pool.query(
+          "SELECT count(*) FROM jobs WHERE status = 'leased' AND lease_expires_at > now()").execute())
+          .iterator().next().getLong(0) == 0);
 
       Map<String, String> consumesRuns = new HashMap<>(Map.of("ARKLOOP_RUN_MAX_ATTEMPTS", "1",
           "ARKLOOP_WORKER_POLL_SECONDS", "0.1"));
@@ -125,8 +128,7 @@ class RunLimitsTest {
       String runId = run(user, thread(user, "/ask anyone there?"));
       SseClient sse = await(SseClient.open(node.vertx(), node.port(), "/v1/runs/" + runId + "/events",
           user.headers()));
-      Thread.sleep(3_500);
-      assertTrue(sse.comments().size() >= 3, "pings while waiting: " + sse.comments());
+      Await.until("three pings while the run waits", 10, () -> sse.comments().size() >= 3);
       assertEquals(200, user.post("/v1/runs/" + runId + "/input", new JsonObject().put("content", "me")).statusCode());
       await(sse.ended(), 30);
       assertEquals("run.completed", sse.frames().get(sse.frames().size() - 1).data().getString("type"));

@@ -6,6 +6,7 @@ import static dev.arkloop.launcher.TestNode.run;
 import static dev.arkloop.launcher.TestNode.thread;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.arkloop.common.testing.Await;
 import dev.arkloop.common.db.Pools;
 import dev.arkloop.common.runs.EventTypes;
 import dev.arkloop.common.runs.RunEvent;
@@ -69,10 +70,8 @@ class StreamFallbackTest {
     String runId = waitingRun();
     UUID id = UUID.fromString(runId);
     SseClient sse = await(SseClient.open(node.vertx(), node.port(), "/v1/runs/" + runId + "/events", user.headers()));
-    for (int i = 0; i < 100 && sse.frames().stream()
-        .noneMatch(f -> EventTypes.WAITING_FOR_INPUT.equals(f.data().getString("type"))); i++) {
-      Thread.sleep(50);
-    }
+    Await.until("the subscriber to see the run wait", 10, () -> sse.frames().stream()
+        .anyMatch(f -> EventTypes.WAITING_FOR_INPUT.equals(f.data().getString("type"))));
     await(RunEventLog.lastSeq(pool, id).compose(last ->
         RunEventLog.append(pool, List.of(RunEvent.now(id, last + 1, EventTypes.CANCELLED, null)))));
 

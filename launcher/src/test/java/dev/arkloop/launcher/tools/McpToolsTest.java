@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arkloop.common.testing.Await;
 import dev.arkloop.common.infra.EmbeddedInfrastructure;
 import dev.arkloop.common.testing.TestClient;
 import dev.arkloop.launcher.LogCapture;
@@ -72,10 +73,7 @@ class McpToolsTest {
       server.destroy();
       server.waitFor(10, TimeUnit.SECONDS);
     }
-    for (int i = 0; i < 100 && stdioServers() > 0; i++) {
-      Thread.sleep(100);
-    }
-    assertEquals(0, stdioServers(), "stopping the worker stops its stdio MCP servers");
+    Await.until("stopping the worker to stop its stdio MCP servers", 10, () -> stdioServers() == 0);
   }
 
   private static long stdioServers() {
