@@ -38,8 +38,7 @@ final class RunTooling {
     extra.add(new WebFetchTool(fetcher, providers));
     extra.add(new WebSearchTool(providers, fetcher));
     extra.addAll(new WorkspaceFileTools(new PgWorkspaceStore(pool)).tools());
-    this.mcp = new McpTools(vertx, pool, secrets, addresses, settings.mcpCacheTtlSeconds(),
-        settings.mcpStdioEnabled());
+    this.mcp = new McpTools(vertx, pool, secrets, addresses, settings.mcpCacheTtlSeconds(), settings);
     this.policies = new RunPolicies(new PersonaStore(pool, BuiltinPersonas.load(vertx)),
         new ToolRegistry(new BuiltinTools(extra), mcp::tools), settings.defaultPersona(),
         settings.approvalTimeoutSeconds());
