@@ -54,6 +54,7 @@ public final class AuthRoutes {
 
   public void mount(Router router, Routes routes) {
     router.route("/v1/auth/*").handler(this::limitByIp);
+    router.route("/v1/auth/*").handler(AuthRoutes::refuseApiKeys);
     routes.get("/v1/auth/captcha-config").publicAccess().respond(ctx -> Future.succeededFuture(turnstile.publicConfig()));
     routes.get("/v1/auth/registration-mode").publicAccess().respond(ctx ->
         Future.succeededFuture(new JsonObject().put("mode", config.auth().registrationMode())));
@@ -61,7 +62,19 @@ public final class AuthRoutes {
     routes.post("/v1/auth/register").publicAccess().status(201).respond(this::register);
     routes.post("/v1/auth/login").publicAccess().respond(this::login);
     routes.post("/v1/auth/refresh").publicAccess().respond(this::refresh);
-    routes.post("/v1/auth/logout").respond(this::logout);
+    routes.post("/v1/auth/logout").sessionOnly().respond(this::logout);
+  }
+
+  /** The session endpoints are a user's own: an API key may not log its owner out, refresh, or mail. */
+  private static void refuseApiKeys(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    String credential = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+        ? header.substring(7).trim() : "";
+    if (credential.startsWith("al_") || credential.startsWith("ak-")) {
+      ctx.fail(Routes.apiKeyNotAllowed());
+      return;
+    }
+    ctx.next();
   }
 
   private void limitByIp(RoutingContext ctx) {
