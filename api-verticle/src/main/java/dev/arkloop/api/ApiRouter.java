@@ -37,7 +37,7 @@ public final class ApiRouter {
     PersonaRoutes.create(api.vertx(), api.pool()).mount(routes);
     new ToolProviderRoutes(api.pool(), SecretBox.optional(api.config().secrets().encryptionKey())).mount(routes);
     new McpConfigRoutes(api.pool(), SecretBox.optional(api.config().secrets().encryptionKey()),
-        api.config().tools().mcpStdioEnabled()).mount(routes);
+        api.config().tools()).mount(routes);
     installErrorHandling(router);
     return router;
   }

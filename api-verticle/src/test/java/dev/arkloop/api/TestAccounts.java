@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.arkloop.api.TestUsers.User;
 import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.common.testing.TestClient;
+import dev.arkloop.common.testing.TestInfra;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -29,8 +30,18 @@ public final class TestAccounts {
     return response.bodyAsJsonObject().getString("id");
   }
 
-  /** Invites {@code member} into the account with {@code role} and accepts; returns their client in it. */
-  public static TestClient join(User admin, String orgId, User member, String role) {
+  /** Marks the user's email verified, as following the verification mail would. */
+  public static void verifyEmail(ApiTestNode node, User user) {
+    TestInfra.execute(node.endpoints().database(),
+        "UPDATE users SET email_verified = true WHERE id = '" + java.util.UUID.fromString(user.id()) + "'");
+  }
+
+  /**
+   * Invites {@code member} (whose email is then verified) into the account with {@code role} and
+   * accepts; returns their client in it.
+   */
+  public static TestClient join(ApiTestNode node, User admin, String orgId, User member, String role) {
+    verifyEmail(node, member);
     HttpResponse<Buffer> invited = admin.client().post("/v1/accounts/" + orgId + "/invitations",
         new JsonObject().put("email", member.login() + "@example.com").put("role", role));
     assertEquals(201, invited.statusCode(), invited.bodyAsString());

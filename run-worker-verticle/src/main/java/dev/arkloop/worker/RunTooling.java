@@ -37,9 +37,8 @@ final class RunTooling {
     ToolProviders providers = new ToolProviders(pool, secrets, settings.providerCacheTtlSeconds());
     extra.add(new WebFetchTool(fetcher, providers));
     extra.add(new WebSearchTool(providers, fetcher));
-    extra.addAll(new WorkspaceFileTools(new PgWorkspaceStore(pool)).tools());
-    this.mcp = new McpTools(vertx, pool, secrets, addresses, settings.mcpCacheTtlSeconds(),
-        settings.mcpStdioEnabled());
+    extra.addAll(new WorkspaceFileTools(new PgWorkspaceStore(pool), pool).tools());
+    this.mcp = new McpTools(vertx, pool, secrets, addresses, settings.mcpCacheTtlSeconds(), settings);
     this.policies = new RunPolicies(new PersonaStore(pool, BuiltinPersonas.load(vertx)),
         new ToolRegistry(new BuiltinTools(extra), mcp::tools), settings.defaultPersona(),
         settings.approvalTimeoutSeconds());

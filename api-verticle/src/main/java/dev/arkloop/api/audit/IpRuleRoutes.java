@@ -35,7 +35,7 @@ public final class IpRuleRoutes {
 
   public void mount(Routes routes) {
     routes.post("/v1/ip-rules").requires(IP_RULES_MANAGE).status(201).audit("ip_rule.create").respond(this::create);
-    routes.get("/v1/ip-rules").respond(ctx -> pool.preparedQuery("SELECT " + COLUMNS
+    routes.get("/v1/ip-rules").requires(IP_RULES_MANAGE).respond(ctx -> pool.preparedQuery("SELECT " + COLUMNS
             + " FROM ip_rules WHERE org_id = $1 ORDER BY created_at")
         .execute(Tuple.of(Authenticator.principal(ctx).orgId())).map(RowJson::toArray));
     routes.delete("/v1/ip-rules/:rule_id").requires(IP_RULES_MANAGE).audit("ip_rule.delete").respond(this::delete);

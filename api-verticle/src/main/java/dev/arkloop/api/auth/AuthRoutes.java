@@ -54,6 +54,7 @@ public final class AuthRoutes {
 
   public void mount(Router router, Routes routes) {
     router.route("/v1/auth/*").handler(this::limitByIp);
+    router.route("/v1/auth/*").handler(AuthRoutes::refuseApiKeys);
     routes.get("/v1/auth/captcha-config").publicAccess().respond(ctx -> Future.succeededFuture(turnstile.publicConfig()));
     routes.get("/v1/auth/registration-mode").publicAccess().respond(ctx ->
         Future.succeededFuture(new JsonObject().put("mode", config.auth().registrationMode())));
@@ -61,7 +62,19 @@ public final class AuthRoutes {
     routes.post("/v1/auth/register").publicAccess().status(201).respond(this::register);
     routes.post("/v1/auth/login").publicAccess().respond(this::login);
     routes.post("/v1/auth/refresh").publicAccess().respond(this::refresh);
-    routes.post("/v1/auth/logout").respond(this::logout);
+    routes.post("/v1/auth/logout").sessionOnly().respond(this::logout);
+  }
+
+  /** The session endpoints are a user's own: an API key may not log its owner out, refresh, or mail. */
+  private static void refuseApiKeys(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    String credential = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+        ? header.substring(7).trim() : "";
+    if (credential.startsWith("al_") || credential.startsWith("ak-")) {
+      ctx.fail(Routes.apiKeyNotAllowed());
+      return;
+    }
+    ctx.next();
   }
 
   private void limitByIp(RoutingContext ctx) {
@@ -113,34 +126,42 @@ public final class AuthRoutes {
     RequestBody body = RequestBody.of(ctx);
     String login = Fields.length("login", body.string("login"), 1, 254);
     String password = Fields.length("password", body.string("password"), 1, 1024);
-    String lockoutKey = login.toLowerCase(Locale.ROOT);
     int maxFailures = config.auth().loginFailuresBeforeLockout();
     return turnstile.verify(body.optionalString("cf_turnstile_token"), ClientIp.of(ctx, config.http().trustForwardedFor()))
-        .compose(ok -> rateLimiter.count("login", lockoutKey, LOCKOUT_WINDOW_SECONDS))
-        .compose(failures -> failures >= maxFailures
-            ? Future.failedFuture(RateLimiter.tooMany("login", LOCKOUT_WINDOW_SECONDS))
-            : users.credentials(login))
-        .compose(user -> vertx.executeBlocking(() -> hasher.verify(password,
-                user == null || user.passwordHash() == null ? PasswordHasher.DECOY_HASH : user.passwordHash()), false)
-            .compose(valid -> {
-              if (user == null || !valid) {
-                // filed under the user's own account, where its admin can see attempts on it
-                audit.event(ctx, user == null ? null : user.defaultOrgId(), user == null ? null : user.id(),
-                    "user.login_failed", new JsonObject().put("login", login));
-                return rateLimiter.hit("login", lockoutKey, Integer.MAX_VALUE, LOCKOUT_WINDOW_SECONDS)
-                    .compose(v -> Future.failedFuture(
-                        ApiException.unauthorized("invalid_credentials", "login or password is wrong")));
-              }
-              if (!"active".equals(user.status())) {
-                return Future.failedFuture(ApiException.forbidden("user_suspended", "user is suspended"));
-              }
-              return accounts.roleOf(user.id(), user.defaultOrgId())
-                  .compose(role -> {
-                    audit.event(ctx, user.defaultOrgId(), user.id(), "user.login", new JsonObject());
-                    return users.recordLogin(user.id()).compose(v ->
-                        sessions.start(ctx, user.id(), user.defaultOrgId(), role, user.platformAdmin()));
-                  });
-            }));
+        .compose(ok -> users.credentials(login))
+        .compose(user -> {
+          // one budget per user, whichever of its names was typed; the typed text for unknown logins
+          String lockoutKey = user == null ? "login:" + login.toLowerCase(Locale.ROOT) : "user:" + user.id();
+          return rateLimiter.count("login", lockoutKey, LOCKOUT_WINDOW_SECONDS)
+              .compose(failures -> failures >= maxFailures
+                  ? Future.failedFuture(RateLimiter.tooMany("login", LOCKOUT_WINDOW_SECONDS))
+                  : verifyPassword(ctx, login, password, user, lockoutKey));
+        });
+  }
+
+  private Future<JsonObject> verifyPassword(RoutingContext ctx, String login, String password,
+      UserRepository.Credentials user, String lockoutKey) {
+    return vertx.executeBlocking(() -> hasher.verify(password,
+            user == null || user.passwordHash() == null ? PasswordHasher.DECOY_HASH : user.passwordHash()), false)
+        .compose(valid -> {
+          if (user == null || !valid) {
+            // filed under the user's own account, where its admin can see attempts on it
+            audit.event(ctx, user == null ? null : user.defaultOrgId(), user == null ? null : user.id(),
+                "user.login_failed", new JsonObject().put("login", login));
+            return rateLimiter.hit("login", lockoutKey, Integer.MAX_VALUE, LOCKOUT_WINDOW_SECONDS)
+                .compose(v -> Future.failedFuture(
+                    ApiException.unauthorized("invalid_credentials", "login or password is wrong")));
+          }
+          if (!"active".equals(user.status())) {
+            return Future.failedFuture(ApiException.forbidden("user_suspended", "user is suspended"));
+          }
+          return accounts.roleOf(user.id(), user.defaultOrgId())
+              .compose(role -> {
+                audit.event(ctx, user.defaultOrgId(), user.id(), "user.login", new JsonObject());
+                return users.recordLogin(user.id()).compose(v ->
+                    sessions.start(ctx, user.id(), user.defaultOrgId(), role, user.platformAdmin()));
+              });
+        });
   }
 
   private Future<JsonObject> refresh(RoutingContext ctx) {

@@ -14,6 +14,15 @@ public final class Permissions {
   public static final String AUDIT_READ = "org.audit_read";
   /** Not named by API.md, which leaves IP-rule permissions open: held by account admins. */
   public static final String IP_RULES_MANAGE = "org.ip_rules.manage";
+  /**
+   * The caller's own profile, invite code and usage. Held by every role; exists so an API key can be
+   * narrowed away from them.
+   */
+  public static final String PROFILE_READ = "user.profile.read";
+  public static final String PROFILE_WRITE = "user.profile.write";
+  /** Creating a new account (the creator becomes its admin), and joining one by invitation. */
+  public static final String ACCOUNTS_CREATE = "user.accounts.create";
+  public static final String INVITATIONS_ACCEPT = "user.invitations.accept";
   public static final String THREADS_READ = "data.threads.read";
   public static final String THREADS_WRITE = "data.threads.write";
   public static final String RUNS_READ = "data.runs.read";
@@ -45,16 +54,17 @@ public final class Permissions {
   public static final String ROLE_PLATFORM_ADMIN = "platform_admin";
   public static final String ROLE_SYSTEM_AGENT = "system_agent";
 
-  private static final Set<String> MEMBER = Set.of(TEAMS_READ, THREADS_READ, THREADS_WRITE, RUNS_READ, RUNS_WRITE,
-      API_KEYS_MANAGE, PERSONAS_READ, PROJECTS_READ, SKILLS_READ, SKILLS_MANAGE, SUBSCRIPTIONS_READ);
+  private static final Set<String> USER = Set.of(PROFILE_READ, PROFILE_WRITE, ACCOUNTS_CREATE, INVITATIONS_ACCEPT);
+  private static final Set<String> MEMBER = union(USER, Set.of(TEAMS_READ, THREADS_READ, THREADS_WRITE, RUNS_READ,
+      RUNS_WRITE, API_KEYS_MANAGE, PERSONAS_READ, PROJECTS_READ, SKILLS_READ, SKILLS_MANAGE, SUBSCRIPTIONS_READ));
   private static final Set<String> ADMIN = union(MEMBER, Set.of(MEMBERS_INVITE, MEMBERS_LIST, MEMBERS_REVOKE,
       TEAMS_MANAGE, AUDIT_READ, IP_RULES_MANAGE, PERSONAS_MANAGE, LLM_CREDENTIALS_MANAGE, MCP_CONFIGS_MANAGE,
       SECRETS_MANAGE, PROJECTS_MANAGE, WEBHOOKS_MANAGE, CHANNELS_MANAGE, USAGE_READ, SCHEDULED_JOBS_MANAGE));
   private static final Set<String> PLATFORM = union(ADMIN, Set.of(PLATFORM_ADMIN, PLANS_MANAGE,
       PLATFORM_SUBSCRIPTIONS_MANAGE, ENTITLEMENTS_MANAGE, FEATURE_FLAGS_MANAGE, INVITE_CODES_MANAGE));
-  private static final Set<String> SYSTEM_AGENT = Set.of(PERSONAS_READ, PERSONAS_MANAGE, SKILLS_READ, SKILLS_MANAGE,
+  private static final Set<String> SYSTEM_AGENT = union(USER, Set.of(PERSONAS_READ, PERSONAS_MANAGE, SKILLS_READ, SKILLS_MANAGE,
       LLM_CREDENTIALS_MANAGE, MCP_CONFIGS_MANAGE, PROJECTS_READ, PROJECTS_MANAGE, WEBHOOKS_MANAGE,
-      FEATURE_FLAGS_MANAGE);
+      FEATURE_FLAGS_MANAGE));
 
   /** Every permission point there is. */
   public static final Set<String> ALL = union(PLATFORM, SYSTEM_AGENT);

@@ -66,7 +66,7 @@ public final class EmailAuthRoutes {
   }
 
   public void mount(Routes routes) {
-    routes.post("/v1/auth/email/verify/send").respond(this::sendVerification);
+    routes.post("/v1/auth/email/verify/send").sessionOnly().respond(this::sendVerification);
     routes.post("/v1/auth/email/verify/confirm").publicAccess().respond(this::confirmVerification);
     routes.post("/v1/auth/email/otp/send").publicAccess().respond(this::sendCode);
     routes.post("/v1/auth/email/otp/verify").publicAccess().respond(this::verifyCode);

@@ -16,8 +16,11 @@ import java.util.function.Function;
 
 /**
  * Where every endpoint is mounted, with what it requires declared in the same line:
- * {@code routes.post("/v1/threads").requires(THREADS_WRITE).respond(this::create)}. Endpoints are
- * authenticated unless marked {@link Endpoint#publicAccess()}; mutating ones are audited.
+ * {@code routes.post("/v1/threads").requires(THREADS_WRITE).respond(this::create)}. Each endpoint
+ * must say who may call it: {@link Endpoint#requires}, {@link Endpoint#requiresAny}, {@link
+ * Endpoint#requiresInAccount}, {@link Endpoint#sessionOnly}, {@link Endpoint#anyCaller} or {@link
+ * Endpoint#publicAccess}; one
+ * that says nothing is a startup error, never a silent allow. Mutating endpoints are audited.
  */
 public final class Routes {
   private final Router router;
@@ -55,6 +58,10 @@ public final class Routes {
     private final List<HttpMethod> methods;
     private final String path;
     private List<String> permissions = List.of();
+    private boolean anyOf;
+    private boolean inAccount;
+    private boolean sessionOnly;
+    private boolean declared;
     private boolean authenticated = true;
     private String auditAction;
     private int successStatus = 200;
@@ -66,13 +73,61 @@ public final class Routes {
 
     /** Every permission listed is needed. */
     public Endpoint requires(String... needed) {
+      if (needed.length == 0) {
+        throw new IllegalArgumentException("requires() needs a permission: " + this);
+      }
       this.permissions = List.of(needed);
+      this.declared = true;
+      return this;
+    }
+
+    /**
+     * One of the permissions is needed; the handler decides which applies (e.g. by {@code ?scope=})
+     * and checks it.
+     */
+    public Endpoint requiresAny(String... options) {
+      requires(options);
+      this.anyOf = true;
+      return this;
+    }
+
+    /**
+     * The permission is checked by the handler in the account the resource belongs to (the path's
+     * account, or the account of the resource named), which may differ from the caller's current one;
+     * an API key acts only in its own account, so it must hold the permission here already.
+     */
+    public Endpoint requiresInAccount(String permission) {
+      this.permissions = List.of(permission);
+      this.inAccount = true;
+      this.declared = true;
+      return this;
+    }
+
+    /**
+     * Any authenticated caller, whatever its permissions: only for reading who the caller is, which a
+     * key narrowed to anything must still be able to do.
+     */
+    public Endpoint anyCaller() {
+      this.declared = true;
+      return this;
+    }
+
+    /** A signed-in user's session only: API keys are refused ({@code api_key_not_allowed}). */
+    public Endpoint sessionOnly() {
+      this.sessionOnly = true;
+      this.declared = true;
       return this;
     }
 
     public Endpoint publicAccess() {
       this.authenticated = false;
+      this.declared = true;
       return this;
+    }
+
+    @Override
+    public String toString() {
+      return methods + " " + path;
     }
 
     /** The audit action of a successful call, e.g. {@code thread.create}. */
@@ -104,25 +159,47 @@ public final class Routes {
     }
 
     private Route prepare() {
+      if (!declared) {
+        throw new IllegalStateException("endpoint " + this + " declares no permission: "
+            + "requires(...), requiresAny(...), requiresInAccount(...), sessionOnly(), anyCaller() or publicAccess()");
+      }
       Route route = router.route(path);
       methods.forEach(route::method);
       if (authenticated) {
         route.handler(authenticator::handle);
-        if (!permissions.isEmpty()) {
-          route.handler(ctx -> {
-            Principal principal = Authenticator.principal(ctx);
-            for (String permission : permissions) {
-              if (!principal.has(permission)) {
-                ctx.fail(new ApiException(403, "auth.forbidden", "missing permission " + permission,
-                    new JsonObject().put("reason", "permission_missing").put("permission", permission)));
-                return;
-              }
-            }
-            ctx.next();
-          });
-        }
+        route.handler(this::authorize);
       }
       return route;
     }
+
+    private void authorize(RoutingContext ctx) {
+      Principal principal = Authenticator.principal(ctx);
+      if (sessionOnly && principal.viaApiKey()) {
+        ctx.fail(apiKeyNotAllowed());
+        return;
+      }
+      if (anyOf && permissions.stream().noneMatch(principal::has)) {
+        ctx.fail(missing(String.join("|", permissions)));
+        return;
+      }
+      boolean handlerChecks = anyOf || (inAccount && !principal.viaApiKey());
+      String lacking = handlerChecks ? null : permissions.stream().filter(p -> !principal.has(p)).findFirst().orElse(null);
+      if (lacking != null) {
+        ctx.fail(missing(lacking));
+        return;
+      }
+      ctx.next();
+    }
+  }
+
+  /** API keys never act for a session: they may not sign out, refresh or otherwise drive one. */
+  public static ApiException apiKeyNotAllowed() {
+    return new ApiException(403, "auth.forbidden", "API keys may not call this endpoint",
+        new JsonObject().put("reason", "api_key_not_allowed"));
+  }
+
+  private static ApiException missing(String permission) {
+    return new ApiException(403, "auth.forbidden", "missing permission " + permission,
+        new JsonObject().put("reason", "permission_missing").put("permission", permission));
   }
 }

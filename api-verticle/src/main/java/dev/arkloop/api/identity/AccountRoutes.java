@@ -31,14 +31,14 @@ public final class AccountRoutes {
   }
 
   public void mount(Routes routes) {
-    routes.post("/v1/accounts").status(201).audit("account.create").respond(this::create);
-    routes.get("/v1/accounts/me").respond(ctx -> accounts.accountsOf(Authenticator.principal(ctx).userId()));
-    routes.get("/v1/accounts/:account_id").respond(this::get);
-    routes.post("/v1/accounts/:account_id/invitations").status(201).audit("invitation.create")
+    routes.post("/v1/accounts").requires(Permissions.ACCOUNTS_CREATE).status(201).audit("account.create").respond(this::create);
+    routes.get("/v1/accounts/me").requires(Permissions.PROFILE_READ).respond(ctx -> accounts.accountsOf(Authenticator.principal(ctx).userId()));
+    routes.get("/v1/accounts/:account_id").requires(Permissions.PROFILE_READ).respond(this::get);
+    routes.post("/v1/accounts/:account_id/invitations").requiresInAccount(Permissions.MEMBERS_INVITE).status(201).audit("invitation.create")
         .respond(this::invite);
-    routes.get("/v1/accounts/:account_id/invitations").respond(this::listInvitations);
-    routes.post("/v1/account-invitations/:token/accept").audit("invitation.accept").respond(this::accept);
-    routes.delete("/v1/account-invitations/:invitation_id").audit("invitation.revoke").respond(this::revoke);
+    routes.get("/v1/accounts/:account_id/invitations").requiresInAccount(Permissions.MEMBERS_LIST).respond(this::listInvitations);
+    routes.post("/v1/account-invitations/:token/accept").requires(Permissions.INVITATIONS_ACCEPT).audit("invitation.accept").respond(this::accept);
+    routes.delete("/v1/account-invitations/:invitation_id").requiresInAccount(Permissions.MEMBERS_REVOKE).audit("invitation.revoke").respond(this::revoke);
   }
 
   private Future<JsonObject> create(RoutingContext ctx) {

@@ -50,12 +50,18 @@ public final class InvitationRepository {
         .execute(Tuple.of(invitationId)).mapEmpty();
   }
 
-  /** Joins the user to the invitation's account; returns the account id. */
+  /**
+   * Joins the user to the invitation's account; returns the account id. An invitation is for its
+   * email: the user's own verified email must be that address (case aside), so a leaked or forwarded
+   * link lets nobody else in.
+   */
   public Future<UUID> accept(String tokenHash, UUID userId) {
     return pool.withTransaction(tx -> tx.preparedQuery("""
-            SELECT id, org_id, role, accepted_at, expires_at < now() AS expired FROM invitations
-            WHERE token_hash = $1 AND revoked_at IS NULL FOR UPDATE""")
-        .execute(Tuple.of(tokenHash))
+            SELECT i.id, i.org_id, i.role, i.accepted_at, i.expires_at < now() AS expired,
+                   coalesce(u.email_verified AND lower(u.email) = lower(i.email), false) AS email_matches
+            FROM invitations i LEFT JOIN users u ON u.id = $2
+            WHERE i.token_hash = $1 AND i.revoked_at IS NULL FOR UPDATE OF i""")
+        .execute(Tuple.of(tokenHash, userId))
         .compose(rows -> {
           if (rows.size() == 0 || rows.iterator().next().getBoolean("expired")) {
             return Future.failedFuture(ApiException.notFound("invitations"));
@@ -63,6 +69,11 @@ public final class InvitationRepository {
           Row invitation = rows.iterator().next();
           if (invitation.getValue("accepted_at") != null) {
             return Future.failedFuture(ApiException.conflict("conflict", "invitation was already accepted"));
+          }
+          if (!invitation.getBoolean("email_matches")) {
+            return Future.failedFuture(new ApiException(403, "auth.forbidden",
+                "this invitation is for another email address, or yours is not verified yet",
+                new JsonObject().put("reason", "invitation_email_mismatch")));
           }
           UUID orgId = invitation.getUUID("org_id");
           return tx.preparedQuery("INSERT INTO memberships (org_id, user_id, role) VALUES ($1, $2, $3) "

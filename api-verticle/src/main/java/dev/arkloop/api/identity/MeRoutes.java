@@ -23,10 +23,10 @@ public final class MeRoutes {
   }
 
   public void mount(Routes routes) {
-    routes.get("/v1/me").respond(this::me);
-    routes.patch("/v1/me").audit("user.update").respond(this::update);
-    routes.get("/v1/me/invite-code").respond(ctx -> inviteCodes.current(Authenticator.principal(ctx).userId()));
-    routes.post("/v1/me/invite-code/reset").audit("invite_code.reset")
+    routes.get("/v1/me").anyCaller().respond(this::me);
+    routes.patch("/v1/me").requires(Permissions.PROFILE_WRITE).audit("user.update").respond(this::update);
+    routes.get("/v1/me/invite-code").requires(Permissions.PROFILE_READ).respond(ctx -> inviteCodes.current(Authenticator.principal(ctx).userId()));
+    routes.post("/v1/me/invite-code/reset").requires(Permissions.PROFILE_WRITE).audit("invite_code.reset")
         .respond(ctx -> inviteCodes.reset(Authenticator.principal(ctx).userId()));
   }
 

@@ -32,14 +32,15 @@ final class McpConfigRepository {
   /** {@code config} holds the checked create fields with the secrets already sealed. */
   Future<JsonObject> create(UUID orgId, JsonObject config) {
     return pool.preparedQuery("INSERT INTO mcp_configs (id, org_id, name, transport, url, command, args, cwd, "
-            + "env_sealed, bearer_token_sealed, inherit_parent_env, call_timeout_ms) "
-            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING " + COLUMNS)
+            + "env_sealed, bearer_token_sealed, inherit_parent_env, call_timeout_ms, stdio_approved_by) "
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING " + COLUMNS)
         .execute(Tuple.of(Ids.newId(), orgId, config.getString("name"), config.getString("transport"),
                 config.getString("url"), config.getString("command"))
             .addValue(config.getJsonArray("args", new JsonArray())).addValue(config.getString("cwd"))
             .addValue(config.getString("env_sealed")).addValue(config.getString("bearer_token_sealed"))
             .addValue(config.getBoolean("inherit_parent_env", false))
-            .addValue(config.getInteger("call_timeout_ms", 10_000)))
+            .addValue(config.getInteger("call_timeout_ms", 10_000))
+            .addValue(uuid(config.getString("stdio_approved_by"))))
         .map(RowJson::first);
   }
 
@@ -53,12 +54,18 @@ final class McpConfigRepository {
             + "url = CASE WHEN $5 THEN $6 ELSE url END, "
             + "bearer_token_sealed = CASE WHEN $7 THEN $8 ELSE bearer_token_sealed END, "
             + "call_timeout_ms = coalesce($9, call_timeout_ms), is_active = coalesce($10, is_active), "
+            + "stdio_approved_by = coalesce($11, stdio_approved_by), "
             + "updated_at = date_trunc('milliseconds', now()) WHERE org_id = $1 AND id = $2 RETURNING " + COLUMNS)
         .execute(Tuple.of(orgId, id, changes.containsKey("name"), changes.getString("name"),
                 changes.containsKey("url"), changes.getString("url"))
             .addValue(changes.containsKey("bearer_token_sealed")).addValue(changes.getString("bearer_token_sealed"))
-            .addValue(changes.getInteger("call_timeout_ms")).addValue(changes.getBoolean("is_active")))
+            .addValue(changes.getInteger("call_timeout_ms")).addValue(changes.getBoolean("is_active"))
+            .addValue(uuid(changes.getString("stdio_approved_by"))))
         .map(RowJson::first);
+  }
+
+  private static UUID uuid(String id) {
+    return id == null ? null : UUID.fromString(id);
   }
 
   Future<Boolean> delete(UUID orgId, UUID id) {

@@ -1,6 +1,7 @@
 package dev.arkloop.api.mcp;
 
 import static dev.arkloop.api.auth.Permissions.MCP_CONFIGS_MANAGE;
+import static dev.arkloop.api.auth.Permissions.PLATFORM_ADMIN;
 
 import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.api.http.Fields;
@@ -8,6 +9,8 @@ import dev.arkloop.api.http.Params;
 import dev.arkloop.api.http.PgErrors;
 import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Routes;
+import dev.arkloop.api.auth.Principal;
+import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.crypto.SecretBox;
 import dev.arkloop.common.error.ApiException;
 import io.vertx.core.Future;
@@ -21,17 +24,21 @@ import java.util.UUID;
 /**
  * MCP server configs (API.md §5.2). The bearer token and the env map are sealed at rest and never
  * returned: responses say {@code has_auth} only.
+ *
+ * <p>A stdio config runs a command on the worker host, so it exists only where the operator turned
+ * stdio on, only for a command on the operator's list, and only a platform admin may create, change
+ * or enable one; the worker uses it only while that admin still is one.
  */
 public final class McpConfigRoutes {
   private static final String[] TRANSPORTS = {"stdio", "http_sse", "streamable_http"};
   private final McpConfigRepository configs;
   private final SecretBox secrets;
-  private final boolean stdioEnabled;
+  private final ArkloopConfig.Tools tools;
 
-  public McpConfigRoutes(io.vertx.sqlclient.Pool pool, SecretBox secrets, boolean stdioEnabled) {
+  public McpConfigRoutes(io.vertx.sqlclient.Pool pool, SecretBox secrets, ArkloopConfig.Tools tools) {
     this.configs = new McpConfigRepository(pool);
     this.secrets = secrets;
-    this.stdioEnabled = stdioEnabled;
+    this.tools = tools;
   }
 
   public void mount(Routes routes) {
@@ -59,12 +66,15 @@ public final class McpConfigRoutes {
         .put("name", name(body.string("name")))
         .put("transport", Fields.oneOf("transport", body.string("transport"), TRANSPORTS));
     boolean stdio = config.getString("transport").equals("stdio");
-    if (stdio && !stdioEnabled) {
-      throw new ApiException(403, "policy.denied", "stdio MCP servers are disabled on this server",
-          new JsonObject().put("reason", "mcp_stdio_disabled"));
+    if (stdio) {
+      requireStdioAllowed(Authenticator.principal(ctx));
     }
     String url = url(body.optionalString("url"));
     String command = Fields.length("command", body.optionalString("command"), 1, 1000);
+    if (stdio && command != null && !tools.stdioCommandAllowed(command)) {
+      throw new ApiException(403, "policy.denied", "this command is not on the server's stdio MCP command list",
+          new JsonObject().put("reason", "mcp.stdio_command_not_allowed").put("field", "command"));
+    }
     if (!stdio && url == null) {
       throw ApiException.invalid("url", "url is required for the " + config.getString("transport") + " transport");
     }
@@ -84,6 +94,7 @@ public final class McpConfigRoutes {
     }
     config.put("env_sealed", env == null || env.isEmpty() ? null : secrets.seal(env.encode()));
     config.put("bearer_token_sealed", token == null ? null : secrets.seal(token));
+    config.put("stdio_approved_by", stdio ? Authenticator.principal(ctx).userId().toString() : null);
     return configs.create(orgId(ctx), config).recover(this::conflict);
   }
 
@@ -111,6 +122,15 @@ public final class McpConfigRoutes {
       changes.put("is_active", body.optionalBoolean("is_active"));
     }
     return found(configs.get(orgId(ctx), id)).compose(existing -> {
+      if (existing.getString("transport").equals("stdio")) {
+        requireStdioAllowed(Authenticator.principal(ctx));
+        if (!tools.stdioCommandAllowed(existing.getString("command"))) {
+          return Future.failedFuture(new ApiException(403, "policy.denied",
+              "this command is not on the server's stdio MCP command list",
+              new JsonObject().put("reason", "mcp.stdio_command_not_allowed").put("field", "command")));
+        }
+        changes.put("stdio_approved_by", Authenticator.principal(ctx).userId().toString());
+      }
       if (!existing.getString("transport").equals("stdio") && changes.containsKey("url")
           && changes.getString("url") == null) {
         return Future.failedFuture(ApiException.invalid("url", "url is required for this transport"));
@@ -122,6 +142,17 @@ public final class McpConfigRoutes {
   private Future<JsonObject> conflict(Throwable e) {
     return Future.failedFuture(PgErrors.uniqueViolation(e, null)
         ? ApiException.conflict("mcp_configs.name_conflict", "an MCP config with this name exists") : e);
+  }
+
+  private void requireStdioAllowed(Principal principal) {
+    if (!tools.mcpStdioEnabled()) {
+      throw new ApiException(403, "policy.denied", "stdio MCP servers are disabled on this server",
+          new JsonObject().put("reason", "mcp_stdio_disabled"));
+    }
+    if (!principal.has(PLATFORM_ADMIN)) {
+      throw new ApiException(403, "auth.forbidden", "only a platform admin may configure a stdio MCP server",
+          new JsonObject().put("reason", "mcp.stdio_requires_platform_admin"));
+    }
   }
 
   private void requireSecrets() {

@@ -38,7 +38,7 @@ public final class PersonaRoutes {
   }
 
   public void mount(Routes routes) {
-    routes.get("/v1/me/selectable-personas").respond(ctx -> store.selectable(orgId(ctx)).map(PersonaRoutes::toJson));
+    routes.get("/v1/me/selectable-personas").requires(PERSONAS_READ).respond(ctx -> store.selectable(orgId(ctx)).map(PersonaRoutes::toJson));
     routes.get("/v1/personas").requires(PERSONAS_READ).respond(ctx ->
         personas.list(ScopeParam.of(ctx, ScopeParam.ORG, null), orgId(ctx)).map(PersonaRoutes::toJson));
     routes.post("/v1/personas").requires(PERSONAS_MANAGE).status(201).audit("persona.create").respond(this::create);

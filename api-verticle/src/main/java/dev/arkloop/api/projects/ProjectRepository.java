@@ -2,6 +2,7 @@ package dev.arkloop.api.projects;
 
 import dev.arkloop.common.db.RowJson;
 import dev.arkloop.common.ids.Ids;
+import dev.arkloop.common.workspace.ProjectAccess;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,8 +17,7 @@ import java.util.UUID;
 public final class ProjectRepository {
   static final String COLUMNS =
       "p.id, p.org_id, p.team_id, p.name, p.description, p.visibility, p.owner_user_id, p.created_at";
-  static final String VISIBLE = "p.org_id = $1 AND (p.owner_user_id = $2 OR (p.visibility = 'shared' AND "
-      + "(p.team_id IS NULL OR EXISTS (SELECT 1 FROM team_members m WHERE m.team_id = p.team_id AND m.user_id = $2))))";
+  static final String VISIBLE = ProjectAccess.VISIBLE;
 
   private final Pool pool;
 
@@ -41,9 +41,7 @@ public final class ProjectRepository {
   }
 
   public Future<Boolean> visible(UUID orgId, UUID userId, UUID projectId) {
-    return pool.preparedQuery("SELECT 1 FROM projects p WHERE " + VISIBLE + " AND p.id = $3")
-        .execute(Tuple.of(orgId, userId, projectId))
-        .map(rows -> rows.size() > 0);
+    return ProjectAccess.visible(pool, orgId, userId, projectId);
   }
 
   /** Newest first. */

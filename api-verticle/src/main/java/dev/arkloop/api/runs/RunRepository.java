@@ -9,6 +9,7 @@ import dev.arkloop.common.jobs.JobQueue;
 import dev.arkloop.common.runs.EventTypes;
 import dev.arkloop.common.runs.RunEvent;
 import dev.arkloop.common.runs.RunEventLog;
+import dev.arkloop.common.workspace.ProjectAccess;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -69,10 +70,24 @@ final class RunRepository {
   }
 
   private Future<Void> lockVisibleThread(SqlConnection tx, Principal principal, UUID threadId) {
-    return tx.preparedQuery("SELECT t.id FROM threads t WHERE t.id = $1 AND " + VISIBLE_THREAD + " FOR UPDATE")
+    return tx.preparedQuery("SELECT t.id, t.project_id FROM threads t WHERE t.id = $1 AND " + VISIBLE_THREAD
+            + " FOR UPDATE")
         .execute(Tuple.of(threadId, principal.orgId(), principal.userId()))
-        .compose(rows -> rows.size() == 0 ? Future.failedFuture(ApiException.notFound("threads"))
-            : Future.succeededFuture());
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(ApiException.notFound("threads"));
+          }
+          UUID projectId = rows.iterator().next().getUUID("project_id");
+          return projectId == null ? Future.succeededFuture()
+              : ProjectAccess.visible(tx, principal.orgId(), principal.userId(), projectId).compose(visible -> visible
+                  ? Future.<Void>succeededFuture() : Future.failedFuture(projectNotVisible()));
+        });
+  }
+
+  /** A shared thread in a project the caller cannot see: a run there would reach the project's files. */
+  private static ApiException projectNotVisible() {
+    return new ApiException(403, "auth.forbidden", "the thread's project is not visible to you",
+        new JsonObject().put("reason", "project_not_visible"));
   }
 
   private Future<Created> replay(SqlConnection tx, UUID orgId, String key, String requestHash) {

@@ -110,7 +110,8 @@ public final class ThreadRoutes {
     Principal principal = Authenticator.principal(ctx);
     return threads.get(principal.orgId(), principal.userId(), threadId)
         .compose(ThreadRoutes::found)
-        .compose(thread -> requireProject(principal, projectId))
+        .compose(thread -> requireProject(principal, projectId).compose(v -> requireAuthorSees(principal, thread,
+            projectId)))
         .compose(v -> threads.update(principal.orgId(), principal.userId(), threadId, patch))
         .recover(ThreadRoutes::projectGone)
         .compose(ThreadRoutes::found);
@@ -141,6 +142,18 @@ public final class ThreadRoutes {
     }
     return projects.visible(principal.orgId(), principal.userId(), projectId)
         .compose(visible -> visible ? Future.succeededFuture() : Future.failedFuture(unknownProject()));
+  }
+
+  /** Runs of a thread act for their creators: a thread never lands in a project its author cannot see. */
+  private Future<Void> requireAuthorSees(Principal principal, JsonObject thread, UUID projectId) {
+    String author = thread.getString("created_by_user_id");
+    if (projectId == null || author == null || author.equals(principal.userId().toString())) {
+      return Future.succeededFuture();
+    }
+    return projects.visible(principal.orgId(), UUID.fromString(author), projectId)
+        .compose(visible -> visible ? Future.succeededFuture() : Future.failedFuture(
+            new ApiException(422, "validation.error", "the thread's author cannot see this project",
+                new JsonObject().put("field", "project_id").put("reason", "project_not_visible_to_author"))));
   }
 
   /** The project was deleted between the check and the write. */

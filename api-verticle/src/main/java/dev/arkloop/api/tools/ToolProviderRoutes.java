@@ -1,5 +1,6 @@
 package dev.arkloop.api.tools;
 
+import static dev.arkloop.api.auth.Permissions.PLATFORM_ADMIN;
 import static dev.arkloop.api.auth.Permissions.SECRETS_MANAGE;
 
 import dev.arkloop.api.auth.Authenticator;
@@ -31,17 +32,17 @@ public final class ToolProviderRoutes {
 
   public void mount(Routes routes) {
     String path = "/v1/tool-providers/:group/:provider/";
-    routes.get("/v1/tool-providers").respond(this::list);
-    routes.put(path + "activate").audit("tool_provider.activate").respond(ctx -> {
+    routes.get("/v1/tool-providers").requiresAny(SECRETS_MANAGE, PLATFORM_ADMIN).respond(this::list);
+    routes.put(path + "activate").requiresAny(SECRETS_MANAGE, PLATFORM_ADMIN).audit("tool_provider.activate").respond(ctx -> {
       Target target = target(ctx);
       return providers.activate(target.scope, target.orgId, target.provider.group(), target.provider.name());
     });
-    routes.put(path + "deactivate").audit("tool_provider.deactivate").respond(ctx -> {
+    routes.put(path + "deactivate").requiresAny(SECRETS_MANAGE, PLATFORM_ADMIN).audit("tool_provider.deactivate").respond(ctx -> {
       Target target = target(ctx);
       return providers.deactivate(target.scope, target.orgId, target.provider.name());
     });
-    routes.put(path + "credential").audit("tool_provider.credential_set").respond(this::setCredential);
-    routes.delete(path + "credential").audit("tool_provider.credential_delete").respond(ctx -> {
+    routes.put(path + "credential").requiresAny(SECRETS_MANAGE, PLATFORM_ADMIN).audit("tool_provider.credential_set").respond(this::setCredential);
+    routes.delete(path + "credential").requiresAny(SECRETS_MANAGE, PLATFORM_ADMIN).audit("tool_provider.credential_delete").respond(ctx -> {
       Target target = target(ctx);
       return providers.deleteCredential(target.scope, target.orgId, target.provider.name());
     });

@@ -36,25 +36,25 @@ public final class UsageRoutes {
   }
 
   public void mount(Routes routes) {
-    routes.get("/v1/me/usage").respond(ctx -> {
+    routes.get("/v1/me/usage").requires(Permissions.PROFILE_READ).respond(ctx -> {
       Principal principal = Authenticator.principal(ctx);
       YearMonth month = month(ctx);
       return usage.month(principal.orgId(), principal.userId(), month.getYear(), month.getMonthValue());
     });
-    routes.get("/v1/me/usage/daily").respond(ctx -> daily(ctx, Authenticator.principal(ctx).orgId(),
+    routes.get("/v1/me/usage/daily").requires(Permissions.PROFILE_READ).respond(ctx -> daily(ctx, Authenticator.principal(ctx).orgId(),
         Authenticator.principal(ctx).userId()));
-    routes.get("/v1/me/usage/by-model").respond(ctx -> {
+    routes.get("/v1/me/usage/by-model").requires(Permissions.PROFILE_READ).respond(ctx -> {
       Principal principal = Authenticator.principal(ctx);
       YearMonth month = month(ctx);
       return usage.byModel(principal.orgId(), principal.userId(), month.getYear(), month.getMonthValue());
     });
-    routes.get("/v1/accounts/:account_id/usage").respond(ctx -> account(ctx).compose(orgId -> {
+    routes.get("/v1/accounts/:account_id/usage").requiresInAccount(Permissions.USAGE_READ).respond(ctx -> account(ctx).compose(orgId -> {
       YearMonth month = month(ctx);
       return usage.month(orgId, null, month.getYear(), month.getMonthValue());
     }));
-    routes.get("/v1/accounts/:account_id/usage/daily").respond(ctx -> account(ctx)
+    routes.get("/v1/accounts/:account_id/usage/daily").requiresInAccount(Permissions.USAGE_READ).respond(ctx -> account(ctx)
         .compose(orgId -> daily(ctx, orgId, null)));
-    routes.get("/v1/accounts/:account_id/usage/by-model").respond(ctx -> account(ctx).compose(orgId -> {
+    routes.get("/v1/accounts/:account_id/usage/by-model").requiresInAccount(Permissions.USAGE_READ).respond(ctx -> account(ctx).compose(orgId -> {
       YearMonth month = month(ctx);
       return usage.byModel(orgId, null, month.getYear(), month.getMonthValue());
     }));

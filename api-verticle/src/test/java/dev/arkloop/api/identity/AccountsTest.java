@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arkloop.api.ApiTestNode;
+import dev.arkloop.api.TestAccounts;
 import dev.arkloop.api.TestUsers;
 import dev.arkloop.api.TestUsers.User;
 import dev.arkloop.common.testing.TestClient;
@@ -48,6 +49,7 @@ class AccountsTest {
     outsider = TestUsers.register(anonymous, "outsider");
     workspace = createAccount(owner, "acme", "Acme Inc.").getString("id");
     String token = invite(owner, workspace, "member@example.com", "member").getString("token");
+    TestAccounts.verifyEmail(node, member);
     assertEquals(200, member.client().post("/v1/account-invitations/" + token + "/accept", null).statusCode());
   }
 
@@ -160,6 +162,7 @@ class AccountsTest {
         .allMatch(i -> !i.containsKey("token") && i.containsKey("account_id")));
 
     User newbie = TestUsers.register(anonymous, "newbie");
+    TestAccounts.verifyEmail(node, newbie);
     HttpResponse<Buffer> accepted = newbie.client().post("/v1/account-invitations/" + token + "/accept", null);
     assertEquals(200, accepted.statusCode(), accepted.bodyAsString());
     assertTrue(accepted.bodyAsJsonObject().getBoolean("ok"));

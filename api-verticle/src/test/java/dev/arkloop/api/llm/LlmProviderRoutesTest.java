@@ -55,13 +55,14 @@ class LlmProviderRoutesTest {
   static void start(Vertx vertx) {
     endpoints = TestInfra.get().newEndpoints();
     // strict: private provider addresses refused, as in production
-    TestClient anonymous = ApiTestNode.start(vertx, endpoints, TestAccounts.NO_RATE_LIMITS).client();
+    ApiTestNode node = ApiTestNode.start(vertx, endpoints, TestAccounts.NO_RATE_LIMITS);
+    TestClient anonymous = node.client();
     root = TestUsers.register(anonymous, "root").client();
     alice = TestUsers.register(anonymous, "alice");
     bob = TestUsers.register(anonymous, "bob");
     User carol = TestUsers.register(anonymous, "carol");
     String workspace = TestAccounts.createWorkspace(alice, "acme");
-    memberOfAlice = TestAccounts.join(alice, workspace, carol, "account_member");
+    memberOfAlice = TestAccounts.join(node, alice, workspace, carol, "account_member");
   }
 
   @AfterAll

@@ -44,8 +44,8 @@ class ProjectRoutesTest {
 
   @BeforeAll
   static void start(Vertx vertx) {
-    TestClient anonymous = ApiTestNode.start(vertx, TestInfra.get().newEndpoints(), TestAccounts.NO_RATE_LIMITS)
-        .client();
+    ApiTestNode node = ApiTestNode.start(vertx, TestInfra.get().newEndpoints(), TestAccounts.NO_RATE_LIMITS);
+    TestClient anonymous = node.client();
     TestUsers.register(anonymous, "root");
     alice = TestUsers.register(anonymous, "alice");
     bob = TestUsers.register(anonymous, "bob");
@@ -53,8 +53,8 @@ class ProjectRoutesTest {
     User dave = TestUsers.register(anonymous, "dave");
     workspaceId = TestAccounts.createWorkspace(alice, "studio");
     aliceIn = TestAccounts.actingIn(alice, workspaceId);
-    bobIn = TestAccounts.join(alice, workspaceId, bob, "member");
-    daveIn = TestAccounts.join(alice, workspaceId, dave, "account_admin");
+    bobIn = TestAccounts.join(node, alice, workspaceId, bob, "member");
+    daveIn = TestAccounts.join(node, alice, workspaceId, dave, "account_admin");
   }
 
   static JsonObject create(TestClient client, JsonObject body) {

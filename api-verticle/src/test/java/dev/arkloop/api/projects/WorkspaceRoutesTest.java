@@ -58,14 +58,15 @@ class WorkspaceRoutesTest {
   static void start(Vertx vertx) {
     Map<String, String> overrides = new HashMap<>(TestAccounts.NO_RATE_LIMITS);
     overrides.put("ARKLOOP_WORKSPACE_MAX_FILE_BYTES", String.valueOf(MAX_FILE_BYTES));
-    anonymous = ApiTestNode.start(vertx, TestInfra.get().newEndpoints(), overrides).client();
+    ApiTestNode node = ApiTestNode.start(vertx, TestInfra.get().newEndpoints(), overrides);
+    anonymous = node.client();
     TestUsers.register(anonymous, "root");
     aliceUser = TestUsers.register(anonymous, "alice");
     alice = aliceUser.client();
     User bob = TestUsers.register(anonymous, "bob");
     String workspace = TestAccounts.createWorkspace(aliceUser, "lab");
     aliceIn = TestAccounts.actingIn(aliceUser, workspace);
-    bobIn = TestAccounts.join(aliceUser, workspace, bob, "account_member");
+    bobIn = TestAccounts.join(node, aliceUser, workspace, bob, "account_member");
   }
 
   private static String project(TestClient client, String visibility) {

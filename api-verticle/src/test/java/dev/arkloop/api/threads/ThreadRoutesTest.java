@@ -45,14 +45,15 @@ class ThreadRoutesTest {
 
   @BeforeAll
   static void start(Vertx vertx) {
-    anonymous = ApiTestNode.start(vertx, TestInfra.get().newEndpoints(), TestAccounts.NO_RATE_LIMITS).client();
+    ApiTestNode node = ApiTestNode.start(vertx, TestInfra.get().newEndpoints(), TestAccounts.NO_RATE_LIMITS);
+    anonymous = node.client();
     TestUsers.register(anonymous, "root");
     alice = TestUsers.register(anonymous, "alice");
     User bob = TestUsers.register(anonymous, "bob");
     carol = TestUsers.register(anonymous, "carol");
     workspaceId = TestAccounts.createWorkspace(alice, "acme");
     aliceInWorkspace = TestAccounts.actingIn(alice, workspaceId);
-    bobInWorkspace = TestAccounts.join(alice, workspaceId, bob, "account_member");
+    bobInWorkspace = TestAccounts.join(node, alice, workspaceId, bob, "account_member");
   }
 
   static JsonObject createThread(TestClient client, JsonObject body) {

@@ -174,7 +174,14 @@ public record ArkloopConfig(
       int providerCacheTtlSeconds,
       int mcpCacheTtlSeconds,
       boolean mcpStdioEnabled,
-      int approvalTimeoutSeconds) {}
+      List<String> mcpStdioCommands,
+      int approvalTimeoutSeconds) {
+
+    /** Whether a stdio MCP server may run {@code command}: stdio is on and the command is listed as is. */
+    public boolean stdioCommandAllowed(String command) {
+      return mcpStdioEnabled && command != null && mcpStdioCommands.contains(command);
+    }
+  }
 
   /** The Hazelcast-clustered event bus. */
   public record Cluster(boolean enabled, String host, int port, List<String> members) {}

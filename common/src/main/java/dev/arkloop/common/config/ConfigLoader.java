@@ -133,6 +133,7 @@ public final class ConfigLoader {
         s.integer("ARKLOOP_TOOL_PROVIDER_CACHE_TTL_SECONDS", 0, 86_400),
         s.integer("ARKLOOP_MCP_CACHE_TTL_SECONDS", 0, 86_400),
         s.bool("ARKLOOP_MCP_STDIO_ENABLED"),
+        stdioCommands(s.list("ARKLOOP_MCP_STDIO_COMMANDS")),
         s.integer("ARKLOOP_TOOL_APPROVAL_TIMEOUT_SECONDS", 1, 30 * 86_400));
     return new ArkloopConfig(
         s.parsed("ARKLOOP_ROLE", Role::parse),
@@ -150,6 +151,20 @@ public final class ConfigLoader {
   }
 
   /** Minutes, fractions allowed (tests use a few seconds), up to a day. */
+  /** Shells are refused: a command line for one would be a way around the list. */
+  private static List<String> stdioCommands(List<String> commands) {
+    for (String command : commands) {
+      String name = command.substring(command.lastIndexOf('/') + 1).toLowerCase(java.util.Locale.ROOT);
+      if (SHELLS.contains(name.endsWith(".exe") ? name.substring(0, name.length() - 4) : name)) {
+        throw new ConfigException("ARKLOOP_MCP_STDIO_COMMANDS must not list a shell, got '" + command + "'");
+      }
+    }
+    return commands;
+  }
+
+  private static final java.util.Set<String> SHELLS = java.util.Set.of("sh", "bash", "dash", "zsh", "ksh", "csh",
+      "tcsh", "fish", "ash", "busybox", "cmd", "powershell", "pwsh", "env", "sudo", "su");
+
   private static long minutesAsMillis(String minutes) {
     try {
       double value = Double.parseDouble(minutes);

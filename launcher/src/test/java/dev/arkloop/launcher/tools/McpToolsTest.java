@@ -50,9 +50,9 @@ class McpToolsTest {
     int ssePort = EmbeddedInfrastructure.freePort();
     sseServer = McpReferenceServer.startHttp(ssePort, "sse");
     logs = LogCapture.attach();
-    node = TestNode.start(Map.of("ARKLOOP_TOOLS_ALLOW_PRIVATE_NETWORK", "1", "ARKLOOP_MCP_CACHE_TTL_SECONDS", "60"));
-    node.register("root");
-    alice = node.register("alice");
+    node = TestNode.start(Map.of("ARKLOOP_TOOLS_ALLOW_PRIVATE_NETWORK", "1", "ARKLOOP_MCP_CACHE_TTL_SECONDS", "60",
+        "ARKLOOP_MCP_STDIO_ENABLED", "1", "ARKLOOP_MCP_STDIO_COMMANDS", "npx,node"));
+    alice = node.register("alice"); // the first user: platform admin, who alone may configure stdio servers
     runs = new RunEvents(node);
     created(alice.post("/v1/mcp-configs", new JsonObject().put("name", "ev").put("transport", "stdio")
         .put("command", "node").put("args", new JsonArray().add(script).add("stdio"))

@@ -140,7 +140,8 @@ public final class RunExecuteHandler implements JobHandler {
                     "policy.route_not_found", "no model route is configured for this run"));
               }
               ModelCaller model = new ResilientModelCaller(vertx, routes, retry, routeEvents(writer));
-              ToolContext context = new ToolContext(run.id(), run.orgId(), run.threadId(), run.projectId());
+              ToolContext context = new ToolContext(run.id(), run.orgId(), run.threadId(), run.projectId(),
+                  run.createdBy());
               return policies.tools().available(context).compose(available -> prepare(routes.get(0)).compose(state -> {
                 AgentLoop loop = policies.loop(model, persona, available, writer, context, abort.future());
                 return (state.awaitingCallId != null ? loop.resume(state, RunPolicies.input(signals)) : loop.run(state))

@@ -2,10 +2,12 @@ package dev.arkloop.worker.tools;
 
 import dev.arkloop.common.error.ApiException;
 import dev.arkloop.common.workspace.BlobContent;
+import dev.arkloop.common.workspace.ProjectAccess;
 import dev.arkloop.common.workspace.WorkspacePaths;
 import dev.arkloop.common.workspace.WorkspaceRef;
 import dev.arkloop.common.workspace.WorkspaceStore;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,9 +24,11 @@ public final class WorkspaceFileTools {
   static final long MAX_READ_BYTES = 1024 * 1024;
   static final int MAX_WRITE_BYTES = 1024 * 1024;
   private final WorkspaceStore store;
+  private final SqlClient db;
 
-  public WorkspaceFileTools(WorkspaceStore store) {
+  public WorkspaceFileTools(WorkspaceStore store, SqlClient db) {
     this.store = store;
+    this.db = db;
   }
 
   public List<Tool> tools() {
@@ -72,18 +76,26 @@ public final class WorkspaceFileTools {
     return new JsonObject().put("type", "object").put("properties", properties).put("required", required);
   }
 
-  private static Tool tool(String name, String description, JsonObject parameters,
+  private Tool tool(String name, String description, JsonObject parameters,
       BiFunction<WorkspaceRef, JsonObject, Future<JsonObject>> body) {
     return Tool.of(name, description, parameters, (arguments, context) -> {
       if (context.projectId() == null) {
         return Future.failedFuture(new ToolException("tool.not_configured", "the thread has no project workspace"));
       }
-      try {
-        return body.apply(new WorkspaceRef(context.orgId(), context.projectId()), arguments)
-            .recover(e -> Future.failedFuture(translate(e)));
-      } catch (RuntimeException e) {
-        return Future.failedFuture(translate(e));
-      }
+      // on every call: the project may have turned private, or its creator left its team, since the run began
+      return ProjectAccess.visible(db, context.orgId(), context.runCreatorId(), context.projectId())
+          .compose(visible -> {
+            if (!visible) {
+              return Future.failedFuture(new ToolException("policy.project_not_visible",
+                  "the run's creator cannot see this project"));
+            }
+            try {
+              return body.apply(new WorkspaceRef(context.orgId(), context.projectId()), arguments)
+                  .recover(e -> Future.failedFuture(translate(e)));
+            } catch (RuntimeException e) {
+              return Future.failedFuture(translate(e));
+            }
+          });
     });
   }
 

@@ -1,5 +1,6 @@
 package dev.arkloop.worker.tools.mcp;
 
+import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.crypto.SecretBox;
 import dev.arkloop.worker.tools.Tool;
 import dev.arkloop.worker.tools.web.AddressPolicy;
@@ -40,12 +41,12 @@ public final class McpTools {
   private final long ttlNanos;
   private final Map<UUID, Cached> cache = new ConcurrentHashMap<>();
 
-  private final boolean stdioEnabled;
+  private final ArkloopConfig.Tools settings;
 
   public McpTools(Vertx vertx, Pool pool, SecretBox secrets, AddressPolicy policy, int ttlSeconds,
-      boolean stdioEnabled) {
+      ArkloopConfig.Tools settings) {
     this.pool = pool;
-    this.stdioEnabled = stdioEnabled;
+    this.settings = settings;
     this.secrets = secrets;
     this.connections = new McpConnections(vertx, new McpConnector(policy));
     this.ttlNanos = ttlSeconds * 1_000_000_000L;
@@ -97,20 +98,41 @@ public final class McpTools {
   }
 
   private Future<List<McpServer>> servers(UUID orgId) {
-    return pool.preparedQuery("SELECT id, org_id, name, transport, url, command, args, cwd, env_sealed, "
-            + "bearer_token_sealed, inherit_parent_env, call_timeout_ms, updated_at FROM mcp_configs "
-            + "WHERE org_id = $1 AND is_active ORDER BY name")
+    return pool.preparedQuery("SELECT c.id, c.org_id, c.name, c.transport, c.url, c.command, c.args, c.cwd, "
+            + "c.env_sealed, c.bearer_token_sealed, c.inherit_parent_env, c.call_timeout_ms, c.updated_at, "
+            + "coalesce(u.is_platform_admin AND u.status = 'active', false) AS admin_approved "
+            + "FROM mcp_configs c LEFT JOIN users u ON u.id = c.stdio_approved_by "
+            + "WHERE c.org_id = $1 AND c.is_active ORDER BY c.name")
         .execute(Tuple.of(orgId))
         .map(rows -> {
           List<McpServer> servers = new ArrayList<>();
           rows.forEach(row -> {
+            if (row.getString("transport").equals("stdio") && !stdioAllowed(row)) {
+              return;
+            }
             McpServer server = toServer(row);
-            if (server != null && (stdioEnabled || !server.transport().equals("stdio"))) {
+            if (server != null) {
               servers.add(server);
             }
           });
           return servers;
         });
+  }
+
+  /**
+   * Checked again here, not only when the config was saved: stdio may have been turned off, the
+   * command taken off the list, or the config written before only platform admins could (or by one
+   * who no longer is).
+   */
+  private boolean stdioAllowed(Row row) {
+    if (settings.stdioCommandAllowed(row.getString("command")) && row.getBoolean("admin_approved")) {
+      return true;
+    }
+    if (settings.mcpStdioEnabled()) {
+      LOG.warn("stdio MCP config not used: its command is not listed or no platform admin approved it "
+          + "[config: {}]", row.getUUID("id"));
+    }
+    return false;
   }
 
   private McpServer toServer(Row row) {

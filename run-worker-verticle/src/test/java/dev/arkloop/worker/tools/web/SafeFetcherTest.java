@@ -166,7 +166,7 @@ class SafeFetcherTest {
   @Test
   void webFetchReturnsPagesAsText() {
     WebFetchTool tool = new WebFetchTool(fetcher(AddressPolicy.standard(true)), null);
-    ToolContext context = new ToolContext(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), null);
+    ToolContext context = new ToolContext(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), null, null);
     String base = "http://127.0.0.1:" + local.actualPort();
     JsonObject page = await(onLoop(() -> tool.call(new JsonObject().put("url", base + "/page"), context)));
     assertEquals("Hi & bye", page.getString("title"));
