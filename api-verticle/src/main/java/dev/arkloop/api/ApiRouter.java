@@ -5,6 +5,7 @@ import dev.arkloop.api.http.AccessLogHandler;
 import dev.arkloop.api.http.ColonActionHandler;
 import dev.arkloop.api.http.ErrorHandler;
 import dev.arkloop.api.http.JsonBodyHandler;
+import dev.arkloop.api.http.JsonBodyScreen;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.http.TraceIdHandler;
 import dev.arkloop.api.identity.IdentityModule;
@@ -48,6 +49,7 @@ public final class ApiRouter {
     router.route().handler(new AccessLogHandler());
     router.route("/v1/*").handler(new ColonActionHandler());
     router.route("/v1/*").handler(new JsonBodyHandler(config.http().maxBodyBytes()));
+    router.route("/v1/*").handler(new JsonBodyScreen());
   }
 
   /** Every failure, unknown route and wrong method ends in the error envelope. */
