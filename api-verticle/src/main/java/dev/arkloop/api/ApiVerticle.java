@@ -1,5 +1,7 @@
 package dev.arkloop.api;
 
+import dev.arkloop.api.http.ConnectionGuard;
+import dev.arkloop.api.http.InvalidRequestHandler;
 import dev.arkloop.api.identity.IdentityModule;
 import dev.arkloop.api.runs.RunsModule;
 import dev.arkloop.common.config.ArkloopConfig;
@@ -42,7 +44,10 @@ public final class ApiVerticle extends VerticleBase {
     runs = new RunsModule(api);
     return identity.bootstrap()
         .compose(v -> runs.start())
-        .compose(v -> vertx.createHttpServer(options).requestHandler(ApiRouter.build(api, identity, runs)).listen())
+        .compose(v -> vertx.createHttpServer(options)
+            .invalidRequestHandler(new InvalidRequestHandler())
+            .connectionHandler(ConnectionGuard::install)
+            .requestHandler(ApiRouter.build(api, identity, runs)).listen())
         .onSuccess(listening -> server = listening);
   }
 

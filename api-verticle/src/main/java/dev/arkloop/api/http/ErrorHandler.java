@@ -2,6 +2,8 @@ package dev.arkloop.api.http;
 
 import dev.arkloop.common.error.ApiException;
 import io.vertx.core.Handler;
+import io.vertx.core.VertxException;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -20,6 +22,12 @@ public final class ErrorHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     Throwable failure = ctx.failure();
+    if (connectionGone(failure)) {
+      // the client went away (or the edge closed a broken connection): nobody to answer, nothing to trace
+      LOG.debug("connection closed during request [trace: {}, path: {}]", TraceIdHandler.traceId(ctx),
+          ctx.request().path());
+      return;
+    }
     ApiException error = toApiException(failure, ctx.statusCode());
     String traceId = TraceIdHandler.traceId(ctx);
     if (error.status() >= 500) {
@@ -38,6 +46,11 @@ public final class ErrorHandler implements Handler<RoutingContext> {
         .setStatusCode(error.status())
         .putHeader("Content-Type", "application/json; charset=utf-8")
         .end(body.encode());
+  }
+
+  private static boolean connectionGone(Throwable failure) {
+    return failure instanceof HttpClosedException
+        || (failure instanceof VertxException && "Connection was closed".equals(failure.getMessage()));
   }
 
   public static JsonObject envelope(ApiException error, String traceId) {
