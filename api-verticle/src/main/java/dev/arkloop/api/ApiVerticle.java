@@ -39,6 +39,9 @@ public final class ApiVerticle extends VerticleBase {
         .setHost(config.http().listen().host())
         .setPort(config.http().listen().port())
         .setCompressionSupported(true)
+        // no h2c: with it Vert.x builds a connection's HTTP/1 pipeline only after its first request,
+        // too late for the connection guard to time that request's headers
+        .setHttp2ClearTextEnabled(false)
         .setIdleTimeout(0);
     IdentityModule identity = new IdentityModule(api);
     runs = new RunsModule(api);
@@ -46,7 +49,7 @@ public final class ApiVerticle extends VerticleBase {
         .compose(v -> runs.start())
         .compose(v -> vertx.createHttpServer(options)
             .invalidRequestHandler(new InvalidRequestHandler())
-            .connectionHandler(ConnectionGuard::install)
+            .connectionHandler(ConnectionGuard.installer(vertx, config.http()))
             .requestHandler(ApiRouter.build(api, identity, runs)).listen())
         .onSuccess(listening -> server = listening);
   }

@@ -5,17 +5,14 @@ import dev.arkloop.common.ids.Ids;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Error envelopes written straight onto a connection, below Vert.x, for what is refused before a
- * request reaches the router (a broken chunked body, a timeout, too many connections). The
- * connection is closed after the response.
+ * request reaches the router (a broken chunked body, a timeout, too many connections). The bytes go
+ * to the socket as they are, past the pipeline's response encoder and compressor, which keep
+ * per-request state that such a connection may not have; the connection is closed after them.
  */
 final class EdgeResponses {
   private EdgeResponses() {}
@@ -24,17 +21,20 @@ final class EdgeResponses {
   static String respondAndClose(ChannelHandlerContext ctx, ApiException error, String retryAfter) {
     String traceId = Ids.newTraceId();
     byte[] body = ErrorHandler.envelope(error, traceId).encode().getBytes(StandardCharsets.UTF_8);
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-        HttpResponseStatus.valueOf(error.status()), Unpooled.wrappedBuffer(body));
-    response.headers()
-        .set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8")
-        .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
-        .set(HttpHeaderNames.CONNECTION, "close")
-        .set(TraceIdHandler.HEADER, traceId);
+    StringBuilder head = new StringBuilder()
+        .append("HTTP/1.1 ").append(error.status()).append(' ')
+        .append(HttpResponseStatus.valueOf(error.status()).reasonPhrase()).append("\r\n")
+        .append("Content-Type: application/json; charset=utf-8\r\n")
+        .append("Content-Length: ").append(body.length).append("\r\n")
+        .append("Connection: close\r\n")
+        .append(TraceIdHandler.HEADER).append(": ").append(traceId).append("\r\n");
     if (retryAfter != null) {
-      response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfter);
+      head.append("Retry-After: ").append(retryAfter).append("\r\n");
     }
-    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    head.append("\r\n");
+    ctx.pipeline().firstContext()
+        .writeAndFlush(Unpooled.wrappedBuffer(head.toString().getBytes(StandardCharsets.ISO_8859_1), body))
+        .addListener(ChannelFutureListener.CLOSE);
     return traceId;
   }
 }
