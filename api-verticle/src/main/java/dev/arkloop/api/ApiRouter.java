@@ -18,7 +18,6 @@ import dev.arkloop.api.tools.ToolProviderRoutes;
 import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.crypto.SecretBox;
 import io.vertx.ext.web.Router;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 
 /** Assembles the router: cross-cutting handlers first, then each resource's routes, then errors. */
 public final class ApiRouter {
@@ -28,7 +27,6 @@ public final class ApiRouter {
     Router router = Router.router(api.vertx());
     installCommonHandlers(router, api.config());
     new HealthRoutes(api).mount(router);
-    router.get("/metrics").handler(PrometheusScrapingHandler.create());
     Routes routes = identity.routes(router);
     identity.mount(router, routes);
     new ProjectsModule(api).mount(routes);
