@@ -3,6 +3,7 @@ package dev.arkloop.api;
 import dev.arkloop.api.health.HealthRoutes;
 import dev.arkloop.api.http.AccessLogHandler;
 import dev.arkloop.api.http.ColonActionHandler;
+import dev.arkloop.api.http.DependencyFailures;
 import dev.arkloop.api.http.ErrorHandler;
 import dev.arkloop.api.http.JsonBodyHandler;
 import dev.arkloop.api.http.JsonBodyScreen;
@@ -37,7 +38,7 @@ public final class ApiRouter {
     new ToolProviderRoutes(api.pool(), SecretBox.optional(api.config().secrets().encryptionKey())).mount(routes);
     new McpConfigRoutes(api.pool(), SecretBox.optional(api.config().secrets().encryptionKey()),
         api.config().tools().mcpStdioEnabled()).mount(routes);
-    installErrorHandling(router);
+    installErrorHandling(router, new ErrorHandler(new DependencyFailures(api.endpoints().database())));
     return router;
   }
 
@@ -52,7 +53,10 @@ public final class ApiRouter {
 
   /** Every failure, unknown route and wrong method ends in the error envelope. */
   public static void installErrorHandling(Router router) {
-    ErrorHandler errors = new ErrorHandler();
+    installErrorHandling(router, new ErrorHandler());
+  }
+
+  private static void installErrorHandling(Router router, ErrorHandler errors) {
     router.route().failureHandler(errors);
     router.errorHandler(404, errors);
     router.errorHandler(405, errors);

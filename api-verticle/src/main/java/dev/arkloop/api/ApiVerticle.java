@@ -7,6 +7,7 @@ import dev.arkloop.api.runs.RunsModule;
 import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.db.Pools;
 import dev.arkloop.common.infra.NodeEndpoints;
+import dev.arkloop.common.redis.OutageReportingRedis;
 import dev.arkloop.common.redis.RedisConnections;
 import dev.arkloop.common.redis.RedisKeys;
 import io.vertx.core.Future;
@@ -33,7 +34,7 @@ public final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     pool = Pools.create(vertx, endpoints.database(), config.infra().dbPoolSize());
-    redis = RedisConnections.pooled(vertx, endpoints.redisUrl());
+    redis = new OutageReportingRedis(RedisConnections.pooled(vertx, endpoints.redisUrl()));
     ApiContext api = new ApiContext(vertx, config, endpoints, pool, redis, new RedisKeys(config.infra().redisKeyPrefix()));
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.http().listen().host())

@@ -18,6 +18,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class ErrorHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorHandler.class);
+  private final DependencyFailures dependencies;
+
+  public ErrorHandler() {
+    this(new DependencyFailures(null));
+  }
+
+  public ErrorHandler(DependencyFailures dependencies) {
+    this.dependencies = dependencies;
+  }
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -28,9 +37,15 @@ public final class ErrorHandler implements Handler<RoutingContext> {
           ctx.request().path());
       return;
     }
-    ApiException error = toApiException(failure, ctx.statusCode());
     String traceId = TraceIdHandler.traceId(ctx);
-    if (error.status() >= 500) {
+    String unavailable = dependencies.unavailable(failure);
+    ApiException error = unavailable != null ? DependencyFailures.refusal(unavailable)
+        : toApiException(failure, ctx.statusCode());
+    if (unavailable != null) {
+      // an outage is not a bug: one line per request, no stack trace
+      LOG.warn("dependency unavailable [trace: {}, method: {}, path: {}, dependency: {}, cause: {}]", traceId,
+          ctx.request().method(), ctx.request().path(), unavailable, DependencyFailures.rootCause(failure));
+    } else if (error.status() >= 500) {
       LOG.error("request failed [trace: {}, method: {}, path: {}]",
           traceId, ctx.request().method(), ctx.request().path(), failure);
     }
@@ -39,7 +54,7 @@ public final class ErrorHandler implements Handler<RoutingContext> {
       return;
     }
     JsonObject body = envelope(error, traceId);
-    if (error.status() == 429 && error.details().containsKey("retry_after_seconds")) {
+    if ((error.status() == 429 || error.status() == 503) && error.details().containsKey("retry_after_seconds")) {
       ctx.response().putHeader("Retry-After", String.valueOf(error.details().getValue("retry_after_seconds")));
     }
     ctx.response()
