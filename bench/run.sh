@@ -8,6 +8,10 @@ cd "$(dirname "$0")/.."
 scenario="${1:-api_crud}"
 [ $# -gt 0 ] && shift
 port="${ARKLOOP_BENCH_PORT:-19101}"
+metrics_port="${ARKLOOP_BENCH_METRICS_PORT:-19191}"
+# the load generator is one client address: lift the per-address connection cap unless told otherwise
+export ARKLOOP_MAX_CONNECTIONS_PER_IP="${ARKLOOP_MAX_CONNECTIONS_PER_IP:-0}"
+export ARKLOOP_METRICS_ADDR="127.0.0.1:$metrics_port"
 
 ./mvnw -q -B package -DskipTests
 data="$(mktemp -d -t arkloop-bench-XXXXXX)"
@@ -21,7 +25,8 @@ stop_node() {
 trap stop_node EXIT
 
 status=0
-java -jar bench/target/arkloop-bench.jar "$scenario" --url "http://127.0.0.1:$port" "$@" || status=$?
+java -jar bench/target/arkloop-bench.jar "$scenario" --url "http://127.0.0.1:$port" \
+  --metrics-url "http://127.0.0.1:$metrics_port" "$@" || status=$?
 # an event loop held too long is a bug whatever the figures say
 blocked="$(grep -c 'has been blocked for' "$data/node.log" || true)"
 echo "node: ${blocked} blocked-thread warnings" >&2

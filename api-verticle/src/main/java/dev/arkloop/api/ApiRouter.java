@@ -3,8 +3,10 @@ package dev.arkloop.api;
 import dev.arkloop.api.health.HealthRoutes;
 import dev.arkloop.api.http.AccessLogHandler;
 import dev.arkloop.api.http.ColonActionHandler;
+import dev.arkloop.api.http.DependencyFailures;
 import dev.arkloop.api.http.ErrorHandler;
 import dev.arkloop.api.http.JsonBodyHandler;
+import dev.arkloop.api.http.JsonBodyScreen;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.http.TraceIdHandler;
 import dev.arkloop.api.identity.IdentityModule;
@@ -17,7 +19,6 @@ import dev.arkloop.api.tools.ToolProviderRoutes;
 import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.crypto.SecretBox;
 import io.vertx.ext.web.Router;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 
 /** Assembles the router: cross-cutting handlers first, then each resource's routes, then errors. */
 public final class ApiRouter {
@@ -27,7 +28,6 @@ public final class ApiRouter {
     Router router = Router.router(api.vertx());
     installCommonHandlers(router, api.config());
     new HealthRoutes(api).mount(router);
-    router.get("/metrics").handler(PrometheusScrapingHandler.create());
     Routes routes = identity.routes(router);
     identity.mount(router, routes);
     new ProjectsModule(api).mount(routes);
@@ -38,7 +38,7 @@ public final class ApiRouter {
     new ToolProviderRoutes(api.pool(), SecretBox.optional(api.config().secrets().encryptionKey())).mount(routes);
     new McpConfigRoutes(api.pool(), SecretBox.optional(api.config().secrets().encryptionKey()),
         api.config().tools()).mount(routes);
-    installErrorHandling(router);
+    installErrorHandling(router, new ErrorHandler(new DependencyFailures(api.endpoints().database())));
     return router;
   }
 
@@ -48,11 +48,15 @@ public final class ApiRouter {
     router.route().handler(new AccessLogHandler());
     router.route("/v1/*").handler(new ColonActionHandler());
     router.route("/v1/*").handler(new JsonBodyHandler(config.http().maxBodyBytes()));
+    router.route("/v1/*").handler(new JsonBodyScreen());
   }
 
   /** Every failure, unknown route and wrong method ends in the error envelope. */
   public static void installErrorHandling(Router router) {
-    ErrorHandler errors = new ErrorHandler();
+    installErrorHandling(router, new ErrorHandler());
+  }
+
+  private static void installErrorHandling(Router router, ErrorHandler errors) {
     router.route().failureHandler(errors);
     router.errorHandler(404, errors);
     router.errorHandler(405, errors);

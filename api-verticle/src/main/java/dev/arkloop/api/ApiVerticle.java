@@ -1,10 +1,13 @@
 package dev.arkloop.api;
 
+import dev.arkloop.api.http.ConnectionGuard;
+import dev.arkloop.api.http.InvalidRequestHandler;
 import dev.arkloop.api.identity.IdentityModule;
 import dev.arkloop.api.runs.RunsModule;
 import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.db.Pools;
 import dev.arkloop.common.infra.NodeEndpoints;
+import dev.arkloop.common.redis.OutageReportingRedis;
 import dev.arkloop.common.redis.RedisConnections;
 import dev.arkloop.common.redis.RedisKeys;
 import io.vertx.core.Future;
@@ -31,18 +34,24 @@ public final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     pool = Pools.create(vertx, endpoints.database(), config.infra().dbPoolSize());
-    redis = RedisConnections.pooled(vertx, endpoints.redisUrl());
+    redis = new OutageReportingRedis(RedisConnections.pooled(vertx, endpoints.redisUrl()));
     ApiContext api = new ApiContext(vertx, config, endpoints, pool, redis, new RedisKeys(config.infra().redisKeyPrefix()));
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.http().listen().host())
         .setPort(config.http().listen().port())
         .setCompressionSupported(true)
+        // no h2c: with it Vert.x builds a connection's HTTP/1 pipeline only after its first request,
+        // too late for the connection guard to time that request's headers
+        .setHttp2ClearTextEnabled(false)
         .setIdleTimeout(0);
     IdentityModule identity = new IdentityModule(api);
     runs = new RunsModule(api);
     return identity.bootstrap()
         .compose(v -> runs.start())
-        .compose(v -> vertx.createHttpServer(options).requestHandler(ApiRouter.build(api, identity, runs)).listen())
+        .compose(v -> vertx.createHttpServer(options)
+            .invalidRequestHandler(new InvalidRequestHandler())
+            .connectionHandler(ConnectionGuard.installer(vertx, config.http()))
+            .requestHandler(ApiRouter.build(api, identity, runs)).listen())
         .onSuccess(listening -> server = listening);
   }
 

@@ -15,7 +15,8 @@ record BenchConfig(
     double maxErrorRate,
     long maxP99Millis,
     Duration waitReady,
-    String out) {
+    String out,
+    URI metricsUrl) {
 
   static final String USAGE = """
       usage: java -jar bench/target/arkloop-bench.jar <scenario> [options]
@@ -25,6 +26,7 @@ record BenchConfig(
                    sse_hold       --clients SSE subscribers of one 65 s run (try 10000)
                    worker_runs    1000 stub runs (20 deltas, no delay) by --clients clients (try 200)
         --url URL                 server (default http://127.0.0.1:19001)
+        --metrics-url URL         the server's management address, where /metrics is (default http://127.0.0.1:19091)
         --clients N               concurrent clients (default 200)
         --duration SECONDS        measured time (default 25)
         --warmup SECONDS          unmeasured time before it (default 5)
@@ -40,6 +42,7 @@ record BenchConfig(
     }
     String scenario = args[0];
     URI url = URI.create("http://127.0.0.1:19001");
+    URI metricsUrl = URI.create("http://127.0.0.1:19091");
     boolean latency = scenario.equals("event_latency");
     int clients = latency ? 4 : 200;
     double duration = latency ? 30 : 25;
@@ -65,11 +68,12 @@ record BenchConfig(
         case "--max-p99-ms" -> maxP99 = Long.parseLong(value);
         case "--wait-ready" -> waitReady = Double.parseDouble(value);
         case "--out" -> out = value;
+        case "--metrics-url" -> metricsUrl = URI.create(value);
         default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
       }
     }
     return new BenchConfig(scenario, url, clients, seconds(duration), seconds(warmup), rps, maxErrorRate, maxP99,
-        seconds(waitReady), out);
+        seconds(waitReady), out, metricsUrl);
   }
 
   private static Duration seconds(double value) {

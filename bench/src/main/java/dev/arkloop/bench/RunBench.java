@@ -123,7 +123,7 @@ final class RunBench {
     }
     long rampMillis = (System.nanoTime() - started) / 1_000_000;
     AtomicLong maxHeap = new AtomicLong();
-    long sampler = vertx.setPeriodic(2_000, t -> api.serverHeapBytes().onSuccess(heap -> maxHeap.accumulateAndGet(heap,
+    long sampler = vertx.setPeriodic(2_000, t -> api.serverHeapBytes(config.metricsUrl()).onSuccess(heap -> maxHeap.accumulateAndGet(heap,
         Math::max)));
     await(Future.join(streams).otherwiseEmpty(), 180); // failures are counted, not fatal
     vertx.cancelTimer(sampler);

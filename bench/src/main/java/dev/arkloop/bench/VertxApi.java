@@ -133,17 +133,22 @@ final class VertxApi {
             : Future.failedFuture("run " + reply.status() + ": " + reply.body()));
   }
 
-  /** The server's heap in use, from its Prometheus metrics. */
-  Future<Long> serverHeapBytes() {
-    return call(HttpMethod.GET, "/metrics", null, null).map(reply -> {
-      long total = 0;
-      for (String line : reply.body().split("\n")) {
-        if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
-          total += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-        }
-      }
-      return total;
-    });
+  /** The server's heap in use, from the Prometheus metrics on its management address. */
+  Future<Long> serverHeapBytes(URI metrics) {
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(metrics.getHost())
+        .setPort(metrics.getPort()).setURI("/metrics");
+    return http.request(options)
+        .compose(request -> request.send())
+        .compose(response -> response.body().map(buffer -> new Reply(response.statusCode(), buffer.toString())))
+        .map(reply -> {
+          long total = 0;
+          for (String line : reply.body().split("\n")) {
+            if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+              total += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+          }
+          return total;
+        });
   }
 
   private RequestOptions options(HttpMethod method, String path, String bearer) {

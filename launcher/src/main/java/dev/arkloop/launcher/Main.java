@@ -11,6 +11,7 @@ import dev.arkloop.common.db.Migrations;
 import dev.arkloop.common.ids.Ids;
 import dev.arkloop.common.infra.Infrastructure;
 import dev.arkloop.common.infra.NodeEndpoints;
+import dev.arkloop.common.metrics.MetricsServer;
 import dev.arkloop.common.vertx.VertxFactory;
 import dev.arkloop.worker.RunWorkerVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -80,7 +81,7 @@ public final class Main {
   }
 
   /** A started node and what it owns. */
-  record Node(ArkloopConfig config, Infrastructure infrastructure, Vertx vertx, Integer apiPort) {
+  record Node(ArkloopConfig config, Infrastructure infrastructure, Vertx vertx, Integer apiPort, Integer metricsPort) {
 
     static Node start(ArkloopConfig config) {
       Infrastructure infrastructure = Infrastructure.start(config);
@@ -99,15 +100,35 @@ public final class Main {
         if (config.role().runsWorker()) {
           vertx.deployVerticle(new RunWorkerVerticle(config, endpoints)).await(60, TimeUnit.SECONDS);
         }
-        return new Node(config, infrastructure, vertx, apiPort);
+        return new Node(config, infrastructure, vertx, apiPort, startMetrics(vertx, config));
       } catch (Exception e) {
         infrastructure.close();
         throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
       }
     }
 
+    /**
+     * The management server of {@code /metrics}. A port already taken (two nodes on one host with the
+     * default address) costs the metrics only, never the node: logged and carried on without them.
+     */
+    static Integer startMetrics(Vertx vertx, ArkloopConfig config) {
+      if (config.http().metricsListen() == null) {
+        return null;
+      }
+      try {
+        return MetricsServer.start(vertx, config.http().metricsListen(), config.http().metricsToken())
+            .await(30, TimeUnit.SECONDS).actualPort();
+      } catch (Exception e) {
+        LOG.warn("metrics not served: cannot listen on {} ({}); set ARKLOOP_METRICS_ADDR to a free address",
+            config.http().metricsListen(), e.getMessage());
+        return null;
+      }
+    }
+
     String describe() {
       String where = apiPort == null ? "no HTTP API" : "http://" + config.http().listen();
+      where += metricsPort == null ? ", no metrics" : ", metrics on http://" + config.http().metricsListen().host()
+          + ":" + metricsPort + "/metrics";
       return where + " [role: " + config.role().label() + ", cluster: " + config.cluster().enabled()
           + ", database: " + infrastructure.database().redacted() + "]";
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.arkloop.api.ApiVerticle;
 import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.infra.NodeEndpoints;
+import dev.arkloop.common.metrics.MetricsServer;
 import dev.arkloop.common.testing.TestClient;
 import dev.arkloop.common.testing.TestInfra;
 import dev.arkloop.common.vertx.VertxFactory;
@@ -23,6 +24,7 @@ public final class TestNode implements AutoCloseable {
   private final ArkloopConfig config;
   private final NodeEndpoints endpoints;
   private final int port;
+  private int metricsPort;
   private String workerDeployment;
 
   private TestNode(Vertx vertx, ArkloopConfig config, NodeEndpoints endpoints, int port) {
@@ -43,6 +45,8 @@ public final class TestNode implements AutoCloseable {
     await(vertx.deployVerticle(api));
     TestNode node = new TestNode(vertx, config, endpoints, api.actualPort());
     node.workerDeployment = await(vertx.deployVerticle(new RunWorkerVerticle(config, endpoints)));
+    node.metricsPort = await(MetricsServer.start(vertx, config.http().metricsListen(), config.http().metricsToken()))
+        .actualPort();
     return node;
   }
 
@@ -66,6 +70,11 @@ public final class TestNode implements AutoCloseable {
 
   public ArkloopConfig config() {
     return config;
+  }
+
+  /** A client of the node's management port, where {@code /metrics} is served. */
+  public TestClient metricsClient() {
+    return new TestClient(vertx, metricsPort);
   }
 
   public TestClient client() {

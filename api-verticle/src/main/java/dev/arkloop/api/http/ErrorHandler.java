@@ -2,6 +2,8 @@ package dev.arkloop.api.http;
 
 import dev.arkloop.common.error.ApiException;
 import io.vertx.core.Handler;
+import io.vertx.core.VertxException;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -16,13 +18,34 @@ import org.slf4j.LoggerFactory;
  */
 public final class ErrorHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorHandler.class);
+  private final DependencyFailures dependencies;
+
+  public ErrorHandler() {
+    this(new DependencyFailures(null));
+  }
+
+  public ErrorHandler(DependencyFailures dependencies) {
+    this.dependencies = dependencies;
+  }
 
   @Override
   public void handle(RoutingContext ctx) {
     Throwable failure = ctx.failure();
-    ApiException error = toApiException(failure, ctx.statusCode());
+    if (connectionGone(failure)) {
+      // the client went away (or the edge closed a broken connection): nobody to answer, nothing to trace
+      LOG.debug("connection closed during request [trace: {}, path: {}]", TraceIdHandler.traceId(ctx),
+          ctx.request().path());
+      return;
+    }
     String traceId = TraceIdHandler.traceId(ctx);
-    if (error.status() >= 500) {
+    String unavailable = dependencies.unavailable(failure);
+    ApiException error = unavailable != null ? DependencyFailures.refusal(unavailable)
+        : toApiException(failure, ctx.statusCode());
+    if (unavailable != null) {
+      // an outage is not a bug: one line per request, no stack trace
+      LOG.warn("dependency unavailable [trace: {}, method: {}, path: {}, dependency: {}, cause: {}]", traceId,
+          ctx.request().method(), ctx.request().path(), unavailable, DependencyFailures.rootCause(failure));
+    } else if (error.status() >= 500) {
       LOG.error("request failed [trace: {}, method: {}, path: {}]",
           traceId, ctx.request().method(), ctx.request().path(), failure);
     }
@@ -31,13 +54,18 @@ public final class ErrorHandler implements Handler<RoutingContext> {
       return;
     }
     JsonObject body = envelope(error, traceId);
-    if (error.status() == 429 && error.details().containsKey("retry_after_seconds")) {
+    if ((error.status() == 429 || error.status() == 503) && error.details().containsKey("retry_after_seconds")) {
       ctx.response().putHeader("Retry-After", String.valueOf(error.details().getValue("retry_after_seconds")));
     }
     ctx.response()
         .setStatusCode(error.status())
         .putHeader("Content-Type", "application/json; charset=utf-8")
         .end(body.encode());
+  }
+
+  private static boolean connectionGone(Throwable failure) {
+    return failure instanceof HttpClosedException
+        || (failure instanceof VertxException && "Connection was closed".equals(failure.getMessage()));
   }
 
   public static JsonObject envelope(ApiException error, String traceId) {

@@ -4,6 +4,7 @@ import dev.arkloop.common.error.ApiException;
 import dev.arkloop.common.ids.Ids;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -16,6 +17,8 @@ import java.util.UUID;
  * type, is 422 (the body cannot be parsed into the request); a missing required field is 400.
  */
 public final class RequestBody {
+  /** The largest JSON object a request may store in one field (settings, persona objects, …). */
+  public static final int MAX_STORED_JSON_BYTES = 64 * 1024;
   private final JsonObject json;
 
   private RequestBody(JsonObject json) {
@@ -81,17 +84,9 @@ public final class RequestBody {
     return value;
   }
 
-  /** PostgreSQL text cannot hold NUL, so a string with one is refused here rather than failing there. */
+  /** A string field. NUL characters never get here: {@link JsonBodyScreen} refuses them for every body. */
   public String optionalString(String field) {
-    return withoutNul(field, typed(field, String.class, "a string"));
-  }
-
-  /** PostgreSQL text cannot hold U+0000; letting one through would end in a 500. */
-  private static String withoutNul(String field, String value) {
-    if (value != null && value.indexOf(0) >= 0) {
-      throw ApiException.invalid(field, field + " must not contain NUL characters");
-    }
-    return value;
+    return typed(field, String.class, "a string");
   }
 
   /** An optional string field holding a UUID: wrong JSON type 422, not a UUID 400. */
@@ -130,8 +125,27 @@ public final class RequestBody {
     return number == null ? null : number.doubleValue();
   }
 
+  /** An object that will be stored as JSON: at most {@link #MAX_STORED_JSON_BYTES} once encoded. */
   public JsonObject optionalObject(String field) {
-    return typed(field, JsonObject.class, "an object");
+    return optionalObject(field, MAX_STORED_JSON_BYTES);
+  }
+
+  /** An object of at most {@code maxBytes} once encoded (400 {@code details.reason} {@code too_large}). */
+  public JsonObject optionalObject(String field, int maxBytes) {
+    return sized(field, typed(field, JsonObject.class, "an object"), maxBytes);
+  }
+
+  /** Any JSON value that will be stored as JSON, within {@link #MAX_STORED_JSON_BYTES}. */
+  public Object optionalJsonValue(String field) {
+    return sized(field, json.getValue(field), MAX_STORED_JSON_BYTES);
+  }
+
+  private static <T> T sized(String field, T value, int maxBytes) {
+    if (value != null && Json.encodeToBuffer(value).length() > maxBytes) {
+      throw new ApiException(400, "validation.error", field + " must be at most " + maxBytes + " bytes of JSON",
+          new JsonObject().put("field", field).put("reason", "too_large").put("max_bytes", maxBytes));
+    }
+    return value;
   }
 
   public List<String> optionalStringList(String field) {
@@ -144,7 +158,7 @@ public final class RequestBody {
       if (!(item instanceof String text)) {
         throw ApiException.unparseable(field, field + " must be an array of strings");
       }
-      values.add(withoutNul(field, text));
+      values.add(text);
     }
     return values;
   }

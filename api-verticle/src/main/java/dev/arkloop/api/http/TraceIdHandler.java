@@ -8,7 +8,7 @@ import java.util.Locale;
 
 /**
  * Runs first on every request: gives it a trace id, echoed in {@code X-Trace-Id}, and rejects a
- * path that cannot be decoded. An incoming id is reused only
+ * request target that cannot be decoded or holds dot segments ({@link RequestTarget}). An incoming id is reused only
  * when configured to trust it and it has the right shape.
  */
 public final class TraceIdHandler implements Handler<RoutingContext> {
@@ -30,6 +30,11 @@ public final class TraceIdHandler implements Handler<RoutingContext> {
     }
     // set on every pass: a reroute (colon actions) clears the response headers
     ctx.response().putHeader(HEADER, traceId);
+    ApiException badTarget = RequestTarget.check(ctx.request().uri());
+    if (badTarget != null) {
+      ctx.fail(badTarget);
+      return;
+    }
     try {
       ctx.normalizedPath();
       ctx.request().params();

@@ -91,7 +91,7 @@ final class PersonaInput {
       }
     }
     if (body.has("prompt_cache_control")) {
-      spec.put("prompt_cache_control", body.json().getValue("prompt_cache_control"));
+      spec.put("prompt_cache_control", body.optionalJsonValue("prompt_cache_control"));
     }
     if (body.has("budgets")) {
       JsonObject budgets = body.optionalObject("budgets");

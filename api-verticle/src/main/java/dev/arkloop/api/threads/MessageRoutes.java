@@ -22,6 +22,8 @@ import java.util.UUID;
  */
 public final class MessageRoutes {
   public static final int MAX_CONTENT_CHARS = 20_000;
+  /** Room for the structured form of a message of {@link #MAX_CONTENT_CHARS} with its tool parts. */
+  public static final int MAX_CONTENT_JSON_BYTES = 256 * 1024;
   private final MessageRepository messages;
   private final ThreadRepository threads;
 
@@ -39,10 +41,7 @@ public final class MessageRoutes {
     UUID threadId = Params.pathId(ctx, "thread_id");
     RequestBody body = RequestBody.of(ctx);
     String content = Fields.length("content", body.string("content"), 1, MAX_CONTENT_CHARS);
-    JsonObject contentJson = body.optionalObject("content_json");
-    if (contentJson != null && contentJson.encode().contains("\\u0000")) {
-      throw ApiException.invalid("content_json", "content_json must not contain NUL characters");
-    }
+    JsonObject contentJson = body.optionalObject("content_json", MAX_CONTENT_JSON_BYTES);
     Principal principal = Authenticator.principal(ctx);
     return messages.create(principal.orgId(), principal.userId(), threadId, content, contentJson)
         .compose(ThreadRoutes::found);

@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arkloop.api.ApiTestNode;
 import dev.arkloop.common.testing.Await;
+import dev.arkloop.common.config.HostPort;
+import dev.arkloop.common.metrics.MetricsServer;
 import dev.arkloop.common.testing.TestClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.Timeout;
@@ -90,15 +93,25 @@ class HttpBasicsTest {
   }
 
   @Test
-  void metricsArePrometheusText() {
+  void metricsAreServedOnTheManagementPortOnlyAndWithTheToken() {
+    HttpServer server = Await.await(MetricsServer.start(productionVertx, new HostPort("127.0.0.1", 0), "scrape-secret"));
+    TestClient scraper = new TestClient(productionVertx, server.actualPort());
     client.get("/healthz");
-    HttpResponse<Buffer> response = client.get("/metrics");
+    assertEquals("missing_token", assertError(scraper.get("/metrics"), 401, "auth.unauthorized")
+        .getJsonObject("details").getString("reason"));
+    assertError(scraper.withBearer("wrong").get("/metrics"), 401, "auth.unauthorized");
+    HttpResponse<Buffer> response = scraper.withBearer("scrape-secret").get("/metrics");
     assertEquals(200, response.statusCode());
     String text = response.bodyAsString();
     assertTrue(text.contains("vertx_http_server_requests_total"), "HTTP metrics");
     assertTrue(text.contains("jvm_memory_used_bytes"), "JVM metrics");
     assertTrue(text.contains("vertx_pool"), "pool metrics");
-    assertFalse(text.isBlank());
+    assertError(scraper.withBearer("scrape-secret").get("/x/../metrics"), 404, "not_found");
+
+    assertError(client.get("/metrics"), 404, "not_found");
+    assertError(client.get("/v1/%2e%2e/metrics"), 400, "validation.error");
+    assertError(client.get("/v1/%2E%2E/%2e%2e/metrics"), 400, "validation.error");
+    assertError(client.get("/v1/..%2fmetrics"), 400, "validation.error");
   }
 
   @Test

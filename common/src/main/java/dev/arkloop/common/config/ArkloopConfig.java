@@ -21,14 +21,25 @@ public record ArkloopConfig(
     Llm llm,
     Tools tools) {
 
-  /** HTTP API settings. {@code workspaceMaxFileBytes} bounds a workspace file upload (not a JSON body). */
+  /**
+   * HTTP API settings. {@code workspaceMaxFileBytes} bounds a workspace file upload (not a JSON body).
+   * The timeouts and the per-address connection cap ({@code 0} = none) protect against slow or greedy
+   * clients; {@code metricsListen} is the management address of {@code /metrics} (null = not served),
+   * {@code metricsToken} the bearer token it then requires (null = none).
+   */
   public record Http(
       HostPort listen,
       int instances,
       int maxBodyBytes,
       boolean trustIncomingTraceId,
       boolean trustForwardedFor,
-      int workspaceMaxFileBytes) {}
+      int workspaceMaxFileBytes,
+      int headerTimeoutMillis,
+      int bodyIdleTimeoutMillis,
+      int idleTimeoutMillis,
+      int maxConnectionsPerIp,
+      HostPort metricsListen,
+      String metricsToken) {}
 
   /** PostgreSQL and Redis: external by URL, embedded when the URL is empty. */
   public record Infra(

@@ -49,7 +49,13 @@ public final class ConfigLoader {
         s.integer("ARKLOOP_MAX_BODY_BYTES", 1024, 64 * 1024 * 1024),
         s.bool("ARKLOOP_TRUST_INCOMING_TRACE_ID"),
         s.bool("ARKLOOP_TRUST_X_FORWARDED_FOR"),
-        s.integer("ARKLOOP_WORKSPACE_MAX_FILE_BYTES", 0, 1024 * 1024 * 1024));
+        s.integer("ARKLOOP_WORKSPACE_MAX_FILE_BYTES", 0, 1024 * 1024 * 1024),
+        s.parsed("ARKLOOP_HTTP_HEADER_TIMEOUT_SECONDS", ConfigLoader::millis),
+        s.parsed("ARKLOOP_HTTP_BODY_IDLE_TIMEOUT_SECONDS", ConfigLoader::millis),
+        s.parsed("ARKLOOP_HTTP_IDLE_TIMEOUT_SECONDS", ConfigLoader::millis),
+        s.integer("ARKLOOP_MAX_CONNECTIONS_PER_IP", 0, 1_000_000),
+        s.optional("ARKLOOP_METRICS_ADDR") == null ? null : s.parsed("ARKLOOP_METRICS_ADDR", HostPort::parse),
+        s.optional("ARKLOOP_METRICS_TOKEN"));
     var infra = new ArkloopConfig.Infra(
         s.url("ARKLOOP_DATABASE_URL", "postgresql", "postgres"),
         s.url("ARKLOOP_REDIS_URL", "redis", "rediss"),

@@ -1,6 +1,7 @@
 package dev.arkloop.common.db;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
@@ -23,6 +24,8 @@ public final class Pools {
             .setShared(true)
             .setName("arkloop-pg-" + database.host() + ":" + database.port() + "/" + database.database())
             .setEventLoopSize(Runtime.getRuntime().availableProcessors()))
+        // an unreachable database must fail requests quickly (503), not hold them for the default 60 s
+        .with(new NetClientOptions().setConnectTimeout(1_000))
         .connectingTo(database.connectOptions())
         .using(vertx)
         .build();

@@ -1,5 +1,6 @@
 package dev.arkloop.common.db;
 
+import dev.arkloop.common.json.JsonLimits;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -23,7 +24,8 @@ public final class RowJson {
   public static JsonObject toJson(Row row) {
     JsonObject json = new JsonObject();
     for (int i = 0; i < row.size(); i++) {
-      json.put(row.getColumnName(i), value(row.getValue(i)));
+      Object value = value(row.getValue(i));
+      json.put(row.getColumnName(i), JsonLimits.readable(value, row.getColumnName(i)));
     }
     return json;
   }

@@ -39,6 +39,11 @@ public final class ApiException extends RuntimeException {
     return new ApiException(400, "validation.error", message, new JsonObject().put("field", field));
   }
 
+  /** A request that could not be read as HTTP (malformed, too long): {@code validation.error} with a reason. */
+  public static ApiException invalidRequest(int status, String reason, String message) {
+    return new ApiException(status, "validation.error", message, new JsonObject().put("reason", reason));
+  }
+
   /** 422: the body could not be parsed into the request (not JSON, wrong JSON type). */
   public static ApiException unparseable(String field, String message) {
     JsonObject details = new JsonObject();

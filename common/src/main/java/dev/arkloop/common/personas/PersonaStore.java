@@ -1,6 +1,7 @@
 package dev.arkloop.common.personas;
 
 import dev.arkloop.common.db.RowJson;
+import dev.arkloop.common.json.JsonLimits;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -87,6 +88,9 @@ public final class PersonaStore {
   public static Persona fromRow(Row row) {
     Object raw = row.getValue("spec");
     JsonObject spec = raw instanceof JsonObject json ? json.copy() : new JsonObject(String.valueOf(raw));
+    for (String field : java.util.List.copyOf(spec.fieldNames())) {
+      spec.put(field, JsonLimits.readable(spec.getValue(field), "personas.spec." + field));
+    }
     spec.put("id", row.getUUID("id").toString())
         .put("scope", row.getString("scope"))
         .put("org_id", row.getUUID("org_id") == null ? null : row.getUUID("org_id").toString())

@@ -1,6 +1,7 @@
 package dev.arkloop.common.threads;
 
 import dev.arkloop.common.db.RowJson;
+import dev.arkloop.common.json.JsonLimits;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.time.OffsetDateTime;
@@ -32,7 +33,7 @@ public record ThreadMessage(
     Object json = row.getValue("content_json");
     return new ThreadMessage(row.getUUID("id"), row.getUUID("org_id"), row.getUUID("thread_id"),
         row.getUUID("created_by_user_id"), row.getString("role"), row.getString("content"),
-        json instanceof JsonObject object ? object : null, row.getUUID("run_id"),
+        json instanceof JsonObject object ? JsonLimits.readable(object, "content_json") : null, row.getUUID("run_id"),
         row.getOffsetDateTime("created_at"));
   }
 

@@ -24,6 +24,11 @@ class ConfigLoaderTest {
     assertTrue(config.infra().embeddedDatabase());
     assertTrue(config.infra().embeddedRedis());
     assertEquals(1024 * 1024, config.http().maxBodyBytes());
+    assertEquals(10_000, config.http().headerTimeoutMillis());
+    assertEquals(30_000, config.http().bodyIdleTimeoutMillis());
+    assertEquals(60_000, config.http().idleTimeoutMillis());
+    assertEquals(256, config.http().maxConnectionsPerIp());
+    assertEquals(new HostPort("127.0.0.1", 19091), config.http().metricsListen());
     assertEquals(Path.of("data").toAbsolutePath().normalize(), config.dataDir());
   }
 

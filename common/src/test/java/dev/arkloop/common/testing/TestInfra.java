@@ -94,6 +94,7 @@ public final class TestInfra {
     env.put("ARKLOOP_DATA_DIR", tempDir("arkloop-test-data").toString());
     env.put("ARKLOOP_AUTH_JWT_SECRET", "test-secret-" + Ids.randomHex(16));
     env.put("ARKLOOP_ENCRYPTION_KEY", SecretBox.generateKey());
+    env.put("ARKLOOP_METRICS_ADDR", "127.0.0.1:0");
     env.putAll(overrides);
     return ConfigLoader.load(env, List.of());
   }

@@ -328,7 +328,8 @@ class RunFlowTest {
     List<String> types = types(follow(alice, runId));
     assertEquals("run.completed", types.get(types.size() - 1));
 
-    String metrics = alice.get("/metrics").bodyAsString();
+    String metrics = node.metricsClient().get("/metrics").bodyAsString();
+    assertEquals(404, alice.get("/metrics").statusCode(), "metrics are not served on the API port");
     for (String timer : List.of("arkloop_run_events_append_seconds", "arkloop_run_events_publish_seconds",
         "arkloop_run_events_lag_seconds")) {
       double count = metrics.lines().filter(line -> line.startsWith(timer + "_count"))
