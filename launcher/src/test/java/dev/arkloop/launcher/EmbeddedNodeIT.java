@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -65,6 +66,65 @@ class EmbeddedNodeIT {
     }
   }
 
+  /**
+   * A node killed with SIGKILL leaves its embedded PostgreSQL and Redis running with parent pid 1;
+   * the next start on the same data directory stops them and is ready promptly, on the same Redis port.
+   */
+  @Test
+  void restartAfterKill9FindsAndStopsTheOrphanedServers() throws Exception {
+    Path dataDir = TestInfra.tempDir("arkloop-node-crash");
+    Map<String, String> env = Map.of("ARKLOOP_DATA_DIR", dataDir.toString());
+    UUID jobId = UUID.randomUUID();
+    long postgresPid = 0;
+    long redisPid = 0;
+    try {
+      int redisPort;
+      long firstLaunch = System.nanoTime();
+      Duration firstToReady;
+      try (NodeProcess first = NodeProcess.startReady(env, EmbeddedInfrastructure.freePort())) {
+        firstToReady = Duration.ofNanos(System.nanoTime() - firstLaunch);
+        List<String> postmaster = Files.readAllLines(dataDir.resolve("postgres/postmaster.pid"));
+        postgresPid = Long.parseLong(postmaster.get(0).trim());
+        ProcessHandle redisServer = redisChild(first);
+        redisPid = redisServer.pid();
+        redisPort = redisPort(redisServer);
+        sql(Integer.parseInt(postmaster.get(3).trim()),
+            "INSERT INTO jobs (id, type, payload) VALUES ('" + jobId + "', 'test.keep', '{}')");
+        assertEquals("OK", redis(redisPort, "SET", "kept", "yes"));
+
+        first.process().destroyForcibly();
+        assertTrue(first.process().waitFor(30, TimeUnit.SECONDS));
+        assertTrue(running(postgresPid), "the killed node's PostgreSQL outlives it");
+        assertTrue(running(redisPid), "the killed node's Redis outlives it");
+      }
+
+      long started = System.nanoTime();
+      try (NodeProcess second = NodeProcess.startReady(env, EmbeddedInfrastructure.freePort())) {
+        Duration toReady = Duration.ofNanos(System.nanoTime() - started);
+        System.out.println("restart after kill -9 ready in " + toReady.toMillis() + " ms (first start: "
+            + firstToReady.toMillis() + " ms)");
+        // 15 s on a quiet machine; on a loaded one no slower than the first start, which did more (initdb, migrations)
+        Duration bound = firstToReady.compareTo(Duration.ofSeconds(15)) > 0 ? firstToReady : Duration.ofSeconds(15);
+        assertTrue(toReady.compareTo(bound) < 0, "ready after " + toReady + " (first start: " + firstToReady + ")\n"
+            + second.output());
+        assertFalse(running(postgresPid), "orphaned PostgreSQL stopped");
+        assertFalse(running(redisPid), "orphaned Redis stopped");
+        assertEquals(redisPort, redisPort(redisChild(second)), "one Redis port per data directory");
+        assertEquals(200, second.get("/readyz").statusCode());
+        int pgPort = Integer.parseInt(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(3).trim());
+        assertEquals("test.keep", sqlValue(pgPort, "SELECT type FROM jobs WHERE id = '" + jobId + "'"));
+        assertEquals("yes", redis(redisPort, "GET", "kept"));
+        assertEquals(143, second.terminate());
+      }
+    } finally {
+      for (long pid : new long[] {postgresPid, redisPid}) {
+        if (pid != 0) {
+          ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+      }
+    }
+  }
+
   @Test
   void badConfigurationStopsStartupWithOneLineNamingTheVariable() throws Exception {
     try (NodeProcess node = NodeProcess.launch(Map.of("ARKLOOP_DB_POOL_SIZE", "many"), 1)) {
@@ -74,6 +134,20 @@ class EmbeddedNodeIT {
       assertEquals(1, output.lines().count(), output);
       assertTrue(output.contains("ARKLOOP_DB_POOL_SIZE"), output);
     }
+  }
+
+  private static ProcessHandle redisChild(NodeProcess node) {
+    return node.process().descendants()
+        .filter(p -> p.info().command().map(c -> c.contains("redis-server")).orElse(false))
+        .findFirst().orElseThrow(() -> new AssertionError("no embedded Redis child process"));
+  }
+
+  /** From the process title Redis sets for itself: {@code redis-server 127.0.0.1:<port>}. */
+  private static int redisPort(ProcessHandle redisServer) throws Exception {
+    String title = Files.readString(Path.of("/proc", String.valueOf(redisServer.pid()), "cmdline")).replace('\0', ' ');
+    java.util.regex.Matcher port = java.util.regex.Pattern.compile("127\\.0\\.0\\.1:(\\d+)").matcher(title);
+    assertTrue(port.find(), title);
+    return Integer.parseInt(port.group(1));
   }
 
   /** Alive and not a zombie: a stopped daemon whose parent has not reaped it yet has exited. */

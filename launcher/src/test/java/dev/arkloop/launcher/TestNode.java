@@ -35,10 +35,14 @@ public final class TestNode implements AutoCloseable {
   }
 
   public static TestNode start(Map<String, String> overrides) {
+    return start(TestInfra.get().newEndpoints(), overrides);
+  }
+
+  /** A node on the given endpoints (a PostgreSQL of the test's own, say). */
+  public static TestNode start(NodeEndpoints endpoints, Map<String, String> overrides) {
     Map<String, String> settings = new HashMap<>(Map.of("ARKLOOP_STUB_TOKEN_DELAY_MS", "1",
         "ARKLOOP_WORKER_POLL_SECONDS", "0.1", "ARKLOOP_SSE_HEARTBEAT_SECONDS", "1"));
     settings.putAll(overrides);
-    NodeEndpoints endpoints = TestInfra.get().newEndpoints();
     ArkloopConfig config = TestInfra.get().config(endpoints, settings);
     Vertx vertx = await(VertxFactory.create(config));
     ApiVerticle api = new ApiVerticle(config, endpoints);

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -15,6 +16,10 @@ import java.util.function.Predicate;
  * so it may lag: each kind of reader says which Redis answers it can believe.
  */
 final class EventFetcher {
+  /** A Redis read slower than this is given up for PostgreSQL. */
+  static final long REDIS_DEADLINE_MS = 3_000;
+  /** A PostgreSQL read slower than this fails, so a reader never waits on a database that went away. */
+  static final long DATABASE_DEADLINE_MS = 10_000;
   private final RunStreams streams;
   private final Pool pool;
 
@@ -45,8 +50,9 @@ final class EventFetcher {
 
   private Future<List<RunEvent>> after(UUID runId, long afterSeq, int limit, Predicate<List<RunEvent>> believe) {
     return streams.range(runId, afterSeq, limit)
+        .timeout(REDIS_DEADLINE_MS, TimeUnit.MILLISECONDS)
         .recover(redisDown -> Future.succeededFuture(null))
         .compose(fromRedis -> fromRedis != null && believe.test(fromRedis) ? Future.succeededFuture(fromRedis)
-            : RunEventLog.read(pool, runId, afterSeq, limit));
+            : RunEventLog.read(pool, runId, afterSeq, limit).timeout(DATABASE_DEADLINE_MS, TimeUnit.MILLISECONDS));
   }
 }

@@ -17,6 +17,7 @@ final class OrderedDelivery {
   private final Consumer<RunEvent> sink;
   private final Runnable drained;
   private final Runnable retryGap;
+  private Consumer<Throwable> failed = e -> { };
   private final int batchLimit;
   private final TreeMap<Long, RunEvent> waiting = new TreeMap<>();
   private long cursor;
@@ -42,6 +43,15 @@ final class OrderedDelivery {
         catchUp();
       }
     });
+  }
+
+  /**
+   * Called whenever a fetch fails, whoever started it (a caller's catch-up, a live gap, the gap
+   * retry), so no failure goes unseen.
+   */
+  OrderedDelivery onFailure(Consumer<Throwable> handler) {
+    this.failed = handler;
+    return this;
   }
 
   long cursor() {
@@ -91,6 +101,9 @@ final class OrderedDelivery {
       return catchUp();
     }, failure -> {
       fetching = false;
+      if (!stopped) {
+        failed.accept(failure);
+      }
       return Future.failedFuture(failure);
     });
   }

@@ -66,7 +66,10 @@ public final class RunEventHub {
   RunTail join(UUID runId, long fromSeq, TailSubscriber subscriber) {
     RunTail tail = tails.get(runId);
     if (tail == null) {
-      tail = new RunTail(vertx, runId, fromSeq, fetcher, batchLimit, () -> drop(runId));
+      tail = new RunTail(vertx, runId, fromSeq, fetcher, batchLimit, () -> drop(runId), () -> {
+        LOG.warn("run tail gave up after failing reads; its subscribers reconnect [run: {}]", runId);
+        drop(runId);
+      });
       tails.put(runId, tail);
       channels.put(streams.channel(runId), runId);
       subscribe(streams.channel(runId));

@@ -26,6 +26,8 @@ final class RunTail {
   /** Recent events kept in memory, so subscribers joining a busy run replay without a Redis read each. */
   static final int HISTORY = 2_048;
   static final int SLICE = 500;
+  /** Reads failing for this long without one success end the tail: its subscribers reconnect and replay. */
+  static final long GIVE_UP_AFTER_MS = 10_000;
   private final Timer lag = Meters.latency("arkloop.run.events.lag",
       "From the worker stamping a run event to this API verticle hearing of it live (across nodes: plus clock skew)");
 
@@ -34,6 +36,9 @@ final class RunTail {
   private final OrderedDelivery delivery;
   private final Vertx vertx;
   private final Runnable onFinished;
+  private final Runnable onFailed;
+  /** When reads started failing, 0 while they succeed. */
+  private long failingSince;
   private long lastActivity = System.currentTimeMillis();
   /** Polls since the last announcement. */
   private int quietPolls;
@@ -42,13 +47,16 @@ final class RunTail {
   private final java.util.ArrayDeque<RunEvent> recent = new java.util.ArrayDeque<>();
   private final List<RunEvent> burst = new java.util.ArrayList<>();
 
-  RunTail(Vertx vertx, UUID runId, long fromSeq, EventFetcher fetcher, int batchLimit, Runnable onFinished) {
+  RunTail(Vertx vertx, UUID runId, long fromSeq, EventFetcher fetcher, int batchLimit, Runnable onFinished,
+      Runnable onFailed) {
     this.vertx = vertx;
     this.runId = runId;
     this.onFinished = onFinished;
-    this.delivery = new OrderedDelivery(fromSeq, batchLimit, after -> databaseCheckDue()
-        ? fetcher.replay(runId, after, batchLimit) : fetcher.live(runId, after, batchLimit),
-        this::remember, this::fanOut, vertx);
+    this.onFailed = onFailed;
+    this.delivery = new OrderedDelivery(fromSeq, batchLimit, after -> (databaseCheckDue()
+        ? fetcher.replay(runId, after, batchLimit) : fetcher.live(runId, after, batchLimit))
+        .onSuccess(read -> failingSince = 0),
+        this::remember, this::fanOut, vertx).onFailure(this::readFailed);
     this.pollTimer = vertx.setPeriodic(TICK_MS, t -> {
       long now = System.currentTimeMillis();
       if (now - lastActivity >= QUIET_POLL_MS) {
@@ -83,6 +91,24 @@ final class RunTail {
     lastActivity = System.currentTimeMillis();
     quietPolls = 0;
     events.forEach(delivery::offer);
+  }
+
+  /**
+   * A failed read is retried by the next quiet poll; only reads that keep failing end the tail, so a
+   * blip costs nothing while an outage never leaves subscribers open and silent.
+   */
+  private void readFailed(Throwable failure) {
+    long now = System.currentTimeMillis();
+    if (failingSince == 0) {
+      failingSince = now;
+    } else if (!finished && now - failingSince >= GIVE_UP_AFTER_MS) {
+      finished = true;
+      close();
+      onFailed.run();
+      for (TailSubscriber subscriber : List.copyOf(subscribers)) {
+        subscriber.failed();
+      }
+    }
   }
 
   private boolean databaseCheckDue() {

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * from its cursor in batches, and writes every event once, in order, as {@code id: <seq>} +
  * {@code data: <envelope>}. A client that cannot keep up stops receiving live events until its
  * socket drains, then catches up from the stream or PostgreSQL. The response ends after the
- * terminal event.
+ * terminal event, and on any failure to read events (the database or Redis gone, a read past its
+ * deadline): an EventSource then reconnects with {@code Last-Event-ID} and resumes where it was.
  */
 final class SseStream {
   private static final Logger LOG = LoggerFactory.getLogger(SseStream.class);
@@ -37,6 +38,11 @@ final class SseStream {
     @Override
     public void tick(long nowMillis) {
       heartbeat(nowMillis);
+    }
+
+    @Override
+    public void failed() {
+      end("live tail failed");
     }
   };
   private long lastWrite = System.currentTimeMillis();
@@ -62,6 +68,13 @@ final class SseStream {
       }
       return runFinished ? fetcher.finished(runId, after, batchLimit) : fetcher.replay(runId, after, batchLimit);
     }, this::buffer, this::flush, vertx);
+    delivery.onFailure(this::readFailed);
+  }
+
+  private void readFailed(Throwable failure) {
+    LOG.warn("SSE read failed, the stream ends so the client reconnects [run: {}, cursor: {}]: {}", runId,
+        delivery.cursor(), failure.toString());
+    end("read failed");
   }
 
   void start() {
@@ -76,11 +89,8 @@ final class SseStream {
       response.write(": ping\n\n");
       tail = hub.join(runId, delivery.cursor(), live);
     }
-    delivery.catchUp().onComplete(done -> {
-      if (done.failed()) {
-        LOG.warn("SSE replay failed [run: {}]: {}", runId, done.cause().toString());
-        end("replay failed");
-      } else if (!tailing) {
+    delivery.catchUp().onSuccess(done -> {
+      if (!tailing) {
         end("replayed"); // replay only: everything there is has been sent
       }
     });

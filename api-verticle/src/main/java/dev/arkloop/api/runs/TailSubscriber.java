@@ -11,4 +11,7 @@ interface TailSubscriber {
 
   /** Called every {@link RunTail#TICK_MS} ms by the tail's own timer (one timer per run, not per subscriber). */
   void tick(long nowMillis);
+
+  /** The tail gave up (its reads kept failing) and no longer feeds this subscriber. */
+  void failed();
 }

@@ -25,6 +25,7 @@ import redis.embedded.RedisServer;
  */
 public final class EmbeddedInfrastructure implements Infrastructure {
   public static final String DATABASE_NAME = "arkloop";
+  static final String REDIS_PORT_FILE = "port";
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedInfrastructure.class);
 
   private final EmbeddedPostgres postgres;
@@ -54,8 +55,15 @@ public final class EmbeddedInfrastructure implements Infrastructure {
       }
       String redisUrl;
       if (infra.embeddedRedis()) {
-        int port = infra.embeddedRedisPort() == 0 ? freePort() : infra.embeddedRedisPort();
-        redis = startRedis(dataDir.resolve("redis"), port);
+        Path redisDir = dataDir.resolve("redis");
+        OrphanedServers.stopRedis(redisDir);
+        int port = redisPort(redisDir, infra.embeddedRedisPort());
+        try {
+          redis = startRedis(redisDir, port);
+        } catch (IOException e) {
+          throw new IOException("embedded Redis did not start on port " + port + " (the port of "
+              + redisDir.resolve(REDIS_PORT_FILE) + "; set ARKLOOP_EMBEDDED_REDIS_PORT to change it): " + e.getMessage(), e);
+        }
         redisUrl = "redis://127.0.0.1:" + port;
       } else {
         redisUrl = infra.redisUrl();
@@ -74,6 +82,7 @@ public final class EmbeddedInfrastructure implements Infrastructure {
    */
   public static EmbeddedPostgres startPostgres(Path dataDir, int port, boolean durable) throws IOException {
     Files.createDirectories(dataDir);
+    OrphanedServers.stopPostgres(dataDir);
     LOG.info("starting embedded PostgreSQL [data: {}]", dataDir);
     return EmbeddedPostgres.builder()
         .setDataDirectory(dataDir)
@@ -95,6 +104,7 @@ public final class EmbeddedInfrastructure implements Infrastructure {
         .port(port)
         .bind("127.0.0.1")
         .setting("dir " + dataDir.toAbsolutePath())
+        .setting("pidfile " + dataDir.toAbsolutePath().resolve(OrphanedServers.REDIS_PID_FILE))
         .setting("appendonly yes")
         .setting("save \"\"")
         .setting("protected-mode yes")
@@ -102,6 +112,28 @@ public final class EmbeddedInfrastructure implements Infrastructure {
         .build();
     server.start();
     return server;
+  }
+
+  /**
+   * One port per data directory, kept in it: a Redis that outlived its node is then found on the
+   * port it always had, and a second Redis can never start beside it on the same append-only file
+   * (it fails to bind instead). A configured port wins and is kept for later starts.
+   */
+  static int redisPort(Path redisDir, int configured) throws IOException {
+    Files.createDirectories(redisDir);
+    Path file = redisDir.resolve(REDIS_PORT_FILE);
+    int port = configured;
+    if (port == 0 && Files.exists(file)) {
+      String kept = Files.readString(file).strip();
+      if (kept.matches("\\d{1,5}") && Integer.parseInt(kept) > 0 && Integer.parseInt(kept) < 65536) {
+        port = Integer.parseInt(kept);
+      }
+    }
+    if (port == 0) {
+      port = freePort();
+    }
+    Files.writeString(file, port + "\n");
+    return port;
   }
 
   public static int freePort() throws IOException {

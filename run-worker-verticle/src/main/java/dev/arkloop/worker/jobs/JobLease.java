@@ -1,6 +1,7 @@
 package dev.arkloop.worker.jobs;
 
 import io.vertx.core.Future;
+import java.time.Duration;
 
 /** The worker's hold on a running job. {@link #lost()} completes if a heartbeat finds the lease gone. */
 public interface JobLease {
@@ -9,4 +10,12 @@ public interface JobLease {
   Future<Void> lost();
 
   boolean isLost();
+
+  /**
+   * How long the lease lasts without a heartbeat: work that cannot reach the database for longer
+   * than this has lost it (another worker may hold the job by then).
+   */
+  default Duration length() {
+    return Duration.ofSeconds(30);
+  }
 }

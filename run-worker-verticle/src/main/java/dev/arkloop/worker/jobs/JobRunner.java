@@ -112,7 +112,7 @@ public final class JobRunner {
   private void run(Job job) {
     JobHandler handler = handlers.get(job.type());
     running++;
-    HeldLease lease = new HeldLease();
+    HeldLease lease = new HeldLease(settings.lease());
     long heartbeat = vertx.setPeriodic(settings.heartbeat().toMillis(), t -> queue.heartbeat(job, settings.lease())
         .onSuccess(held -> {
           if (!held) {
@@ -155,6 +155,16 @@ public final class JobRunner {
 
   private static final class HeldLease implements JobLease {
     private final Promise<Void> lost = Promise.promise();
+    private final Duration length;
+
+    HeldLease(Duration length) {
+      this.length = length;
+    }
+
+    @Override
+    public Duration length() {
+      return length;
+    }
 
     void markLost() {
       lost.tryComplete();

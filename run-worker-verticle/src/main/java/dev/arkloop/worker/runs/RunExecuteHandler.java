@@ -74,7 +74,7 @@ public final class RunExecuteHandler implements JobHandler {
         return JobQueue.complete(pool, job).mapEmpty();
       }
       return RunEventLog.lastSeq(pool, runId).compose(lastSeq -> {
-        RunEventWriter writer = new RunEventWriter(pool, streams, runId, job, lastSeq);
+        RunEventWriter writer = new RunEventWriter(vertx, pool, streams, runId, job, lease, lastSeq);
         if (job.exhausted()) {
           LOG.warn("run lost its worker too often [run: {}, attempts: {}]", runId, job.attempts());
           return end(writer, run, null, new Outcome.Failed(LoopState.fresh(new JsonArray()),
@@ -91,7 +91,7 @@ public final class RunExecuteHandler implements JobHandler {
     UUID runId = UUID.fromString(job.payload().getString("run_id"));
     return store.load(runId).compose(run -> run == null || run.terminal() ? Future.succeededFuture()
         : RunEventLog.lastSeq(pool, runId).compose(lastSeq -> failRun(
-            new RunEventWriter(pool, streams, runId, job, lastSeq), run, "internal.error",
+            new RunEventWriter(vertx, pool, streams, runId, job, null, lastSeq), run, "internal.error",
             "the run could not be executed").mapEmpty()));
   }
 
