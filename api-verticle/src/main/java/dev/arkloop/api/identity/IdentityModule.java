@@ -34,13 +34,14 @@ public final class IdentityModule {
   private final TeamRepository teams;
   private final EmailAuthRoutes emailRoutes;
   private final EmailOutbox outbox;
+  private final TokenRevocations revocations;
 
   public IdentityModule(ApiContext api) {
     this.api = api;
     ArkloopConfig config = api.config();
     var pool = api.pool();
     AccessTokens accessTokens = new AccessTokens(api.vertx(), config.auth());
-    TokenRevocations revocations = new TokenRevocations(api.redis(), api.keys(), accessTokens.ttlSeconds());
+    this.revocations = new TokenRevocations(api.redis(), api.keys(), accessTokens.ttlSeconds());
     this.rateLimiter = new RateLimiter(api.redis(), api.keys());
     this.ipRules = new IpRules(pool);
     this.accounts = new AccountRepository(pool);
@@ -81,6 +82,10 @@ public final class IdentityModule {
   /** Applies {@code ARKLOOP_BOOTSTRAP_PLATFORM_ADMIN} when it names a user id. */
   public Future<Void> bootstrap() {
     return registration.applyBootstrapAdmin();
+  }
+
+  public TokenRevocations revocations() {
+    return revocations;
   }
 
   public AuditTrail audit() {

@@ -1,0 +1,25 @@
+package dev.arkloop.api.admin;
+
+import dev.arkloop.api.ApiContext;
+import dev.arkloop.api.auth.TokenRevocations;
+import dev.arkloop.api.http.Routes;
+import dev.arkloop.api.runs.RunCanceller;
+
+/** Platform administration: users, runs, the dashboard, invite codes and referrals. */
+public final class AdminModule {
+  private final ApiContext api;
+  private final TokenRevocations revocations;
+  private final RunCanceller runCanceller;
+
+  public AdminModule(ApiContext api, TokenRevocations revocations, RunCanceller runCanceller) {
+    this.api = api;
+    this.revocations = revocations;
+    this.runCanceller = runCanceller;
+  }
+
+  public void mount(Routes routes) {
+    var pool = api.pool();
+    new AdminUserRoutes(new AdminUserRepository(pool), revocations, runCanceller).mount(routes);
+    new AdminOverviewRoutes(new DashboardRepository(pool), new AdminRunRepository(pool)).mount(routes);
+  }
+}
