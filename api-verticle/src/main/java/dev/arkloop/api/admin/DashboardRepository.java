@@ -6,7 +6,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
 /**
- * The platform figures of {@code GET /v1/admin/dashboard}. Each is one aggregate over users or runs
+ * The platform figures of {@code GET /v1/admin/dashboard}. An active user signed in or signed up in
+ * the last 30 days; an active account started a run in them. Each is one aggregate over users or runs
  * (indexes on created_at and last_login_at for the windowed ones); run_events is never read. The
  * answer is kept 10 s per API instance, so a dashboard left open costs one query set per 10 s.
  */
@@ -15,7 +16,8 @@ final class DashboardRepository {
   private static final String FIGURES = """
       SELECT
         (SELECT count(*) FROM users WHERE deleted_at IS NULL) AS total_users,
-        (SELECT count(*) FROM users WHERE deleted_at IS NULL AND last_login_at > now() - interval '30 days')
+        (SELECT count(*) FROM users WHERE deleted_at IS NULL
+           AND (last_login_at > now() - interval '30 days' OR created_at > now() - interval '30 days'))
           AS active_users_30d,
         runs.total_runs, runs.total_input_tokens, runs.total_output_tokens, runs.total_cost_usd,
         (SELECT count(*) FROM runs WHERE created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')
