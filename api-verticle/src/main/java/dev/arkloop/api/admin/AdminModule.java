@@ -21,5 +21,6 @@ public final class AdminModule {
     var pool = api.pool();
     new AdminUserRoutes(new AdminUserRepository(pool), revocations, runCanceller).mount(routes);
     new AdminOverviewRoutes(new DashboardRepository(pool), new AdminRunRepository(pool)).mount(routes);
+    new ReferralRoutes(new ReferralRepository(pool)).mount(routes);
   }
 }
