@@ -33,6 +33,7 @@ public final class ApiRouter {
     new ProjectsModule(api).mount(routes);
     new ThreadsModule(api).mount(routes);
     runs.mount(routes);
+    new dev.arkloop.api.admin.AdminModule(api, identity.revocations(), runs.canceller()).mount(routes);
     new dev.arkloop.api.llm.LlmProviderRoutes(api).mount(routes);
     PersonaRoutes.create(api.vertx(), api.pool()).mount(routes);
     new ToolProviderRoutes(api.pool(), SecretBox.optional(api.config().secrets().encryptionKey())).mount(routes);

@@ -1,6 +1,8 @@
 package dev.arkloop.launcher;
 
 import dev.arkloop.api.ApiVerticle;
+import dev.arkloop.api.gateway.GatewaySettings;
+import dev.arkloop.api.gateway.GatewayVerticle;
 import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.config.ConfigException;
 import dev.arkloop.common.config.ConfigLoader;
@@ -99,6 +101,12 @@ public final class Main {
         }
         if (config.role().runsWorker()) {
           vertx.deployVerticle(new RunWorkerVerticle(config, endpoints)).await(60, TimeUnit.SECONDS);
+        }
+        GatewaySettings gateway = GatewaySettings.fromEnvironment(System.getenv(), config.http().listen());
+        if (config.role().runsGateway() && gateway.listen() != null) {
+          vertx.deployVerticle(new GatewayVerticle(config, endpoints, gateway)).await(60, TimeUnit.SECONDS);
+        } else if (config.role() == dev.arkloop.common.config.Role.GATEWAY) {
+          throw new IllegalStateException("--role gateway needs ARKLOOP_GATEWAY_ADDR");
         }
         return new Node(config, infrastructure, vertx, apiPort, startMetrics(vertx, config));
       } catch (Exception e) {

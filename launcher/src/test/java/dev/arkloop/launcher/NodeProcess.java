@@ -44,6 +44,8 @@ final class NodeProcess implements AutoCloseable {
     builder.environment().keySet().removeIf(key -> key.startsWith("ARKLOOP_") || key.startsWith("OPENAI_")
         || key.startsWith("ANTHROPIC_"));
     builder.environment().put("ARKLOOP_API_ADDR", "127.0.0.1:" + apiPort);
+    // nodes of a test run side by side: no gateway on the fixed :19000 unless a test asks for one
+    builder.environment().put("ARKLOOP_GATEWAY_ADDR", "");
     builder.environment().putAll(env);
     return new NodeProcess(builder.start(), log, apiPort);
   }

@@ -19,7 +19,8 @@ import dev.arkloop.worker.llm.ModelRouter;
 import dev.arkloop.worker.llm.ResilientModelCaller;
 import dev.arkloop.worker.llm.StubModelRouter;
 import dev.arkloop.worker.mail.EmailSendHandler;
-import dev.arkloop.worker.mail.SmtpMailer;
+import dev.arkloop.worker.mail.Mailers;
+import dev.arkloop.common.mail.MailSettings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
@@ -39,7 +40,7 @@ public final class RunWorkerVerticle extends VerticleBase {
   private Redis redis;
   private JobRunner runner;
   private RunTooling tooling;
-  private SmtpMailer mailer;
+  private Mailers mailers;
 
   public RunWorkerVerticle(ArkloopConfig config, NodeEndpoints endpoints) {
     this.config = config;
@@ -56,16 +57,22 @@ public final class RunWorkerVerticle extends VerticleBase {
     List<JobHandler> handlers = new ArrayList<>(List.of(new RunExecuteHandler(vertx, pool, streams, modelRouter(),
         tooling.policies(), config.runs(), new ResilientModelCaller.Policy(config.llm().retryMaxAttempts(),
             config.llm().retryBaseDelayMs()))));
-    mailer = config.mail().configured() ? new SmtpMailer(vertx, config.mail()) : null;
-    if (mailer == null && worker.consumes(EmailSendHandler.TYPE)) {
-      LOG.warn("SMTP is not configured (ARKLOOP_SMTP_HOST): email.send jobs will fail after their retries");
-    }
-    handlers.add(new EmailSendHandler(pool, mailer));
+    MailSettings mailSettings = new MailSettings(vertx, pool, config.mail(),
+        SecretBox.optional(config.secrets().encryptionKey()));
+    mailers = new Mailers(vertx, mailSettings);
+    handlers.add(new EmailSendHandler(pool, mailers));
     handlers.removeIf(handler -> !worker.consumes(handler.type()));
     runner = new JobRunner(vertx, new JobQueue(pool), handlers, new JobRunner.Settings(
         worker.concurrency(), Duration.ofMillis(worker.pollMillis()), Duration.ofSeconds(worker.leaseSeconds()),
         Duration.ofSeconds(worker.heartbeatSeconds()), ManagementFactory.getRuntimeMXBean().getName()));
-    return runner.start().onSuccess(ok -> LOG.info("run worker started [role: {}, slots: {}, job types: {}]",
+    return mailSettings.start()
+        .onSuccess(mail -> {
+          if (!mail.configured() && worker.consumes(EmailSendHandler.TYPE)) {
+            LOG.warn("SMTP is not configured (ARKLOOP_SMTP_HOST or PUT /v1/admin/email/config): "
+                + "email.send jobs wait for it and fail after their retries");
+          }
+        })
+        .compose(mail -> runner.start()).onSuccess(ok -> LOG.info("run worker started [role: {}, slots: {}, job types: {}]",
         config.role().label(), worker.concurrency(), handlers.stream().map(JobHandler::type).toList()));
   }
 
@@ -84,7 +91,7 @@ public final class RunWorkerVerticle extends VerticleBase {
   public Future<?> stop() {
     return runner.stop()
         .eventually(tooling::close)
-        .eventually(() -> mailer == null ? Future.succeededFuture() : mailer.close())
+        .eventually(() -> mailers.close())
         .eventually(() -> Future.all(pool.close(), redis.close()));
   }
 }

@@ -5,6 +5,7 @@ import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.error.ApiException;
 import dev.arkloop.common.jobs.JobQueue;
 import dev.arkloop.common.mail.EmailMessage;
+import dev.arkloop.common.mail.MailSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -21,24 +22,34 @@ public final class EmailOutbox {
   static final int MAX_ATTEMPTS = 8;
 
   private final Vertx vertx;
-  private final ArkloopConfig.Mail mail;
+  private final MailSettings mail;
 
-  public EmailOutbox(Vertx vertx, ArkloopConfig.Mail mail) {
+  public EmailOutbox(Vertx vertx, MailSettings mail) {
     this.vertx = vertx;
     this.mail = mail;
   }
 
   public boolean configured() {
-    return mail.configured();
+    return mail.snapshot().configured();
   }
 
+  /** The settings in force (stored by an admin, else the environment's), as last loaded. */
   public ArkloopConfig.Mail settings() {
+    return mail.snapshot().mail();
+  }
+
+  /** {@code db}, {@code env} or {@code none}. */
+  public String source() {
+    return mail.snapshot().source();
+  }
+
+  public MailSettings store() {
     return mail;
   }
 
   /** 503 unless SMTP is configured: mail written now would never leave. */
   public void requireConfigured(String code) {
-    if (!mail.configured()) {
+    if (!configured()) {
       throw new ApiException(503, code, "email is not configured on this server (ARKLOOP_SMTP_HOST)",
           new JsonObject().put("reason", "smtp_not_configured"));
     }

@@ -34,13 +34,14 @@ public final class IdentityModule {
   private final TeamRepository teams;
   private final EmailAuthRoutes emailRoutes;
   private final EmailOutbox outbox;
+  private final TokenRevocations revocations;
 
   public IdentityModule(ApiContext api) {
     this.api = api;
     ArkloopConfig config = api.config();
     var pool = api.pool();
     AccessTokens accessTokens = new AccessTokens(api.vertx(), config.auth());
-    TokenRevocations revocations = new TokenRevocations(api.redis(), api.keys(), accessTokens.ttlSeconds());
+    this.revocations = new TokenRevocations(api.redis(), api.keys(), accessTokens.ttlSeconds());
     this.rateLimiter = new RateLimiter(api.redis(), api.keys());
     this.ipRules = new IpRules(pool);
     this.accounts = new AccountRepository(pool);
@@ -55,7 +56,8 @@ public final class IdentityModule {
     Turnstile turnstile = new Turnstile(api.vertx(), config.auth().turnstile());
     this.authRoutes = new AuthRoutes(api.vertx(), config, users, accounts, refreshTokens, registration,
         sessions, revocations, rateLimiter, turnstile, audit);
-    this.outbox = new EmailOutbox(api.vertx(), config.mail());
+    this.outbox = new EmailOutbox(api.vertx(), new dev.arkloop.common.mail.MailSettings(api.vertx(), pool,
+        config.mail(), dev.arkloop.common.crypto.SecretBox.optional(config.secrets().encryptionKey())));
     this.emailRoutes = new EmailAuthRoutes(config, users, accounts, new EmailTokenRepository(pool), outbox, sessions,
         rateLimiter, turnstile, audit);
   }
@@ -68,7 +70,7 @@ public final class IdentityModule {
     var pool = api.pool();
     authRoutes.mount(router, routes);
     emailRoutes.mount(routes);
-    new EmailAdminRoutes(outbox, pool).mount(routes);
+    new EmailAdminRoutes(outbox, pool, api.config().secrets().encryptionKey() != null, audit).mount(routes);
     new MeRoutes(new UserRepository(pool), new InviteCodeRepository(pool, 10)).mount(routes);
     new AccountRoutes(accounts, new InvitationRepository(pool)).mount(routes);
     new dev.arkloop.api.usage.UsageRoutes(pool, accounts).mount(routes);
@@ -80,7 +82,11 @@ public final class IdentityModule {
 
   /** Applies {@code ARKLOOP_BOOTSTRAP_PLATFORM_ADMIN} when it names a user id. */
   public Future<Void> bootstrap() {
-    return registration.applyBootstrapAdmin();
+    return registration.applyBootstrapAdmin().compose(v -> outbox.store().start()).mapEmpty();
+  }
+
+  public TokenRevocations revocations() {
+    return revocations;
   }
 
   public AuditTrail audit() {

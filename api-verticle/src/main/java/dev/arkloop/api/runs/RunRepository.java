@@ -193,24 +193,46 @@ final class RunRepository {
    */
   Future<Cancelled> cancel(Principal principal, UUID runId, String traceId) {
     return pool.withTransaction(tx -> lockVisibleRun(tx, principal, runId)
-        .compose(run -> {
-          String status = run.getString("status");
-          if (!status.equals("running") && !status.equals("waiting_for_input")) {
-            return Future.succeededFuture(new Cancelled(false, List.of()));
-          }
-          JsonObject request = new JsonObject().put("trace_id", traceId)
-              .put("requested_by_user_id", principal.userId().toString());
-          UUID jobId = run.getUUID("job_id");
-          return tx.preparedQuery("UPDATE runs SET status = 'cancelling', updated_at = now() WHERE id = $1")
-              .execute(Tuple.of(runId))
-              .compose(v -> tx.preparedQuery("INSERT INTO run_signals (id, run_id, type, payload) VALUES ($1, $2, 'cancel', $3)")
-                  .execute(Tuple.of(Ids.newId(), runId, request)))
-              .compose(v -> tx.preparedQuery("SELECT id FROM jobs WHERE id = $1 AND (status IN ('queued', 'parked') "
-                      + "OR (status = 'leased' AND lease_expires_at < now())) FOR UPDATE SKIP LOCKED")
-                  .execute(Tuple.of(jobId)))
-              .compose(job -> job.size() == 0 ? Future.succeededFuture(new Cancelled(true, List.of()))
-                  : finishCancelled(tx, runId, jobId, run.getUUID("thread_id"), request));
-        }));
+        .compose(run -> cancelLocked(tx, run, runId, principal.userId(), traceId)));
+  }
+
+  /** Cancels any account's run, as a platform admin does; null when the run does not exist. */
+  Future<Cancelled> cancelAny(UUID runId, UUID requestedBy, String traceId) {
+    return pool.withTransaction(tx -> tx.preparedQuery("SELECT status, job_id, thread_id FROM runs WHERE id = $1 FOR UPDATE")
+        .execute(Tuple.of(runId))
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(null)
+            : cancelLocked(tx, rows.iterator().next(), runId, requestedBy, traceId)));
+  }
+
+  /** The user's runs that have not ended. */
+  Future<List<UUID>> activeRunsOf(UUID userId) {
+    return pool.preparedQuery("SELECT id FROM runs WHERE created_by_user_id = $1 AND status IN " + ACTIVE)
+        .execute(Tuple.of(userId))
+        .map(rows -> {
+          List<UUID> ids = new java.util.ArrayList<>();
+          rows.forEach(row -> ids.add(row.getUUID("id")));
+          return ids;
+        });
+  }
+
+  private static Future<Cancelled> cancelLocked(SqlConnection tx, Row run, UUID runId, UUID requestedBy,
+      String traceId) {
+    String status = run.getString("status");
+    if (!status.equals("running") && !status.equals("waiting_for_input")) {
+      return Future.succeededFuture(new Cancelled(false, List.of()));
+    }
+    JsonObject request = new JsonObject().put("trace_id", traceId)
+        .put("requested_by_user_id", requestedBy.toString());
+    UUID jobId = run.getUUID("job_id");
+    return tx.preparedQuery("UPDATE runs SET status = 'cancelling', updated_at = now() WHERE id = $1")
+        .execute(Tuple.of(runId))
+        .compose(v -> tx.preparedQuery("INSERT INTO run_signals (id, run_id, type, payload) VALUES ($1, $2, 'cancel', $3)")
+            .execute(Tuple.of(Ids.newId(), runId, request)))
+        .compose(v -> tx.preparedQuery("SELECT id FROM jobs WHERE id = $1 AND (status IN ('queued', 'parked') "
+                + "OR (status = 'leased' AND lease_expires_at < now())) FOR UPDATE SKIP LOCKED")
+            .execute(Tuple.of(jobId)))
+        .compose(job -> job.size() == 0 ? Future.succeededFuture(new Cancelled(true, List.of()))
+            : finishCancelled(tx, runId, jobId, run.getUUID("thread_id"), request));
   }
 
   /** Locks a run of a thread the caller can see (404 otherwise) for the rest of the transaction. */

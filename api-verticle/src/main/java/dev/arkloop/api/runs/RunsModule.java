@@ -9,14 +9,17 @@ import io.vertx.core.Future;
 public final class RunsModule {
   private final RunEventHub hub;
   private final RunRoutes routes;
+  private final RunRepository repository;
+  private final RunCanceller canceller;
 
   public RunsModule(ApiContext api) {
     RunStreams streams = new RunStreams(api.redis(), api.keys());
     EventFetcher fetcher = new EventFetcher(streams, api.pool());
     var settings = api.config().runs();
     this.hub = new RunEventHub(api.vertx(), api.endpoints().redisUrl(), streams, fetcher, settings.sseBatchLimit());
-    this.routes = new RunRoutes(api.vertx(), new RunRepository(api.pool(), settings.maxConcurrentPerAccount(),
-        settings.maxAttempts()), streams, hub, fetcher, settings);
+    this.repository = new RunRepository(api.pool(), settings.maxConcurrentPerAccount(), settings.maxAttempts());
+    this.routes = new RunRoutes(api.vertx(), repository, streams, hub, fetcher, settings);
+    this.canceller = new RunCanceller(api.vertx(), repository, streams);
   }
 
   public Future<Void> start() {
@@ -25,6 +28,11 @@ public final class RunsModule {
 
   public Future<Void> stop() {
     return hub.close();
+  }
+
+  /** Cancels runs for the platform (suspension), whoever can see them. */
+  public RunCanceller canceller() {
+    return canceller;
   }
 
   public void mount(Routes router) {

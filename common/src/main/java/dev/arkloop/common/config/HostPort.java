@@ -3,7 +3,7 @@ package dev.arkloop.common.config;
 /** A host and port pair, parsed from {@code host:port}. */
 public record HostPort(String host, int port) {
 
-  static HostPort parse(String value) {
+  public static HostPort parse(String value) {
     int colon = value.lastIndexOf(':');
     if (colon <= 0 || colon == value.length() - 1) {
       throw new IllegalArgumentException("expected host:port");

@@ -2,16 +2,20 @@ package dev.arkloop.common.config;
 
 import java.util.Locale;
 
-/** What a node runs: the HTTP API, the run worker, or both. */
+/** What a node runs: the HTTP API, the run worker, the gateway in front of the API, or all of them. */
 public enum Role {
-  ALL, API, WORKER;
+  ALL, API, WORKER, GATEWAY;
 
   public boolean runsApi() {
-    return this != WORKER;
+    return this == ALL || this == API;
   }
 
   public boolean runsWorker() {
-    return this != API;
+    return this == ALL || this == WORKER;
+  }
+
+  public boolean runsGateway() {
+    return this == ALL || this == GATEWAY;
   }
 
   public String label() {
@@ -24,6 +28,6 @@ public enum Role {
         return role;
       }
     }
-    throw new IllegalArgumentException("must be one of all, api, worker");
+    throw new IllegalArgumentException("must be one of all, api, worker, gateway");
   }
 }

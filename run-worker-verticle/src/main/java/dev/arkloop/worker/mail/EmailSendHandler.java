@@ -25,12 +25,11 @@ public final class EmailSendHandler implements JobHandler {
       + "WHERE id = $1";
 
   private final Pool pool;
-  private final SmtpMailer mailer;
+  private final Mailers mailers;
 
-  /** {@code mailer} is null when this worker has no SMTP server configured. */
-  public EmailSendHandler(Pool pool, SmtpMailer mailer) {
+  public EmailSendHandler(Pool pool, Mailers mailers) {
     this.pool = pool;
-    this.mailer = mailer;
+    this.mailers = mailers;
   }
 
   @Override
@@ -44,9 +43,12 @@ public final class EmailSendHandler implements JobHandler {
     if (message == null) {
       return finish(job, "payload is not a mail");
     }
-    if (mailer == null) {
-      return retryOrGiveUp(job, new IllegalStateException("SMTP is not configured on this worker"));
-    }
+    return mailers.current().compose(mailer -> mailer == null
+            ? retryOrGiveUp(job, new IllegalStateException("SMTP is not configured on this worker"))
+            : send(job, message, mailer));
+  }
+
+  private Future<Void> send(Job job, EmailMessage message, SmtpMailer mailer) {
     return mailer.send(message)
         .compose(sent -> pool.withTransaction(tx -> JobQueue.complete(tx, job)
             .compose(held -> tx.preparedQuery(SCRUB).execute(Tuple.of(job.id(), EmailMessage.SCRUBBED)))))

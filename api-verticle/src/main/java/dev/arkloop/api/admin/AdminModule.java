@@ -1,0 +1,31 @@
+package dev.arkloop.api.admin;
+
+import dev.arkloop.api.ApiContext;
+import dev.arkloop.api.auth.TokenRevocations;
+import dev.arkloop.api.gateway.AccessLog;
+import dev.arkloop.api.gateway.GatewayAdminRoutes;
+import dev.arkloop.api.gateway.GatewayConfigStore;
+import dev.arkloop.api.http.Routes;
+import dev.arkloop.api.runs.RunCanceller;
+
+/** Platform administration: users, runs, the dashboard, invite codes, referrals and the gateway's settings. */
+public final class AdminModule {
+  private final ApiContext api;
+  private final TokenRevocations revocations;
+  private final RunCanceller runCanceller;
+
+  public AdminModule(ApiContext api, TokenRevocations revocations, RunCanceller runCanceller) {
+    this.api = api;
+    this.revocations = revocations;
+    this.runCanceller = runCanceller;
+  }
+
+  public void mount(Routes routes) {
+    var pool = api.pool();
+    new AdminUserRoutes(new AdminUserRepository(pool), revocations, runCanceller).mount(routes);
+    new AdminOverviewRoutes(new DashboardRepository(pool), new AdminRunRepository(pool)).mount(routes);
+    new ReferralRoutes(new ReferralRepository(pool)).mount(routes);
+    new GatewayAdminRoutes(new GatewayConfigStore(api.vertx(), pool), new AccessLog(api.redis(), api.keys(), 0))
+        .mount(routes);
+  }
+}

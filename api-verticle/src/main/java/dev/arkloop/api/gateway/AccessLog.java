@@ -1,0 +1,94 @@
+package dev.arkloop.api.gateway;
+
+import dev.arkloop.common.redis.RedisKeys;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.time.Instant;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's access log: one entry per request in a Redis stream capped near
+ * {@code ARKLOOP_ACCESS_LOG_MAX} entries (approximate trimming, which Redis does cheaply). The
+ * entry's stream id is its id and its paging cursor.
+ */
+public final class AccessLog {
+  private static final Logger LOG = LoggerFactory.getLogger(AccessLog.class);
+  /** Entries read per scan step, and at most this many steps per page, so a rare filter stays bounded. */
+  private static final int SCAN_BATCH = 500;
+  private static final int MAX_SCAN_STEPS = 20;
+
+  private final Redis redis;
+  private final String key;
+  private final long maxEntries;
+
+  public AccessLog(Redis redis, RedisKeys keys, long maxEntries) {
+    this.redis = redis;
+    this.key = keys.key("gw", "access_log");
+    this.maxEntries = maxEntries;
+  }
+
+  /** Appends an entry; failures are logged, never surfaced to the request. */
+  void append(JsonObject entry) {
+    redis.send(Request.cmd(Command.XADD).arg(key).arg("MAXLEN").arg("~").arg(maxEntries).arg("*")
+            .arg("e").arg(entry.encode()))
+        .onFailure(e -> LOG.debug("access log entry not written: {}", e.toString()));
+  }
+
+  /** One page of entries, newest first, older than {@code before} (a stream id) and matching. */
+  public Future<JsonObject> page(String before, int limit, Predicate<JsonObject> filter) {
+    JsonArray data = new JsonArray();
+    return scan(before == null ? "+" : "(" + before, limit, filter, data, 0)
+        .map(resume -> new JsonObject().put("data", data).put("has_more", resume != null).put("next_before", resume));
+  }
+
+  /** Fills {@code data}; the cursor to go on from, or null at the stream's start. */
+  private Future<String> scan(String end, int limit, Predicate<JsonObject> filter, JsonArray data, int step) {
+    return redis.send(Request.cmd(Command.XREVRANGE).arg(key).arg(end).arg("-").arg("COUNT").arg(SCAN_BATCH))
+        .compose(reply -> {
+          String last = null;
+          int seen = reply == null ? 0 : reply.size();
+          for (int i = 0; i < seen; i++) {
+            Response item = reply.get(i);
+            last = item.get(0).toString();
+            JsonObject entry = decode(last, item.get(1));
+            if (entry != null && filter.test(entry)) {
+              if (data.size() == limit) {
+                return Future.succeededFuture(data.getJsonObject(limit - 1).getString("id"));
+              }
+              data.add(entry);
+            }
+          }
+          if (seen < SCAN_BATCH) {
+            return Future.succeededFuture(null);
+          }
+          if (step + 1 >= MAX_SCAN_STEPS) {
+            return Future.succeededFuture(last); // scanned enough for one page: go on from here next time
+          }
+          return scan("(" + last, limit, filter, data, step + 1);
+        });
+  }
+
+  private static JsonObject decode(String id, Response fields) {
+    for (int i = 0; i + 1 < fields.size(); i += 2) {
+      if (fields.get(i).toString().equals("e")) {
+        try {
+          return new JsonObject(fields.get(i + 1).toString()).put("id", id);
+        } catch (RuntimeException e) {
+          return null;
+        }
+      }
+    }
+    return null;
+  }
+
+  static String now() {
+    return Instant.now().toString();
+  }
+}

@@ -1,0 +1,73 @@
+package dev.arkloop.api.gateway;
+
+import dev.arkloop.common.redis.RedisKeys;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+/**
+ * Per client address, in Redis so every gateway node shares it: a token bucket (refilled at
+ * {@code rate} per second up to {@code burst}, clocked by Redis' own TIME so nodes agree), plus the
+ * counters the risk score reads. One script call per request.
+ */
+final class ClientGuard {
+  /** KEYS: bucket, rate-limit hits, auth failures. ARGV: rate per second, burst. */
+  private static final String SCRIPT = """
+      local t = redis.call('TIME')
+      local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+      local rate = tonumber(ARGV[1])
+      local burst = tonumber(ARGV[2])
+      local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+      local tokens = tonumber(state[1])
+      local at = tonumber(state[2])
+      if tokens == nil then tokens = burst; at = now end
+      tokens = math.min(burst, tokens + (now - at) * rate / 1000)
+      local allowed = 0
+      if tokens >= 1 then
+        tokens = tokens - 1
+        allowed = 1
+      else
+        redis.call('INCR', KEYS[2])
+        redis.call('EXPIRE', KEYS[2], 60)
+      end
+      redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+      redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
+      return {allowed, tonumber(redis.call('GET', KEYS[2]) or '0'), tonumber(redis.call('GET', KEYS[3]) or '0')}
+      """;
+
+  /** What the guard saw of one request's client. */
+  record Verdict(boolean allowed, long rateLimitHits, long authFailures) {}
+
+  private final Redis redis;
+  private final RedisKeys keys;
+  private final int ratePerSecond;
+  private final int burst;
+
+  ClientGuard(Redis redis, RedisKeys keys, int ratePerSecond, int burst) {
+    this.redis = redis;
+    this.keys = keys;
+    this.ratePerSecond = ratePerSecond;
+    this.burst = burst;
+  }
+
+  Future<Verdict> admit(String clientIp) {
+    return redis.send(Request.cmd(Command.EVAL).arg(SCRIPT).arg(3)
+            .arg(keys.key("gw", "bucket", clientIp)).arg(keys.key("gw", "limited", clientIp))
+            .arg(keys.key("gw", "authfail", clientIp))
+            .arg(ratePerSecond).arg(burst))
+        .map(reply -> new Verdict(reply.get(0).toInteger() == 1, number(reply.get(1)), number(reply.get(2))));
+  }
+
+  /** Counts a 401 answered to the address (kept 5 minutes). */
+  void authFailed(String clientIp) {
+    String key = keys.key("gw", "authfail", clientIp);
+    redis.send(Request.cmd(Command.INCR).arg(key))
+        .compose(v -> redis.send(Request.cmd(Command.EXPIRE).arg(key).arg(300)));
+  }
+
+  private static long number(Response response) {
+    return response == null ? 0 : response.toLong();
+  }
+}
