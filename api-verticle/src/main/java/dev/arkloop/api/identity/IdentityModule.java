@@ -34,6 +34,7 @@ public final class IdentityModule {
   private final TeamRepository teams;
   private final EmailAuthRoutes emailRoutes;
   private final EmailOutbox outbox;
+  private final dev.arkloop.api.email.IdentityResolveRoutes resolveRoutes;
 
   public IdentityModule(ApiContext api) {
     this.api = api;
@@ -58,6 +59,7 @@ public final class IdentityModule {
     this.outbox = new EmailOutbox(api.vertx(), config.mail());
     this.emailRoutes = new EmailAuthRoutes(config, users, accounts, new EmailTokenRepository(pool), outbox, sessions,
         rateLimiter, turnstile, audit);
+    this.resolveRoutes = new dev.arkloop.api.email.IdentityResolveRoutes(config, users, outbox, emailRoutes, turnstile);
   }
 
   public Routes routes(Router router) {
@@ -68,6 +70,7 @@ public final class IdentityModule {
     var pool = api.pool();
     authRoutes.mount(router, routes);
     emailRoutes.mount(routes);
+    resolveRoutes.mount(routes);
     new EmailAdminRoutes(outbox, pool).mount(routes);
     new MeRoutes(new UserRepository(pool), new InviteCodeRepository(pool, 10)).mount(routes);
     new AccountRoutes(accounts, new InvitationRepository(pool)).mount(routes);
