@@ -169,7 +169,7 @@ class LlmProviderRoutesTest {
     assertEquals(0.01, patched.bodyAsJsonObject().getDouble("cost_per_1k_output"));
 
     assertError(call(alice.client().post("/v1/llm-providers/" + providerId + "/models",
-        new JsonObject().put("model", "gpt-4o"))), 409, "conflict");
+        new JsonObject().put("model", "gpt-4o"))), 409, "llm_provider_models.model_conflict");
     assertEquals(new JsonObject().put("ok", true), call(alice.client().delete(modelPath)).bodyAsJsonObject());
     assertError(call(alice.client().delete(modelPath)), 404, "llm_models.not_found");
     assertError(call(alice.client().patch(modelPath, new JsonObject().put("priority", 1))), 404,
@@ -241,11 +241,11 @@ class LlmProviderRoutesTest {
   @Test
   void namesAreUniquePerAccountAndScope() {
     createProvider(alice.client(), provider("shared-name"));
-    assertError(call(alice.client().post("/v1/llm-providers", provider("shared-name"))), 409, "conflict");
+    assertError(call(alice.client().post("/v1/llm-providers", provider("shared-name"))), 409, "llm_providers.name_conflict");
     createProvider(bob.client(), provider("shared-name"));
     String other = createProvider(alice.client(), provider("other-name")).getString("id");
     assertError(call(alice.client().patch("/v1/llm-providers/" + other, new JsonObject().put("name", "shared-name"))),
-        409, "conflict");
+        409, "llm_providers.name_conflict");
   }
 
   @Test
@@ -291,7 +291,7 @@ class LlmProviderRoutesTest {
         .filter(p -> ((JsonObject) p).getString("id").equals(id)).count());
     assertError(call(root.patch("/v1/llm-providers/" + id, new JsonObject().put("name", "x"))), 404,
         "llm_providers.not_found");
-    assertError(call(root.post("/v1/llm-providers?scope=platform", provider("global"))), 409, "conflict");
+    assertError(call(root.post("/v1/llm-providers?scope=platform", provider("global"))), 409, "llm_providers.name_conflict");
     createProvider(root, provider("global")); // the same name in an account is another scope
     HttpResponse<Buffer> model = call(root.post("/v1/llm-providers/" + id + "/models?scope=platform",
         new JsonObject().put("model", "gpt-4o")));

@@ -1,0 +1,101 @@
+package dev.arkloop.api.compat;
+
+import static dev.arkloop.common.testing.TestClient.assertError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.arkloop.api.ApiTestNode;
+import dev.arkloop.api.TestAccounts;
+import dev.arkloop.api.TestUsers;
+import dev.arkloop.api.TestUsers.User;
+import dev.arkloop.common.testing.TestClient;
+import dev.arkloop.common.testing.TestInfra;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Response and request shapes the original web client reads and sends, through the real API. */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 90, timeUnit = TimeUnit.SECONDS)
+class ClientShapesTest {
+  private static ApiTestNode node;
+  private static User alice;
+
+  @BeforeAll
+  static void start(Vertx vertx) {
+    node = ApiTestNode.start(vertx, TestInfra.get().newEndpoints(), TestAccounts.NO_RATE_LIMITS);
+    TestUsers.register(node.client(), "root");
+    alice = TestUsers.register(node.client(), "alice");
+  }
+
+  private static JsonObject created(HttpResponse<Buffer> response) {
+    assertEquals(201, response.statusCode(), response.bodyAsString());
+    return response.bodyAsJsonObject();
+  }
+
+  private static JsonObject provider(String name) {
+    return new JsonObject().put("name", name).put("provider", "openai").put("api_key", "sk-test-0123456789abcdef");
+  }
+
+  /**
+   * Item 4: {@code listChannelPersonas} in {@code src/apps/web/src/api.ts} asks {@code /v1/personas?scope=user};
+   * the original's settings screens send {@code scope=user|project} to the other configuration lists.
+   */
+  @Test
+  void userAndProjectScopesMeanTheCallersAccount() {
+    TestClient client = alice.client();
+    JsonObject persona = created(client.post("/v1/personas", new JsonObject().put("persona_key", "mine")
+        .put("version", "1").put("display_name", "Mine").put("prompt_md", "Hi.").put("scope", "user")));
+    assertEquals("org", persona.getString("scope"));
+    created(client.post("/v1/llm-providers?scope=project", provider("scoped")));
+    for (String path : new String[] {"/v1/personas", "/v1/llm-providers", "/v1/tool-providers", "/v1/mcp-configs"}) {
+      HttpResponse<Buffer> asOrg = client.get(path + "?scope=org");
+      assertEquals(200, asOrg.statusCode(), path + " " + asOrg.bodyAsString());
+      for (String alias : new String[] {"user", "project"}) {
+        HttpResponse<Buffer> aliased = client.get(path + "?scope=" + alias);
+        assertEquals(200, aliased.statusCode(), path + " " + aliased.bodyAsString());
+        assertEquals(asOrg.bodyAsJson(Object.class), aliased.bodyAsJson(Object.class), path + "?scope=" + alias);
+      }
+      assertError(client.get(path + "?scope=galaxy"), 400, "validation.error");
+    }
+    assertTrue(client.get("/v1/llm-providers?scope=user").bodyAsString().contains("\"scoped\""));
+  }
+
+  /** Item 6: the original's provider settings branch on these codes ({@code src/apps/web/src/api.ts} callers). */
+  @Test
+  void uniquenessConflictsNameTheField() {
+    TestClient client = alice.client();
+    String providerId = created(client.post("/v1/llm-providers", provider("dup"))).getString("id");
+    JsonObject name = assertError(client.post("/v1/llm-providers", provider("dup")), 409, "llm_providers.name_conflict");
+    assertEquals("name", name.getJsonObject("details").getString("field"));
+    created(client.post("/v1/llm-providers/" + providerId + "/models", new JsonObject().put("model", "gpt-4o")));
+    JsonObject model = assertError(client.post("/v1/llm-providers/" + providerId + "/models",
+        new JsonObject().put("model", "gpt-4o")), 409, "llm_provider_models.model_conflict");
+    assertEquals("model", model.getJsonObject("details").getString("field"));
+
+    created(client.post("/v1/accounts", new JsonObject().put("slug", "acme-compat").put("name", "Acme")));
+    JsonObject slug = assertError(client.post("/v1/accounts", new JsonObject().put("slug", "acme-compat")
+        .put("name", "Again")), 409, "accounts.slug_conflict");
+    assertEquals("slug", slug.getJsonObject("details").getString("field"));
+
+    JsonObject persona = new JsonObject().put("persona_key", "twice").put("version", "1").put("display_name", "T")
+        .put("prompt_md", "Hi.");
+    created(client.post("/v1/personas", persona));
+    assertEquals("persona_key", assertError(client.post("/v1/personas", persona), 409,
+        "personas.persona_key_conflict").getJsonObject("details").getString("field"));
+
+    JsonObject email = assertError(node.client().post("/v1/auth/register", new JsonObject().put("login", "alice2")
+        .put("password", TestUsers.PASSWORD).put("email", "alice@example.com")), 409, "users.email_conflict");
+    assertEquals("email", email.getJsonObject("details").getString("field"));
+  }
+}
