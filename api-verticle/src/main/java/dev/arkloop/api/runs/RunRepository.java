@@ -200,7 +200,7 @@ final class RunRepository {
 
   /** Locks a run of a thread the caller can see (404 otherwise) for the rest of the transaction. */
   private static Future<Row> lockVisibleRun(SqlConnection tx, Principal principal, UUID runId) {
-    return tx.preparedQuery("SELECT r.status, r.job_id, r.thread_id FROM runs r "
+    return tx.preparedQuery("SELECT r.status, r.job_id, r.thread_id, r.loop_state->>'awaiting_call_id' AS awaiting_call_id FROM runs r "
             + "JOIN threads t ON t.id = r.thread_id WHERE r.id = $1 AND " + VISIBLE_THREAD + " FOR UPDATE OF r")
         .execute(Tuple.of(runId, principal.orgId(), principal.userId()))
         .compose(rows -> rows.size() == 0 ? Future.failedFuture(ApiException.notFound("runs"))
@@ -229,12 +229,17 @@ final class RunRepository {
   }
 
   /** Hands the user's answer to a run waiting for input, and requeues its job. Returns the job id. */
-  Future<UUID> provideInput(Principal principal, UUID runId, String content, String traceId) {
+  Future<UUID> provideInput(Principal principal, UUID runId, String content, String requestId, String traceId) {
     return pool.withTransaction(tx -> lockVisibleRun(tx, principal, runId)
         .compose(run -> {
           if (!"waiting_for_input".equals(run.getString("status"))) {
             return Future.failedFuture(new ApiException(409, "runs.not_active", "the run is not waiting for input",
                 new JsonObject().put("status", run.getString("status"))));
+          }
+          // the original clients answer a run.input_requested by its request_id: it must be the open one
+          if (requestId != null && !requestId.equals(run.getString("awaiting_call_id"))) {
+            return Future.failedFuture(new ApiException(409, "runs.input_request_mismatch",
+                "the run is not waiting for that input request", new JsonObject().put("field", "request_id")));
           }
           UUID jobId = run.getUUID("job_id");
           return tx.preparedQuery("INSERT INTO run_signals (id, run_id, type, payload) VALUES ($1, $2, 'input', $3)")

@@ -140,12 +140,14 @@ public final class RunRoutes {
 
   private Future<JsonObject> input(RoutingContext ctx) {
     UUID runId = Params.pathId(ctx, "run_id");
-    String content = RequestBody.of(ctx).string("content");
+    RequestBody body = RequestBody.of(ctx);
+    String content = body.string("content");
+    String requestId = body.optionalString("request_id");
     if (content.getBytes(StandardCharsets.UTF_8).length > MAX_INPUT_BYTES) {
       throw new ApiException(422, "validation.error", "content must be at most " + MAX_INPUT_BYTES + " bytes",
           new JsonObject().put("field", "content"));
     }
-    return runs.provideInput(Authenticator.principal(ctx), runId, content, TraceIdHandler.traceId(ctx))
+    return runs.provideInput(Authenticator.principal(ctx), runId, content, requestId, TraceIdHandler.traceId(ctx))
         .map(jobId -> {
           vertx.eventBus().send(Addresses.jobWake(Addresses.RUN_EXECUTE), new JsonObject().put("job_id", jobId.toString()));
           return new JsonObject().put("ok", true);

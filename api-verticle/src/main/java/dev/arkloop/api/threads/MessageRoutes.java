@@ -38,14 +38,34 @@ public final class MessageRoutes {
   private Future<JsonObject> create(RoutingContext ctx) {
     UUID threadId = Params.pathId(ctx, "thread_id");
     RequestBody body = RequestBody.of(ctx);
-    String content = Fields.length("content", body.string("content"), 1, MAX_CONTENT_CHARS);
     JsonObject contentJson = body.optionalObject("content_json");
     if (contentJson != null && contentJson.encode().contains("\\u0000")) {
       throw ApiException.invalid("content_json", "content_json must not contain NUL characters");
     }
+    String content = body.has("content") || contentJson == null
+        ? Fields.length("content", body.string("content"), 1, MAX_CONTENT_CHARS)
+        : Fields.length("content_json", textOf(contentJson), 0, MAX_CONTENT_CHARS);
     Principal principal = Authenticator.principal(ctx);
     return messages.create(principal.orgId(), principal.userId(), threadId, content, contentJson)
         .compose(ThreadRoutes::found);
+  }
+
+  /**
+   * The text parts of a {@code content_json} sent without {@code content} (the original clients send
+   * attachments that way), one a line; it must have at least one part.
+   */
+  private static String textOf(JsonObject contentJson) {
+    if (!(contentJson.getValue("parts") instanceof JsonArray parts) || parts.isEmpty()) {
+      throw ApiException.invalid("content_json", "content_json needs a non-empty parts array when content is absent");
+    }
+    StringBuilder text = new StringBuilder();
+    for (Object part : parts) {
+      if (part instanceof JsonObject object && "text".equals(object.getString("type"))
+          && object.getValue("text") instanceof String value) {
+        text.append(text.length() == 0 ? "" : "\n").append(value);
+      }
+    }
+    return text.toString();
   }
 
   /** Query {@code limit} (1-500, default 50) and {@code after} (id of the last message already read). */

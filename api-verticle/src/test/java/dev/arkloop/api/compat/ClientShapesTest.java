@@ -98,4 +98,35 @@ class ClientShapesTest {
         .put("password", TestUsers.PASSWORD).put("email", "alice@example.com")), 409, "users.email_conflict");
     assertEquals("email", email.getJsonObject("details").getString("field"));
   }
+
+  private static String thread(TestClient client) {
+    return created(client.post("/v1/threads", new JsonObject().put("title", "compat"))).getString("id");
+  }
+
+  /**
+   * Item 9: the web app's composer posts attachments as {@code content_json} parts, with or without
+   * text ({@code createMessage} in {@code src/apps/web/src/api.ts}).
+   */
+  @Test
+  void aMessageMayBeContentJsonAlone() {
+    TestClient client = alice.client();
+    String threadId = thread(client);
+    JsonObject parts = new JsonObject().put("parts", new JsonArray()
+        .add(new JsonObject().put("type", "text").put("text", "see the picture"))
+        .add(new JsonObject().put("type", "image").put("attachment_key", "uploads/cat.png"))
+        .add(new JsonObject().put("type", "text").put("text", "and tell me")));
+    JsonObject withText = created(client.post("/v1/threads/" + threadId + "/messages",
+        new JsonObject().put("content_json", parts)));
+    assertEquals("see the picture\nand tell me", withText.getString("content"));
+    assertEquals(parts, withText.getJsonObject("content_json"));
+
+    JsonObject imageOnly = created(client.post("/v1/threads/" + threadId + "/messages", new JsonObject()
+        .put("content_json", new JsonObject().put("parts", new JsonArray()
+            .add(new JsonObject().put("type", "image").put("attachment_key", "uploads/dog.png"))))));
+    assertEquals("", imageOnly.getString("content"));
+
+    assertError(client.post("/v1/threads/" + threadId + "/messages", new JsonObject()
+        .put("content_json", new JsonObject().put("parts", new JsonArray()))), 400, "validation.error");
+    assertError(client.post("/v1/threads/" + threadId + "/messages", new JsonObject()), 400, "validation.error");
+  }
 }

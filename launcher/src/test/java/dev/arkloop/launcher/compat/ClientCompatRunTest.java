@@ -1,6 +1,10 @@
 package dev.arkloop.launcher.compat;
 
+import static dev.arkloop.common.testing.TestClient.assertError;
 import static dev.arkloop.launcher.RunEvents.last;
+import static dev.arkloop.launcher.RunEvents.ofType;
+import static dev.arkloop.launcher.RunEvents.types;
+import static dev.arkloop.launcher.RunEvents.waitForStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,6 +63,54 @@ class ClientCompatRunTest {
           .put("copy_from_repo_persona_key", key));
       assertEquals(201, copied.statusCode(), key + ": " + copied.bodyAsString());
       assertFalse(copied.bodyAsJsonObject().getString("prompt_md").isBlank(), key);
+    }
+  }
+
+  /**
+   * Item 10: the app shows an input box for {@code run.input_requested} {@code {request_id, message}}
+   * ({@code src/apps/web/src/hooks/useSseDispatch.ts}) and answers with the request id.
+   */
+  @Test
+  void aQuestionIsAnInputRequestJustBeforeTheWaitingStatus() {
+    String runId = runs.start(alice, "/ask Which colour?", new JsonObject());
+    waitForStatus(alice, runId, "waiting_for_input");
+    List<JsonObject> sofar = runs.replay(alice, runId);
+    List<String> types = types(sofar);
+    int requested = types.indexOf("run.input_requested");
+    assertEquals(types.indexOf("run.waiting_for_input") - 1, requested, types.toString());
+    JsonObject request = sofar.get(requested).getJsonObject("data");
+    assertEquals("Which colour?", request.getString("message"));
+    String requestId = request.getString("request_id");
+    assertEquals(requestId, ofType(sofar, "run.waiting_for_input").get(0).getString("input_key"));
+
+    assertError(alice.post("/v1/runs/" + runId + "/input", new JsonObject().put("content", "red")
+        .put("request_id", "call_not_this_one")), 409, "runs.input_request_mismatch");
+    assertEquals(200, alice.post("/v1/runs/" + runId + "/input", new JsonObject().put("content", "green")
+        .put("request_id", requestId)).statusCode());
+    List<JsonObject> events = runs.follow(alice, runId);
+    assertEquals("run.completed", last(events));
+    assertEquals("green", ofType(events, "run.input_provided").get(0).getString("content"));
+  }
+
+  /**
+   * Item 11: segments as the original worker writes them ({@code StreamSegmentStart} in
+   * {@code src/services/worker/internal/llm/contract.go}), which the web app groups events by.
+   */
+  @Test
+  void segmentsCarryAnIdAKindAndADisplay() {
+    List<JsonObject> events = runs.follow(alice, runs.start(alice, "/tool echo {\"text\": \"hi\"}", new JsonObject()));
+    assertEquals("run.completed", last(events));
+    List<JsonObject> starts = ofType(events, "run.segment.start");
+    List<JsonObject> ends = ofType(events, "run.segment.end");
+    assertTrue(starts.size() >= 2, types(events).toString());
+    assertEquals(starts.size(), starts.stream().map(s -> s.getString("segment_id")).distinct().count());
+    for (int i = 0; i < starts.size(); i++) {
+      JsonObject start = starts.get(i);
+      assertEquals(i, start.getInteger("segment"));
+      assertEquals(i == 0 ? "planning_round" : "tool_round", start.getString("kind"));
+      assertEquals("visible", start.getJsonObject("display").getString("mode"));
+      assertFalse(start.getJsonObject("display").getString("label").isBlank());
+      assertEquals(start.getString("segment_id"), ends.get(i).getString("segment_id"));
     }
   }
 }
