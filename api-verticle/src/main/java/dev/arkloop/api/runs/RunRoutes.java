@@ -62,7 +62,7 @@ public final class RunRoutes {
         .respond(ctx -> create(ctx, true));
     routes.get("/v1/threads/:thread_id/runs").requires(RUNS_READ).respond(ctx -> runs.listOfThread(
         Authenticator.principal(ctx), Params.pathId(ctx, "thread_id"), Params.limit(ctx, 50, 200)));
-    routes.get("/v1/runs").requires(RUNS_READ).respond(this::list);
+    routes.get("/v1/runs").requires(RUNS_READ).respond(this::listOrSearch);
     routes.get("/v1/runs/:run_id").requires(RUNS_READ).respond(ctx ->
         runs.get(Authenticator.principal(ctx), Params.pathId(ctx, "run_id")));
     routes.post("/v1/runs/:run_id/cancel").requires(RUNS_WRITE).audit("run.cancel").respond(this::cancel);
@@ -97,6 +97,13 @@ public final class RunRoutes {
           return new JsonObject().put("run_id", created.runId().toString()).put("trace_id", created.traceId())
               .put("id", created.runId().toString());
         });
+  }
+
+  /** With {@code offset}: the original clients' {@code {data, total}} page; without: the seed's array and cursor. */
+  private Future<Object> listOrSearch(RoutingContext ctx) {
+    return RunSearch.requested(ctx)
+        ? runs.search(Authenticator.principal(ctx), RunSearch.parse(ctx, STATUSES)).map(page -> (Object) page)
+        : list(ctx).map(page -> (Object) page);
   }
 
   private Future<JsonArray> list(RoutingContext ctx) {

@@ -22,6 +22,7 @@ import java.util.UUID;
  */
 public final class MessageRoutes {
   public static final int MAX_CONTENT_CHARS = 20_000;
+  public static final String PREV_CURSOR_HEADER = "X-Prev-Cursor";
   private final MessageRepository messages;
   private final ThreadRepository threads;
 
@@ -68,19 +69,36 @@ public final class MessageRoutes {
     return text.toString();
   }
 
-  /** Query {@code limit} (1-500, default 50) and {@code after} (id of the last message already read). */
+  /**
+   * Query {@code limit} (1-500, default 50) and one cursor: {@code after} (the last message already
+   * read: the next ones) or {@code before} (the oldest one shown: the ones before it). Without a
+   * cursor, the newest {@code limit} messages, as the original web client loads a chat. Always
+   * oldest first; {@code X-Next-Cursor} / {@code X-Prev-Cursor} carry the cursors onward.
+   */
   private Future<JsonArray> list(RoutingContext ctx) {
     UUID threadId = Params.pathId(ctx, "thread_id");
     int limit = Params.limit(ctx, 50, 500);
     UUID after = Params.optionalUuid(ctx, "after");
+    UUID before = Params.optionalUuid(ctx, "before");
+    if (after != null && before != null) {
+      throw ApiException.invalid("before", "give after or before, not both");
+    }
+    UUID cursor = after != null ? after : before;
     Principal principal = Authenticator.principal(ctx);
     return threads.visible(principal.orgId(), principal.userId(), threadId)
-        .compose(visible -> visible ? messages.list(principal.orgId(), threadId, after, limit)
-            : Future.failedFuture(ApiException.notFound("threads")))
-        .compose(page -> page.items().isEmpty() && after != null
-            ? messages.exists(principal.orgId(), threadId, after).compose(known -> known ? Future.succeededFuture(page)
-                : Future.failedFuture(ApiException.invalid("after", "after is not a message of this thread")))
+        .compose(visible -> !visible ? Future.<MessageRepository.MessagePage>failedFuture(ApiException.notFound("threads"))
+            : after != null ? messages.list(principal.orgId(), threadId, after, limit)
+            : messages.latest(principal.orgId(), threadId, before, limit))
+        .compose(page -> page.items().isEmpty() && cursor != null
+            ? messages.exists(principal.orgId(), threadId, cursor).compose(known -> known ? Future.succeededFuture(page)
+                : Future.failedFuture(ApiException.invalid(after != null ? "after" : "before",
+                    "the cursor is not a message of this thread")))
             : Future.succeededFuture(page))
-        .map(page -> ThreadRoutes.withNextCursor(ctx, page));
+        .map(page -> {
+          if (page.previous() != null) {
+            ctx.response().putHeader(PREV_CURSOR_HEADER, page.previous());
+          }
+          return ThreadRoutes.withNextCursor(ctx, new ThreadPage(page.items(), page.next()));
+        });
   }
 }

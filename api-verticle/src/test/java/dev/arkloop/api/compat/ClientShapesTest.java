@@ -129,4 +129,37 @@ class ClientShapesTest {
         .put("content_json", new JsonObject().put("parts", new JsonArray()))), 400, "validation.error");
     assertError(client.post("/v1/threads/" + threadId + "/messages", new JsonObject()), 400, "validation.error");
   }
+
+  private static java.util.List<String> ids(HttpResponse<Buffer> response) {
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    return response.bodyAsJsonArray().stream().map(m -> ((JsonObject) m).getString("id")).toList();
+  }
+
+  /**
+   * Item 8: the app loads a chat once with {@code limit=200} and never pages
+   * ({@code listMessages} in {@code src/apps/web/src/api.ts}): it must get the newest messages, oldest first.
+   */
+  @Test
+  void withoutACursorTheNewestMessagesComeOldestFirst() {
+    TestClient client = alice.client();
+    String threadId = thread(client);
+    java.util.List<String> sent = new java.util.ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      sent.add(created(client.post("/v1/threads/" + threadId + "/messages", new JsonObject().put("content", "m" + i)))
+          .getString("id"));
+    }
+    String path = "/v1/threads/" + threadId + "/messages";
+    HttpResponse<Buffer> newest = client.get(path + "?limit=3");
+    assertEquals(sent.subList(4, 7), ids(newest));
+    assertEquals(sent.get(4), newest.getHeader("X-Prev-Cursor"));
+    HttpResponse<Buffer> older = client.get(path + "?limit=3&before=" + sent.get(4));
+    assertEquals(sent.subList(1, 4), ids(older));
+    HttpResponse<Buffer> oldest = client.get(path + "?limit=3&before=" + sent.get(1));
+    assertEquals(sent.subList(0, 1), ids(oldest));
+    assertEquals(null, oldest.getHeader("X-Prev-Cursor"));
+    assertEquals(sent.subList(2, 5), ids(client.get(path + "?limit=3&after=" + sent.get(1))));
+    assertEquals(sent, ids(client.get(path + "?limit=200")));
+    assertError(client.get(path + "?before=" + java.util.UUID.randomUUID()), 400, "validation.error");
+    assertError(client.get(path + "?before=" + sent.get(1) + "&after=" + sent.get(2)), 400, "validation.error");
+  }
 }

@@ -113,4 +113,41 @@ class ClientCompatRunTest {
       assertEquals(start.getString("segment_id"), ends.get(i).getString("segment_id"));
     }
   }
+
+  /**
+   * Item 7: the run list pages by offset and reads {@code {data, total}} with filters (the original
+   * server's {@code listGlobalRuns} in {@code src/services/api/internal/http/conversationapi/v1_runs.go}).
+   */
+  @Test
+  void theRunListPagesByOffsetWithATotalAndFilters() {
+    TestClient lister = node.register("lister");
+    String first = runs.start(lister, "one", new JsonObject().put("persona_id", "normal"));
+    String second = runs.start(lister, "two", new JsonObject());
+    String third = runs.start(lister, "three", new JsonObject());
+    for (String runId : List.of(first, second, third)) {
+      runs.follow(lister, runId);
+    }
+    JsonObject page = lister.get("/v1/runs?offset=0&limit=2").bodyAsJsonObject();
+    assertEquals(3, page.getInteger("total"));
+    assertEquals(List.of(third, second), page.getJsonArray("data").stream()
+        .map(r -> ((JsonObject) r).getString("run_id")).toList());
+    JsonObject rest = lister.get("/v1/runs?offset=2&limit=2").bodyAsJsonObject();
+    assertEquals(3, rest.getInteger("total"));
+    assertEquals(first, rest.getJsonArray("data").getJsonObject(0).getString("run_id"));
+    assertEquals(new JsonObject().put("data", new JsonArray()).put("total", 3),
+        lister.get("/v1/runs?offset=10").bodyAsJsonObject());
+
+    String threadId = lister.get("/v1/runs/" + second).bodyAsJsonObject().getString("thread_id");
+    assertEquals(1, lister.get("/v1/runs?offset=0&thread_id=" + threadId).bodyAsJsonObject().getInteger("total"));
+    assertEquals(1, lister.get("/v1/runs?offset=0&persona_id=normal").bodyAsJsonObject().getInteger("total"));
+    assertEquals(first, lister.get("/v1/runs?offset=0&run_id=" + first.substring(0, 13)).bodyAsJsonObject()
+        .getJsonArray("data").getJsonObject(0).getString("run_id"));
+    assertEquals(3, lister.get("/v1/runs?offset=0&status=completed&since=2000-01-01T00:00:00Z")
+        .bodyAsJsonObject().getInteger("total"));
+    assertEquals(0, lister.get("/v1/runs?offset=0&until=2000-01-01T00:00:00Z").bodyAsJsonObject()
+        .getInteger("total"));
+    assertError(lister.get("/v1/runs?offset=0&since=yesterday"), 400, "validation.error");
+    // without offset: the seed's array
+    assertEquals(3, lister.get("/v1/runs").bodyAsJsonArray().size());
+  }
 }
