@@ -125,7 +125,7 @@ public final class UserRepository {
   public Future<JsonObject> update(UUID userId, String username, String timezone) {
     return pool.preparedQuery("""
             UPDATE users SET username = COALESCE($2, username), timezone = COALESCE($3, timezone), updated_at = now()
-            WHERE id = $1 AND deleted_at IS NULL RETURNING username""")
+            WHERE id = $1 AND deleted_at IS NULL RETURNING username, timezone""")
         .execute(Tuple.of(userId, username, timezone))
         .map(RowJson::first);
   }

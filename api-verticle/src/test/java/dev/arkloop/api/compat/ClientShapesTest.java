@@ -162,4 +162,57 @@ class ClientShapesTest {
     assertError(client.get(path + "?before=" + java.util.UUID.randomUUID()), 400, "validation.error");
     assertError(client.get(path + "?before=" + sent.get(1) + "&after=" + sent.get(2)), 400, "validation.error");
   }
+
+  /** Item 5: the model picker lists models with {@code show_in_picker} ({@code src/apps/web/src/api.ts} LlmProviderModel). */
+  @Test
+  void modelsCarryShowInPicker() {
+    TestClient client = alice.client();
+    String providerId = created(client.post("/v1/llm-providers", provider("picker"))).getString("id");
+    JsonObject shown = created(client.post("/v1/llm-providers/" + providerId + "/models",
+        new JsonObject().put("model", "gpt-4o")));
+    assertEquals(true, shown.getBoolean("show_in_picker"));
+    JsonObject hidden = created(client.post("/v1/llm-providers/" + providerId + "/models",
+        new JsonObject().put("model", "gpt-4o-mini").put("show_in_picker", false)));
+    assertEquals(false, hidden.getBoolean("show_in_picker"));
+    String modelPath = "/v1/llm-providers/" + providerId + "/models/" + hidden.getString("id");
+    HttpResponse<Buffer> patched = client.patch(modelPath, new JsonObject().put("show_in_picker", true));
+    assertEquals(200, patched.statusCode(), patched.bodyAsString());
+    assertEquals(true, patched.bodyAsJsonObject().getBoolean("show_in_picker"));
+    assertError(client.patch(modelPath, new JsonObject().putNull("show_in_picker")), 422, "validation.error");
+    JsonArray models = client.get("/v1/llm-providers").bodyAsJsonArray().stream().map(JsonObject.class::cast)
+        .filter(p -> "picker".equals(p.getString("name"))).findFirst().orElseThrow().getJsonArray("models");
+    assertTrue(models.stream().allMatch(m -> ((JsonObject) m).getBoolean("show_in_picker")));
+  }
+
+  /**
+   * Item 12: {@code ThreadResponse.account_id}, {@code LlmProvider.account_id}, {@code ProjectWorkspace.last_used_at: string}
+   * and {@code updateMe} in {@code src/apps/web/src/api.ts}.
+   */
+  @Test
+  void tenantFieldsTimezoneAndWorkspaceShapes() {
+    TestClient client = alice.client();
+    JsonObject thread = created(client.post("/v1/threads", new JsonObject().put("title", "acct")));
+    assertEquals(alice.orgId(), thread.getString("account_id"));
+    assertEquals(thread.getString("org_id"), thread.getString("account_id"));
+    JsonArray threads = client.get("/v1/threads").bodyAsJsonArray();
+    assertTrue(threads.stream().allMatch(t -> ((JsonObject) t).getString("account_id") != null));
+    JsonObject provider = created(client.post("/v1/llm-providers", provider("acct")));
+    assertEquals(alice.orgId(), provider.getString("account_id"));
+
+    HttpResponse<Buffer> patched = client.patch("/v1/me", new JsonObject().put("timezone", "Europe/Paris"));
+    assertEquals(200, patched.statusCode(), patched.bodyAsString());
+    assertEquals("Europe/Paris", patched.bodyAsJsonObject().getString("timezone"));
+    assertEquals("alice", patched.bodyAsJsonObject().getString("username"));
+
+    JsonObject project = created(client.post("/v1/projects", new JsonObject().put("name", "compat")));
+    JsonObject workspace = client.get("/v1/projects/" + project.getString("id") + "/workspace").bodyAsJsonObject();
+    assertEquals("idle", workspace.getString("status"));
+    assertFalse(workspace.containsKey("last_used_at"), workspace.encode());
+
+    JsonObject usage = client.get("/v1/me/usage").bodyAsJsonObject();
+    assertEquals(0L, usage.getLong("total_cache_read_tokens"));
+    assertEquals(0L, usage.getLong("total_cache_write_tokens"));
+    assertEquals(usage.getString("org_id"), usage.getString("account_id"));
+    assertNotNull(usage.getString("account_id"));
+  }
 }

@@ -36,11 +36,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
 class LlmProviderRoutesTest {
-  static final Set<String> PROVIDER_FIELDS = Set.of("id", "org_id", "scope", "provider", "name", "key_prefix",
+  static final Set<String> PROVIDER_FIELDS = Set.of("id", "org_id", "account_id", "scope", "provider", "name", "key_prefix",
       "base_url", "openai_api_mode", "advanced_json", "created_at", "updated_at", "models");
   static final Set<String> MODEL_FIELDS = Set.of("id", "provider_id", "model", "priority", "is_default", "tags", "when",
       "advanced_json", "multiplier", "cost_per_1k_input", "cost_per_1k_output", "cost_per_1k_cache_write",
-      "cost_per_1k_cache_read", "created_at", "updated_at");
+      "cost_per_1k_cache_read", "show_in_picker", "created_at", "updated_at");
   static final String KEY = "sk-test-0123456789abcdefSECRET";
 
   private static NodeEndpoints endpoints;

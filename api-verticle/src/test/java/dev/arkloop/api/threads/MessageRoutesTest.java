@@ -42,7 +42,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
 class MessageRoutesTest {
-  private static final Set<String> MESSAGE_FIELDS = Set.of("id", "org_id", "thread_id", "created_by_user_id", "role",
+  private static final Set<String> MESSAGE_FIELDS = Set.of("id", "org_id", "account_id", "thread_id", "created_by_user_id", "role",
       "content", "content_json", "run_id", "created_at");
   private static User alice;
   private static TestClient client;

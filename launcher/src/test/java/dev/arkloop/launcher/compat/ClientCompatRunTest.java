@@ -149,5 +149,15 @@ class ClientCompatRunTest {
     assertError(lister.get("/v1/runs?offset=0&since=yesterday"), 400, "validation.error");
     // without offset: the seed's array
     assertEquals(3, lister.get("/v1/runs").bodyAsJsonArray().size());
+
+    // item 12: usage carries the cache token fields the app types (src/apps/web/src/api.ts)
+    dev.arkloop.common.testing.TestInfra.execute(node.endpoints().database(),
+        "UPDATE runs SET cache_read_tokens = 7, cache_write_tokens = 5 WHERE id = '" + first + "'");
+    JsonObject usage = lister.get("/v1/me/usage").bodyAsJsonObject();
+    assertEquals(7L, usage.getLong("total_cache_read_tokens"));
+    assertEquals(5L, usage.getLong("total_cache_write_tokens"));
+    JsonObject byModel = lister.get("/v1/me/usage/by-model").bodyAsJsonArray().getJsonObject(0);
+    assertEquals(7L, byModel.getLong("cache_read_tokens"));
+    assertEquals(5L, byModel.getLong("cache_write_tokens"));
   }
 }
