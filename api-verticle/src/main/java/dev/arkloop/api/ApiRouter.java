@@ -35,6 +35,7 @@ public final class ApiRouter {
     runs.mount(routes);
     new dev.arkloop.api.admin.AdminModule(api, identity.revocations(), runs.canceller()).mount(routes);
     new dev.arkloop.api.llm.LlmProviderRoutes(api).mount(routes);
+    dev.arkloop.api.asr.AsrModule.mount(api, routes);
     PersonaRoutes.create(api.vertx(), api.pool()).mount(routes);
     new ToolProviderRoutes(api.pool(), SecretBox.optional(api.config().secrets().encryptionKey())).mount(routes);
     new McpConfigRoutes(api.pool(), SecretBox.optional(api.config().secrets().encryptionKey()),

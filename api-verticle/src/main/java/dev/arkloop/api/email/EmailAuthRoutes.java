@@ -107,7 +107,11 @@ public final class EmailAuthRoutes {
   private Future<Void> sendCode(RoutingContext ctx) {
     RequestBody body = RequestBody.of(ctx);
     String email = Fields.email("email", Fields.length("email", body.string("email").trim(), 3, 254));
-    String captcha = body.optionalString("cf_turnstile_token");
+    return sendCodeTo(ctx, email, body.optionalString("cf_turnstile_token"));
+  }
+
+  /** Emails a sign-in code to {@code email} if it is an active account's; the same answer either way. */
+  Future<Void> sendCodeTo(RoutingContext ctx, String email, String captcha) {
     outbox.requireConfigured("auth.otp_unavailable");
     String key = email.toLowerCase(Locale.ROOT);
     return turnstile.verify(captcha, ClientIp.of(ctx, config.http().trustForwardedFor()))
@@ -126,7 +130,14 @@ public final class EmailAuthRoutes {
   private Future<JsonObject> verifyCode(RoutingContext ctx) {
     RequestBody body = RequestBody.of(ctx);
     String email = Fields.email("email", Fields.length("email", body.string("email").trim(), 3, 254));
-    String code = Fields.length("otp", body.string("otp").trim(), 1, 32);
+    // the original web client sends the code as `code`, the seed's API as `otp`
+    String field = body.has("otp") || !body.has("code") ? "otp" : "code";
+    String code = Fields.length(field, body.string(field).trim(), 1, 32);
+    return verifyCodeFor(ctx, email, code);
+  }
+
+  /** Signs in with the code last emailed to {@code email}. */
+  Future<JsonObject> verifyCodeFor(RoutingContext ctx, String email, String code) {
     outbox.requireConfigured("auth.otp_unavailable");
     String key = email.toLowerCase(Locale.ROOT);
     return rateLimiter.hit("otp", "verify:" + key, VERIFY_GUESSES_PER_WINDOW, VERIFY_GUESS_WINDOW_SECONDS)

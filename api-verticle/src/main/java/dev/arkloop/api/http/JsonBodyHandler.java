@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
  */
 public final class JsonBodyHandler implements Handler<RoutingContext> {
   private static final Pattern STREAMED_UPLOAD = Pattern.compile("^/v1/projects/[^/]+/workspace/file$");
+  /** Audio to transcribe, relayed to the upstream as it arrives. */
+  private static final String STREAMED_TRANSCRIPTION = "/v1/asr/transcribe";
   private final BodyHandler bodies;
 
   public JsonBodyHandler(int maxBodyBytes) {
@@ -24,7 +26,8 @@ public final class JsonBodyHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
-    if (request.method() == HttpMethod.PUT && STREAMED_UPLOAD.matcher(ctx.normalizedPath()).matches()) {
+    if (request.method() == HttpMethod.PUT && STREAMED_UPLOAD.matcher(ctx.normalizedPath()).matches()
+        || request.method() == HttpMethod.POST && STREAMED_TRANSCRIPTION.equals(ctx.normalizedPath())) {
       request.pause();
       ctx.addEndHandler(ended -> request.resume());
       ctx.next();

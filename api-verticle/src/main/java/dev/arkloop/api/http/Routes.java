@@ -147,7 +147,7 @@ public final class Routes {
       Route route = prepare();
       route.respond(ctx -> {
         ctx.response().setStatusCode(successStatus);
-        Future<T> result = handler.apply(ctx);
+        Future<T> result = handler.apply(ctx).onSuccess(TenantFields::addAccountIds);
         return auditAction == null ? result : result.onSuccess(value -> audit.record(ctx, auditAction,
             value instanceof JsonObject json ? json : null));
       });

@@ -49,7 +49,7 @@ public final class AccountRoutes {
     return accounts.pool().withTransaction(tx ->
             AccountRepository.create(tx, Ids.newId(), slug, name, "workspace", userId, Permissions.ROLE_ADMIN))
         .recover(e -> Future.failedFuture(PgErrors.uniqueViolation(e, null)
-            ? ApiException.conflict("conflict", "slug is already taken") : e));
+            ? ApiException.fieldConflict("accounts", "slug", "slug is already taken") : e));
   }
 
   private Future<JsonObject> get(RoutingContext ctx) {

@@ -35,6 +35,7 @@ public final class IdentityModule {
   private final EmailAuthRoutes emailRoutes;
   private final EmailOutbox outbox;
   private final TokenRevocations revocations;
+  private final dev.arkloop.api.email.IdentityResolveRoutes resolveRoutes;
 
   public IdentityModule(ApiContext api) {
     this.api = api;
@@ -60,6 +61,7 @@ public final class IdentityModule {
         config.mail(), dev.arkloop.common.crypto.SecretBox.optional(config.secrets().encryptionKey())));
     this.emailRoutes = new EmailAuthRoutes(config, users, accounts, new EmailTokenRepository(pool), outbox, sessions,
         rateLimiter, turnstile, audit);
+    this.resolveRoutes = new dev.arkloop.api.email.IdentityResolveRoutes(config, users, outbox, emailRoutes, turnstile);
   }
 
   public Routes routes(Router router) {
@@ -70,6 +72,7 @@ public final class IdentityModule {
     var pool = api.pool();
     authRoutes.mount(router, routes);
     emailRoutes.mount(routes);
+    resolveRoutes.mount(routes);
     new EmailAdminRoutes(outbox, pool, api.config().secrets().encryptionKey() != null, audit).mount(routes);
     new MeRoutes(new UserRepository(pool), new InviteCodeRepository(pool, 10)).mount(routes);
     new AccountRoutes(accounts, new InvitationRepository(pool)).mount(routes);

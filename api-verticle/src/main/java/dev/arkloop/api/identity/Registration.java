@@ -52,10 +52,10 @@ public final class Registration {
                 .map(v -> new Registered(userId, orgId, admin))))
         .recover(e -> {
           if (PgErrors.uniqueViolation(e, "users_login_key")) {
-            return Future.failedFuture(ApiException.conflict("auth.login_exists", "login is already taken"));
+            return Future.failedFuture(new ApiException(409, "auth.login_exists", "login is already taken", new io.vertx.core.json.JsonObject().put("field", "login")));
           }
           if (PgErrors.uniqueViolation(e, "users_email_key")) {
-            return Future.failedFuture(ApiException.conflict("conflict", "email is already registered"));
+            return Future.failedFuture(ApiException.fieldConflict("users", "email", "email is already registered"));
           }
           return Future.failedFuture(e);
         });

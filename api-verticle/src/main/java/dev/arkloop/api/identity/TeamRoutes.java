@@ -75,7 +75,7 @@ public final class TeamRoutes {
       }
       return teams.addMember(UUID.fromString(team.getString("id")), userId, role)
           .recover(e -> Future.failedFuture(PgErrors.uniqueViolation(e, null)
-              ? ApiException.conflict("conflict", "user is already in this team") : e));
+              ? ApiException.fieldConflict("team_members", "user_id", "user is already in this team") : e));
     }));
   }
 

@@ -37,6 +37,25 @@ public final class UserRepository {
         .map(rows -> rows.size() == 0 ? null : credentials(rows.iterator().next()));
   }
 
+  /** Who a sign-in identity (login or email) names, for the identity-first sign-in form. */
+  public record Identity(UUID id, String email, String login) {}
+
+  /** Same query shape as {@link #loginOrEmailExists}: known and unknown identities cost the same. */
+  public Future<Identity> identity(String loginOrEmail) {
+    return pool.preparedQuery("""
+            SELECT id, email, login FROM users
+            WHERE deleted_at IS NULL AND (lower(login) = lower($1) OR lower(email) = lower($1))
+            ORDER BY (lower(login) = lower($1)) DESC LIMIT 1""")
+        .execute(Tuple.of(loginOrEmail))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row row = rows.iterator().next();
+          return new Identity(row.getUUID("id"), row.getString("email"), row.getString("login"));
+        });
+  }
+
   /** By email only (sign-in codes go to an address, never to a login), case-insensitively. */
   public Future<Credentials> byEmail(String email) {
     return pool.preparedQuery("SELECT id, password_hash, status, is_platform_admin, default_org_id FROM users "
@@ -106,7 +125,7 @@ public final class UserRepository {
   public Future<JsonObject> update(UUID userId, String username, String timezone) {
     return pool.preparedQuery("""
             UPDATE users SET username = COALESCE($2, username), timezone = COALESCE($3, timezone), updated_at = now()
-            WHERE id = $1 AND deleted_at IS NULL RETURNING username""")
+            WHERE id = $1 AND deleted_at IS NULL RETURNING username, timezone""")
         .execute(Tuple.of(userId, username, timezone))
         .map(RowJson::first);
   }

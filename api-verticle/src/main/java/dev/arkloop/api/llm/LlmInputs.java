@@ -65,6 +65,8 @@ final class LlmInputs {
     columns.put("priority", priority == null ? 0 : priority(priority));
     Boolean isDefault = body.optionalBoolean("is_default");
     columns.put("is_default", isDefault != null && isDefault);
+    Boolean inPicker = body.optionalBoolean("show_in_picker");
+    columns.put("show_in_picker", inPicker == null || inPicker);
     List<String> tags = body.optionalStringList("tags");
     columns.put("tags", tags == null ? new String[0] : tags(tags));
     columns.put("when", object(body, "when"));
@@ -88,6 +90,9 @@ final class LlmInputs {
     }
     if (body.has("is_default")) {
       columns.put("is_default", notNull(body, "is_default").optionalBoolean("is_default"));
+    }
+    if (body.has("show_in_picker")) {
+      columns.put("show_in_picker", notNull(body, "show_in_picker").optionalBoolean("show_in_picker"));
     }
     if (body.has("tags")) {
       columns.put("tags", tags(notNull(body, "tags").optionalStringList("tags")));

@@ -25,7 +25,7 @@ public final class LlmProviderRepository {
       + "FROM llm_providers WHERE org_id IS NOT DISTINCT FROM $1";
   private static final String MODEL = "SELECT id, provider_id, model, priority, is_default, tags, \"when\", "
       + "advanced_json, multiplier, cost_per_1k_input, cost_per_1k_output, cost_per_1k_cache_write, "
-      + "cost_per_1k_cache_read, created_at, updated_at FROM llm_models";
+      + "cost_per_1k_cache_read, show_in_picker, created_at, updated_at FROM llm_models";
   private static final String MODEL_ORDER = " ORDER BY is_default DESC, priority DESC, created_at, id";
 
   /** What a call to the upstream needs of a provider: its kind, URL and sealed key. */

@@ -154,10 +154,10 @@ public final class LlmProviderRoutes {
   private static <T> Future<T> conflict(Throwable failure) {
     if (PgErrors.uniqueViolation(failure, "llm_providers_org_name_key")
         || PgErrors.uniqueViolation(failure, "llm_providers_platform_name_key")) {
-      return Future.failedFuture(ApiException.conflict("conflict", "a provider with this name already exists"));
+      return Future.failedFuture(ApiException.fieldConflict("llm_providers", "name", "a provider with this name already exists"));
     }
     if (PgErrors.uniqueViolation(failure, "llm_models_provider_model_key")) {
-      return Future.failedFuture(ApiException.conflict("conflict", "this provider already has this model"));
+      return Future.failedFuture(ApiException.fieldConflict("llm_provider_models", "model", "this provider already has this model"));
     }
     return Future.failedFuture(failure);
   }

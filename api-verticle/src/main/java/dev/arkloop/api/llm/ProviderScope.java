@@ -4,7 +4,6 @@ import static dev.arkloop.api.auth.Permissions.PLATFORM_ADMIN;
 
 import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.api.auth.Principal;
-import dev.arkloop.api.http.Params;
 import dev.arkloop.common.error.ApiException;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
@@ -21,12 +20,9 @@ record ProviderScope(UUID orgId) {
 
   static ProviderScope of(RoutingContext ctx) {
     Principal principal = Authenticator.principal(ctx);
-    String scope = Params.query(ctx, "scope");
+    String scope = dev.arkloop.api.http.ScopeParam.requested(ctx);
     if (scope == null || scope.equals("org")) {
       return new ProviderScope(principal.orgId());
-    }
-    if (!scope.equals("platform")) {
-      throw ApiException.invalid("scope", "scope must be org or platform");
     }
     if (!principal.has(PLATFORM_ADMIN)) {
       ApiException forbidden = ApiException.forbidden("permission_missing", "missing permission " + PLATFORM_ADMIN);

@@ -9,6 +9,7 @@ import dev.arkloop.api.http.Params;
 import dev.arkloop.api.http.PgErrors;
 import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Routes;
+import dev.arkloop.api.http.ScopeParam;
 import dev.arkloop.api.auth.Principal;
 import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.crypto.SecretBox;
@@ -45,7 +46,10 @@ public final class McpConfigRoutes {
     String one = "/v1/mcp-configs/:config_id";
     routes.post("/v1/mcp-configs").requires(MCP_CONFIGS_MANAGE).status(201).audit("mcp_config.create")
         .respond(this::create);
-    routes.get("/v1/mcp-configs").requires(MCP_CONFIGS_MANAGE).respond(ctx -> configs.list(orgId(ctx)));
+    routes.get("/v1/mcp-configs").requires(MCP_CONFIGS_MANAGE).respond(ctx -> {
+      ScopeParam.requested(ctx); // the configs are the account's; any valid scope name means that
+      return configs.list(orgId(ctx));
+    });
     routes.get(one).requires(MCP_CONFIGS_MANAGE).respond(ctx ->
         found(configs.get(orgId(ctx), Params.pathId(ctx, "config_id"))));
     routes.patch(one).requires(MCP_CONFIGS_MANAGE).audit("mcp_config.update").respond(this::update);
@@ -141,7 +145,7 @@ public final class McpConfigRoutes {
 
   private Future<JsonObject> conflict(Throwable e) {
     return Future.failedFuture(PgErrors.uniqueViolation(e, null)
-        ? ApiException.conflict("mcp_configs.name_conflict", "an MCP config with this name exists") : e);
+        ? ApiException.fieldConflict("mcp_configs", "name", "an MCP config with this name exists") : e);
   }
 
   private void requireStdioAllowed(Principal principal) {

@@ -73,7 +73,7 @@ public final class PersonaRoutes {
           stored(spec.mergeIn(fields)));
     })
         .recover(e -> Future.failedFuture(PgErrors.uniqueViolation(e, null)
-            ? ApiException.conflict("personas.conflict", "a persona " + key + "@" + version + " already exists")
+            ? ApiException.fieldConflict("personas", "persona_key", "a persona " + key + "@" + version + " already exists")
             : e))
         .map(Persona::toJson);
   }

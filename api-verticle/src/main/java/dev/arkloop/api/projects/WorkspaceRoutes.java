@@ -61,12 +61,16 @@ public final class WorkspaceRoutes {
     WorkspaceRef ref = new WorkspaceRef(principal.orgId(), projectId);
     return projects.get(principal.orgId(), principal.userId(), projectId)
         .compose(ProjectRoutes::found)
-        .compose(project -> store.lastUsedAt(ref).map(lastUsed -> new JsonObject()
-            .put("project_id", projectId.toString())
-            .put("workspace_ref", ref.name())
-            .put("owner_user_id", project.getString("owner_user_id"))
-            .put("status", lastUsed != null && lastUsed.isAfter(Instant.now().minus(ACTIVE_WINDOW)) ? "active" : "idle")
-            .put("last_used_at", lastUsed == null ? null : RowJson.timestamp(lastUsed.atOffset(ZoneOffset.UTC)))));
+        .compose(project -> store.lastUsedAt(ref).map(lastUsed -> {
+          JsonObject workspace = new JsonObject()
+              .put("project_id", projectId.toString())
+              .put("workspace_ref", ref.name())
+              .put("owner_user_id", project.getString("owner_user_id"))
+              .put("status", lastUsed != null && lastUsed.isAfter(Instant.now().minus(ACTIVE_WINDOW)) ? "active" : "idle");
+          // absent rather than null: the original web client types it as a string
+          return lastUsed == null ? workspace
+              : workspace.put("last_used_at", RowJson.timestamp(lastUsed.atOffset(ZoneOffset.UTC)));
+        }));
   }
 
   private Future<JsonObject> list(RoutingContext ctx) {

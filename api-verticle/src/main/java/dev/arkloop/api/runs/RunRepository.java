@@ -186,6 +186,36 @@ final class RunRepository {
         .map(RowJson::toArray);
   }
 
+  /** A page of the account's runs by offset, newest first, with the total that match: {@code {data, total}}. */
+  Future<JsonObject> search(Principal principal, RunSearch search) {
+    return pool.preparedQuery("SELECT count(*) OVER () AS total_matching, s.* FROM (" + SUMMARY
+            + " WHERE r.org_id = $1 AND t.org_id = $1 AND t.deleted_at IS NULL "
+            + "AND (NOT t.is_private OR t.created_by_user_id = $2) "
+            + "AND ($3::text IS NULL OR r.id::text LIKE $3 || '%') AND ($4::uuid IS NULL OR r.thread_id = $4) "
+            + "AND ($5::uuid IS NULL OR r.created_by_user_id = $5) AND ($6::text IS NULL OR r.model = $6) "
+            + "AND ($7::text IS NULL OR r.persona_id = $7) AND ($8::text IS NULL OR r.status = $8) "
+            + "AND ($9::timestamptz IS NULL OR r.created_at >= $9) AND ($10::timestamptz IS NULL OR r.created_at < $10)"
+            + ") s ORDER BY s.created_at DESC, s.run_id DESC OFFSET $11 LIMIT $12")
+        .execute(Tuple.from(new Object[] {principal.orgId(), principal.userId(), search.runIdPrefix(),
+            search.threadId(), search.userId(), search.model(), search.personaId(), search.status(), search.since(),
+            search.until(), search.offset(), search.limit()}))
+        .compose(rows -> {
+          JsonArray data = new JsonArray();
+          long total = 0;
+          for (Row row : rows) {
+            total = row.getLong("total_matching");
+            JsonObject run = RowJson.toJson(row);
+            run.remove("total_matching");
+            data.add(run);
+          }
+          // past the end there is no row to carry the count
+          return rows.size() > 0 || search.offset() == 0 ? Future.succeededFuture(new JsonObject().put("data", data)
+              .put("total", total)) : search(principal, new RunSearch(search.runIdPrefix(), search.threadId(),
+                  search.userId(), search.model(), search.personaId(), search.status(), search.since(),
+                  search.until(), 0, 1)).map(first -> first.put("data", new JsonArray()));
+        });
+  }
+
   /**
    * Requests cancellation. Terminal or already-cancelling runs are left alone. When no live worker
    * holds the run's job (still queued, parked for input, or its worker's lease expired), the API takes
@@ -237,7 +267,7 @@ final class RunRepository {
 
   /** Locks a run of a thread the caller can see (404 otherwise) for the rest of the transaction. */
   private static Future<Row> lockVisibleRun(SqlConnection tx, Principal principal, UUID runId) {
-    return tx.preparedQuery("SELECT r.status, r.job_id, r.thread_id FROM runs r "
+    return tx.preparedQuery("SELECT r.status, r.job_id, r.thread_id, r.loop_state->>'awaiting_call_id' AS awaiting_call_id FROM runs r "
             + "JOIN threads t ON t.id = r.thread_id WHERE r.id = $1 AND " + VISIBLE_THREAD + " FOR UPDATE OF r")
         .execute(Tuple.of(runId, principal.orgId(), principal.userId()))
         .compose(rows -> rows.size() == 0 ? Future.failedFuture(ApiException.notFound("runs"))
@@ -266,12 +296,17 @@ final class RunRepository {
   }
 
   /** Hands the user's answer to a run waiting for input, and requeues its job. Returns the job id. */
-  Future<UUID> provideInput(Principal principal, UUID runId, String content, String traceId) {
+  Future<UUID> provideInput(Principal principal, UUID runId, String content, String requestId, String traceId) {
     return pool.withTransaction(tx -> lockVisibleRun(tx, principal, runId)
         .compose(run -> {
           if (!"waiting_for_input".equals(run.getString("status"))) {
             return Future.failedFuture(new ApiException(409, "runs.not_active", "the run is not waiting for input",
                 new JsonObject().put("status", run.getString("status"))));
+          }
+          // the original clients answer a run.input_requested by its request_id: it must be the open one
+          if (requestId != null && !requestId.equals(run.getString("awaiting_call_id"))) {
+            return Future.failedFuture(new ApiException(409, "runs.input_request_mismatch",
+                "the run is not waiting for that input request", new JsonObject().put("field", "request_id")));
           }
           UUID jobId = run.getUUID("job_id");
           return tx.preparedQuery("INSERT INTO run_signals (id, run_id, type, payload) VALUES ($1, $2, 'input', $3)")

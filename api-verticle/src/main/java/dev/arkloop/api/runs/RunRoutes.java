@@ -62,7 +62,7 @@ public final class RunRoutes {
         .respond(ctx -> create(ctx, true));
     routes.get("/v1/threads/:thread_id/runs").requires(RUNS_READ).respond(ctx -> runs.listOfThread(
         Authenticator.principal(ctx), Params.pathId(ctx, "thread_id"), Params.limit(ctx, 50, 200)));
-    routes.get("/v1/runs").requires(RUNS_READ).respond(this::list);
+    routes.get("/v1/runs").requires(RUNS_READ).respond(this::listOrSearch);
     routes.get("/v1/runs/:run_id").requires(RUNS_READ).respond(ctx ->
         runs.get(Authenticator.principal(ctx), Params.pathId(ctx, "run_id")));
     routes.post("/v1/runs/:run_id/cancel").requires(RUNS_WRITE).audit("run.cancel").respond(this::cancel);
@@ -97,6 +97,13 @@ public final class RunRoutes {
           return new JsonObject().put("run_id", created.runId().toString()).put("trace_id", created.traceId())
               .put("id", created.runId().toString());
         });
+  }
+
+  /** With {@code offset}: the original clients' {@code {data, total}} page; without: the seed's array and cursor. */
+  private Future<Object> listOrSearch(RoutingContext ctx) {
+    return RunSearch.requested(ctx)
+        ? runs.search(Authenticator.principal(ctx), RunSearch.parse(ctx, STATUSES)).map(page -> (Object) page)
+        : list(ctx).map(page -> (Object) page);
   }
 
   private Future<JsonArray> list(RoutingContext ctx) {
@@ -140,12 +147,14 @@ public final class RunRoutes {
 
   private Future<JsonObject> input(RoutingContext ctx) {
     UUID runId = Params.pathId(ctx, "run_id");
-    String content = RequestBody.of(ctx).string("content");
+    RequestBody body = RequestBody.of(ctx);
+    String content = body.string("content");
+    String requestId = body.optionalString("request_id");
     if (content.getBytes(StandardCharsets.UTF_8).length > MAX_INPUT_BYTES) {
       throw new ApiException(422, "validation.error", "content must be at most " + MAX_INPUT_BYTES + " bytes",
           new JsonObject().put("field", "content"));
     }
-    return runs.provideInput(Authenticator.principal(ctx), runId, content, TraceIdHandler.traceId(ctx))
+    return runs.provideInput(Authenticator.principal(ctx), runId, content, requestId, TraceIdHandler.traceId(ctx))
         .map(jobId -> {
           vertx.eventBus().send(Addresses.jobWake(Addresses.RUN_EXECUTE), new JsonObject().put("job_id", jobId.toString()));
           return new JsonObject().put("ok", true);

@@ -17,9 +17,17 @@ public final class MessageRepository {
   private static final String LOCK_VISIBLE_THREAD =
       "SELECT t.id FROM threads t WHERE " + ThreadRepository.VISIBLE + " AND t.id = $3 FOR NO KEY UPDATE";
   private static final String LIST = "SELECT " + ThreadMessage.COLUMNS + " FROM messages "
-      + "WHERE thread_id = $1 AND org_id = $2 AND NOT hidden%s ORDER BY created_at, id LIMIT $3";
+      + "WHERE thread_id = $1 AND org_id = $2 AND NOT hidden%s ORDER BY created_at %s, id %<s LIMIT $3";
   private static final String AFTER = " AND (created_at, id) > "
       + "(SELECT a.created_at, a.id FROM messages a WHERE a.id = $4 AND a.thread_id = $1)";
+  private static final String BEFORE = " AND (created_at, id) < "
+      + "(SELECT b.created_at, b.id FROM messages b WHERE b.id = $4 AND b.thread_id = $1)";
+
+  /**
+   * A page of messages, oldest first: {@code next} pages forward ({@code after}), {@code previous}
+   * back ({@code before}); null when there is nothing that way (or it is not known from this page).
+   */
+  public record MessagePage(JsonArray items, String next, String previous) {}
 
   private final Pool pool;
 
@@ -39,22 +47,46 @@ public final class MessageRepository {
    * Up to {@code limit} visible messages oldest first, after the message {@code after} when given.
    * The next cursor is the id of the last message returned.
    */
-  public Future<ThreadPage> list(UUID orgId, UUID threadId, UUID after, int limit) {
+  public Future<MessagePage> list(UUID orgId, UUID threadId, UUID after, int limit) {
+    return pool.preparedQuery(LIST.formatted(AFTER, "ASC")).execute(Tuple.of(threadId, orgId, limit + 1, after))
+        .map(rows -> {
+          JsonArray items = new JsonArray();
+          String next = null;
+          for (Row row : rows) {
+            if (items.size() == limit) {
+              next = items.getJsonObject(limit - 1).getString("id");
+              break;
+            }
+            items.add(ThreadMessage.fromRow(row).toJson());
+          }
+          return new MessagePage(items, next, null);
+        });
+  }
+
+  /**
+   * The newest {@code limit} visible messages (older than {@code before} when given), oldest first:
+   * a chat shows its latest messages and scrolls back. {@code previous} is set when older ones exist.
+   */
+  public Future<MessagePage> latest(UUID orgId, UUID threadId, UUID before, int limit) {
     Tuple params = Tuple.of(threadId, orgId, limit + 1);
-    if (after != null) {
-      params.addValue(after);
+    if (before != null) {
+      params.addValue(before);
     }
-    return pool.preparedQuery(LIST.formatted(after == null ? "" : AFTER)).execute(params).map(rows -> {
-      JsonArray items = new JsonArray();
-      String next = null;
+    return pool.preparedQuery(LIST.formatted(before == null ? "" : BEFORE, "DESC")).execute(params).map(rows -> {
+      java.util.ArrayList<JsonObject> newestFirst = new java.util.ArrayList<>();
+      boolean older = false;
       for (Row row : rows) {
-        if (items.size() == limit) {
-          next = items.getJsonObject(limit - 1).getString("id");
+        if (newestFirst.size() == limit) {
+          older = true;
           break;
         }
-        items.add(ThreadMessage.fromRow(row).toJson());
+        newestFirst.add(ThreadMessage.fromRow(row).toJson());
       }
-      return new ThreadPage(items, next);
+      JsonArray items = new JsonArray();
+      for (int i = newestFirst.size() - 1; i >= 0; i--) {
+        items.add(newestFirst.get(i));
+      }
+      return new MessagePage(items, null, older ? items.getJsonObject(0).getString("id") : null);
     });
   }
 

@@ -28,7 +28,9 @@ final class UsageRepository {
     OffsetDateTime from = OffsetDateTime.of(year, month, 1, 0, 0, 0, 0, ZoneOffset.UTC);
     return pool.preparedQuery("SELECT coalesce(sum(total_input_tokens), 0)::bigint AS total_input_tokens, "
             + "coalesce(sum(total_output_tokens), 0)::bigint AS total_output_tokens, "
-            + "coalesce(sum(total_cost_usd), 0)::float8 AS total_cost_usd, count(*)::bigint AS record_count " + SCOPE)
+            + "coalesce(sum(total_cost_usd), 0)::float8 AS total_cost_usd, count(*)::bigint AS record_count, "
+            + "coalesce(sum(cache_read_tokens), 0)::bigint AS total_cache_read_tokens, "
+            + "coalesce(sum(cache_write_tokens), 0)::bigint AS total_cache_write_tokens " + SCOPE)
         .execute(Tuple.of(orgId, userId, from, from.plusMonths(1)))
         .map(rows -> RowJson.first(rows).put("org_id", orgId.toString()).put("year", year).put("month", month));
   }
@@ -36,7 +38,9 @@ final class UsageRepository {
   Future<JsonArray> daily(UUID orgId, UUID userId, LocalDate start, LocalDate end) {
     return pool.preparedQuery("SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS date, "
             + "sum(total_input_tokens)::bigint AS input_tokens, sum(total_output_tokens)::bigint AS output_tokens, "
-            + "coalesce(sum(total_cost_usd), 0)::float8 AS cost_usd, count(*)::bigint AS record_count " + SCOPE
+            + "coalesce(sum(total_cost_usd), 0)::float8 AS cost_usd, count(*)::bigint AS record_count, "
+            + "coalesce(sum(cache_read_tokens), 0)::bigint AS cache_read_tokens, "
+            + "coalesce(sum(cache_write_tokens), 0)::bigint AS cache_write_tokens " + SCOPE
             + " GROUP BY 1 ORDER BY 1")
         .execute(Tuple.of(orgId, userId, start.atStartOfDay().atOffset(ZoneOffset.UTC),
             end.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC)))
@@ -47,7 +51,9 @@ final class UsageRepository {
     OffsetDateTime from = OffsetDateTime.of(year, month, 1, 0, 0, 0, 0, ZoneOffset.UTC);
     return pool.preparedQuery("SELECT coalesce(model, 'unknown') AS model, "
             + "sum(total_input_tokens)::bigint AS input_tokens, sum(total_output_tokens)::bigint AS output_tokens, "
-            + "coalesce(sum(total_cost_usd), 0)::float8 AS cost_usd, count(*)::bigint AS record_count " + SCOPE
+            + "coalesce(sum(total_cost_usd), 0)::float8 AS cost_usd, count(*)::bigint AS record_count, "
+            + "coalesce(sum(cache_read_tokens), 0)::bigint AS cache_read_tokens, "
+            + "coalesce(sum(cache_write_tokens), 0)::bigint AS cache_write_tokens " + SCOPE
             + " GROUP BY 1 ORDER BY 1")
         .execute(Tuple.of(orgId, userId, from, from.plusMonths(1)))
         .map(RowJson::toArray);

@@ -145,7 +145,7 @@ class AuthFlowTest {
   void duplicateLoginAndEmailAreConflicts() {
     TestUsers.register(anonymous, "erik");
     assertError(register(registration("ERIK").put("email", "other@example.com")), 409, "auth.login_exists");
-    assertError(register(registration("erik2").put("email", "Erik@example.com")), 409, "conflict");
+    assertError(register(registration("erik2").put("email", "Erik@example.com")), 409, "users.email_conflict");
   }
 
   @Test

@@ -87,7 +87,7 @@ class AccountsTest {
   @Test
   void accountInputIsValidated() {
     assertError(owner.client().post("/v1/accounts", new JsonObject().put("slug", "acme").put("name", "Again")), 409,
-        "conflict");
+        "accounts.slug_conflict");
     assertError(owner.client().post("/v1/accounts", new JsonObject().put("slug", "Bad Slug!").put("name", "x")), 400,
         "validation.error");
     assertError(owner.client().post("/v1/accounts", new JsonObject().put("slug", "s".repeat(101)).put("name", "x")),
@@ -225,7 +225,7 @@ class AccountsTest {
     assertEquals(201, added.statusCode(), added.bodyAsString());
     assertEquals(member.id(), added.bodyAsJsonObject().getString("user_id"));
     assertError(admin.post("/v1/teams/" + teamId + "/members",
-        new JsonObject().put("user_id", member.id()).put("role", "member")), 409, "conflict");
+        new JsonObject().put("user_id", member.id()).put("role", "member")), 409, "team_members.user_id_conflict");
     assertError(admin.post("/v1/teams/" + teamId + "/members",
         new JsonObject().put("user_id", outsider.id()).put("role", "member")), 422, "validation.error");
     assertError(admin.post("/v1/teams/" + teamId + "/members",

@@ -36,11 +36,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
 class LlmProviderRoutesTest {
-  static final Set<String> PROVIDER_FIELDS = Set.of("id", "org_id", "scope", "provider", "name", "key_prefix",
+  static final Set<String> PROVIDER_FIELDS = Set.of("id", "org_id", "account_id", "scope", "provider", "name", "key_prefix",
       "base_url", "openai_api_mode", "advanced_json", "created_at", "updated_at", "models");
   static final Set<String> MODEL_FIELDS = Set.of("id", "provider_id", "model", "priority", "is_default", "tags", "when",
       "advanced_json", "multiplier", "cost_per_1k_input", "cost_per_1k_output", "cost_per_1k_cache_write",
-      "cost_per_1k_cache_read", "created_at", "updated_at");
+      "cost_per_1k_cache_read", "show_in_picker", "created_at", "updated_at");
   static final String KEY = "sk-test-0123456789abcdefSECRET";
 
   private static NodeEndpoints endpoints;
@@ -170,7 +170,7 @@ class LlmProviderRoutesTest {
     assertEquals(0.01, patched.bodyAsJsonObject().getDouble("cost_per_1k_output"));
 
     assertError(call(alice.client().post("/v1/llm-providers/" + providerId + "/models",
-        new JsonObject().put("model", "gpt-4o"))), 409, "conflict");
+        new JsonObject().put("model", "gpt-4o"))), 409, "llm_provider_models.model_conflict");
     assertEquals(new JsonObject().put("ok", true), call(alice.client().delete(modelPath)).bodyAsJsonObject());
     assertError(call(alice.client().delete(modelPath)), 404, "llm_models.not_found");
     assertError(call(alice.client().patch(modelPath, new JsonObject().put("priority", 1))), 404,
@@ -242,11 +242,11 @@ class LlmProviderRoutesTest {
   @Test
   void namesAreUniquePerAccountAndScope() {
     createProvider(alice.client(), provider("shared-name"));
-    assertError(call(alice.client().post("/v1/llm-providers", provider("shared-name"))), 409, "conflict");
+    assertError(call(alice.client().post("/v1/llm-providers", provider("shared-name"))), 409, "llm_providers.name_conflict");
     createProvider(bob.client(), provider("shared-name"));
     String other = createProvider(alice.client(), provider("other-name")).getString("id");
     assertError(call(alice.client().patch("/v1/llm-providers/" + other, new JsonObject().put("name", "shared-name"))),
-        409, "conflict");
+        409, "llm_providers.name_conflict");
   }
 
   @Test
@@ -292,7 +292,7 @@ class LlmProviderRoutesTest {
         .filter(p -> ((JsonObject) p).getString("id").equals(id)).count());
     assertError(call(root.patch("/v1/llm-providers/" + id, new JsonObject().put("name", "x"))), 404,
         "llm_providers.not_found");
-    assertError(call(root.post("/v1/llm-providers?scope=platform", provider("global"))), 409, "conflict");
+    assertError(call(root.post("/v1/llm-providers?scope=platform", provider("global"))), 409, "llm_providers.name_conflict");
     createProvider(root, provider("global")); // the same name in an account is another scope
     HttpResponse<Buffer> model = call(root.post("/v1/llm-providers/" + id + "/models?scope=platform",
         new JsonObject().put("model", "gpt-4o")));

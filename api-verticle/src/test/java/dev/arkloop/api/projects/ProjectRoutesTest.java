@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
 class ProjectRoutesTest {
-  private static final Set<String> PROJECT_FIELDS = Set.of("id", "org_id", "team_id", "name", "description",
+  private static final Set<String> PROJECT_FIELDS = Set.of("id", "org_id", "account_id", "team_id", "name", "description",
       "visibility", "owner_user_id", "created_at");
   private static User alice;
   private static User bob;

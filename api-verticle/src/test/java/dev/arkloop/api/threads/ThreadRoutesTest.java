@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
 class ThreadRoutesTest {
-  static final Set<String> THREAD_FIELDS = Set.of("id", "org_id", "created_by_user_id", "title", "project_id",
+  static final Set<String> THREAD_FIELDS = Set.of("id", "org_id", "account_id", "created_by_user_id", "title", "project_id",
       "created_at", "updated_at", "active_run_id", "is_private");
 
   private static TestClient anonymous;

@@ -62,6 +62,14 @@ public final class ApiException extends RuntimeException {
     return new ApiException(409, code, message);
   }
 
+  /**
+   * A uniqueness conflict on one field: 409 {@code <resource>.<field>_conflict} with the field in
+   * {@code details.field}, the code clients branch on.
+   */
+  public static ApiException fieldConflict(String resource, String field, String message) {
+    return new ApiException(409, resource + "." + field + "_conflict", message, new JsonObject().put("field", field));
+  }
+
   public static ApiException unauthorized(String reason, String message) {
     return new ApiException(401, "auth.unauthorized", message, new JsonObject().put("reason", reason));
   }

@@ -12,6 +12,8 @@ public final class EventTypes {
   public static final String TOOL_CALL = "tool.call";
   public static final String TOOL_RESULT = "tool.result";
   public static final String TOOL_DENIED = "tool.denied";
+  /** What the original web client renders as an input box; written just before {@link #WAITING_FOR_INPUT}. */
+  public static final String INPUT_REQUESTED = "run.input_requested";
   public static final String WAITING_FOR_INPUT = "run.waiting_for_input";
   public static final String INPUT_PROVIDED = "run.input_provided";
   public static final String CANCEL_REQUESTED = "run.cancel_requested";

@@ -92,7 +92,7 @@ class PersonaApiTest {
     assertEquals("stub^stub-1", helper.getString("model"));
     assertTrue(helper.getBoolean("stream_thinking"));
 
-    assertError(alice.post("/v1/personas", persona("helper", "1")), 409, "personas.conflict");
+    assertError(alice.post("/v1/personas", persona("helper", "1")), 409, "personas.persona_key_conflict");
     created(alice.post("/v1/personas", persona("helper", "2")));
     assertEquals(2, alice.get("/v1/personas").bodyAsJsonArray().size());
     assertEquals(0, bob.get("/v1/personas").bodyAsJsonArray().size(), "another account sees none");

@@ -48,9 +48,25 @@ final class AgentLoop {
           "the model kept calling tools past " + limit + " iterations"));
     }
     int segment = state.segment;
-    return events.emit(EventTypes.SEGMENT_START, new JsonObject().put("segment", segment))
+    return events.emit(EventTypes.SEGMENT_START, segmentStart(segment))
         .compose(v -> model.call(request(state), listener(), abort.mapEmpty()))
         .compose(turn -> afterTurn(state, segment, turn), failure -> Future.succeededFuture(failed(state, failure)));
+  }
+
+  /**
+   * The seed's numeric {@code segment} plus the original clients' {@code segment_id}, {@code kind} and
+   * {@code display}: the first model call plans, later ones follow tool results. Shown, not collapsed:
+   * the answer streams inside a segment.
+   */
+  private static JsonObject segmentStart(int segment) {
+    return new JsonObject().put("segment", segment).put("segment_id", segmentId(segment))
+        .put("kind", segment == 0 ? "planning_round" : "tool_round")
+        .put("display", new JsonObject().put("mode", "visible").put("label", "Round " + (segment + 1)));
+  }
+
+  /** Unique in the run: the index only grows, across pauses for input too. */
+  private static String segmentId(int segment) {
+    return "seg_" + segment;
   }
 
   /** Continues a parked run with the stored input ({@code null} when the job woke without one). */
@@ -108,7 +124,8 @@ final class AgentLoop {
     state.conversation.add(assistant);
     state.segment = segment + 1;
     state.pendingCalls = calls;
-    Future<Void> ended = events.emit(EventTypes.SEGMENT_END, new JsonObject().put("segment", segment));
+    Future<Void> ended = events.emit(EventTypes.SEGMENT_END,
+        new JsonObject().put("segment", segment).put("segment_id", segmentId(segment)));
     if (calls.isEmpty()) {
       return ended.map(v -> new Outcome.Completed(state));
     }

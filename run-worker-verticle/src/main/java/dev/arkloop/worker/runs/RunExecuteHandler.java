@@ -215,6 +215,13 @@ public final class RunExecuteHandler implements JobHandler {
         tx -> RunStore.fail(tx, run, errorClass, message));
   }
 
+  /** The original clients' form of the question: {@code request_id}, {@code message}, {@code requestedSchema?}. */
+  private static JsonObject inputRequested(Outcome.Parked parked) {
+    JsonObject requested = new JsonObject().put("request_id", parked.callId()).put("message", parked.prompt());
+    Object schema = parked.details().getValue("requestedSchema");
+    return schema instanceof JsonObject ? requested.put("requestedSchema", schema) : requested;
+  }
+
   /** Writes the run's end for an outcome. Returns once it is committed (or the lease was found lost). */
   private Future<Void> end(RunEventWriter writer, RunStore.RunRow run, ModelRoute route, Outcome outcome) {
     Future<Boolean> written;
@@ -226,8 +233,8 @@ public final class RunExecuteHandler implements JobHandler {
       written = failRun(writer, run, failed.errorClass(), failed.message());
     } else if (outcome instanceof Outcome.Parked parked) {
       // the event becomes visible with the waiting status, so an answer can never arrive too early
-      written = writer.finishParked(List.of(EventTypes.WAITING_FOR_INPUT),
-              List.of(new JsonObject().put("prompt", parked.prompt()).put("input_key", parked.callId())
+      written = writer.finishParked(List.of(EventTypes.INPUT_REQUESTED, EventTypes.WAITING_FOR_INPUT),
+              List.of(inputRequested(parked), new JsonObject().put("prompt", parked.prompt()).put("input_key", parked.callId())
                   .put("tool_call_id", parked.callId()).mergeIn(parked.details())), parked.deadlineSeconds(),
               tx -> RunStore.park(tx, run, parked.state()))
           // parking fails when a cancel got in first: the run ends cancelled instead

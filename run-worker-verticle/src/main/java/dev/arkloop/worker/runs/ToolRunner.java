@@ -54,7 +54,7 @@ final class ToolRunner {
     if (BuiltinTools.ASK_USER.equals(name)) {
       state.parts.add(callPart(id, name, arguments));
       return events.emit(EventTypes.TOOL_CALL, callData(id, name, arguments))
-          .map(v -> park(state, id, name, "input", arguments.getString("prompt", ""), new JsonObject(), null));
+          .map(v -> park(state, id, name, "input", arguments.getString("prompt", ""), schemaOf(arguments), null));
     }
     if (catalog.needsApproval(name)) {
       JsonObject details = new JsonObject().put("tool_name", name).put("arguments", arguments).put("kind", "approval");
@@ -99,6 +99,12 @@ final class ToolRunner {
   private Future<Outcome> next(LoopState state) {
     state.pendingCalls.remove(0);
     return runPending(state);
+  }
+
+  /** An {@code ask_user} call may describe the answer it wants (MCP elicitation's {@code requestedSchema}). */
+  private static JsonObject schemaOf(JsonObject arguments) {
+    Object schema = arguments.getValue("requestedSchema");
+    return schema instanceof JsonObject ? new JsonObject().put("requestedSchema", schema) : new JsonObject();
   }
 
   private static Outcome park(LoopState state, String id, String name, String kind, String prompt, JsonObject details,

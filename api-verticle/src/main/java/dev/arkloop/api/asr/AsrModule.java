@@ -1,0 +1,24 @@
+package dev.arkloop.api.asr;
+
+import dev.arkloop.api.ApiContext;
+import dev.arkloop.api.http.Routes;
+import dev.arkloop.common.crypto.SecretBox;
+import dev.arkloop.common.net.OutboundGuard;
+import io.vertx.core.http.HttpClientOptions;
+
+/** Wires the ASR credential and transcription endpoints. */
+public final class AsrModule {
+  private AsrModule() {}
+
+  public static void mount(ApiContext api, Routes routes) {
+    String key = api.config().secrets().encryptionKey();
+    SecretBox secrets = key == null ? null : new SecretBox(key);
+    AsrAddressPolicy addresses = new AsrAddressPolicy(
+        new OutboundGuard(api.vertx(), api.config().llm().allowPrivateProviderUrls()));
+    AsrCredentialRepository credentials = new AsrCredentialRepository(api.pool());
+    Transcriber transcriber = new Transcriber(api.vertx().createHttpClient(new HttpClientOptions().setKeepAlive(false)),
+        addresses, api.config().llm().connectTimeoutMs());
+    new AsrCredentialRoutes(credentials, addresses, secrets).mount(routes);
+    new TranscriptionRoutes(credentials, transcriber, secrets).mount(routes);
+  }
+}
