@@ -9,6 +9,7 @@ import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.http.TraceIdHandler;
 import dev.arkloop.api.identity.IdentityModule;
 import dev.arkloop.api.mcp.McpConfigRoutes;
+import dev.arkloop.api.notifications.NotificationsModule;
 import dev.arkloop.api.personas.PersonaRoutes;
 import dev.arkloop.api.projects.ProjectsModule;
 import dev.arkloop.api.runs.RunsModule;
@@ -23,7 +24,8 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 public final class ApiRouter {
   private ApiRouter() {}
 
-  static Router build(ApiContext api, IdentityModule identity, RunsModule runs) {
+  static Router build(ApiContext api, IdentityModule identity, RunsModule runs,
+      NotificationsModule notifications) {
     Router router = Router.router(api.vertx());
     installCommonHandlers(router, api.config());
     new HealthRoutes(api).mount(router);
@@ -33,6 +35,7 @@ public final class ApiRouter {
     new ProjectsModule(api).mount(routes);
     new ThreadsModule(api).mount(routes);
     runs.mount(routes);
+    notifications.mount(routes);
     new dev.arkloop.api.llm.LlmProviderRoutes(api).mount(routes);
     PersonaRoutes.create(api.vertx(), api.pool()).mount(routes);
     new ToolProviderRoutes(api.pool(), SecretBox.optional(api.config().secrets().encryptionKey())).mount(routes);

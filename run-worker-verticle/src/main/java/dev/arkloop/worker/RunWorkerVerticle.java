@@ -19,6 +19,8 @@ import dev.arkloop.worker.llm.ModelRouter;
 import dev.arkloop.worker.llm.ResilientModelCaller;
 import dev.arkloop.worker.llm.StubModelRouter;
 import dev.arkloop.worker.mail.EmailSendHandler;
+import dev.arkloop.worker.notifications.BroadcastHandler;
+import dev.arkloop.common.notifications.NotificationChannels;
 import dev.arkloop.worker.mail.SmtpMailer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -61,6 +63,8 @@ public final class RunWorkerVerticle extends VerticleBase {
       LOG.warn("SMTP is not configured (ARKLOOP_SMTP_HOST): email.send jobs will fail after their retries");
     }
     handlers.add(new EmailSendHandler(pool, mailer));
+    RedisKeys keys = new RedisKeys(config.infra().redisKeyPrefix());
+    handlers.add(new BroadcastHandler(pool, new NotificationChannels(redis, keys), BroadcastHandler.DEFAULT_BATCH));
     handlers.removeIf(handler -> !worker.consumes(handler.type()));
     runner = new JobRunner(vertx, new JobQueue(pool), handlers, new JobRunner.Settings(
         worker.concurrency(), Duration.ofMillis(worker.pollMillis()), Duration.ofSeconds(worker.leaseSeconds()),

@@ -2,6 +2,7 @@ package dev.arkloop.api.runs;
 
 import dev.arkloop.api.ApiContext;
 import dev.arkloop.api.http.Routes;
+import dev.arkloop.api.live.PubSub;
 import dev.arkloop.common.runs.RunStreams;
 import io.vertx.core.Future;
 
@@ -10,11 +11,11 @@ public final class RunsModule {
   private final RunEventHub hub;
   private final RunRoutes routes;
 
-  public RunsModule(ApiContext api) {
+  public RunsModule(ApiContext api, PubSub pubSub) {
     RunStreams streams = new RunStreams(api.redis(), api.keys());
     EventFetcher fetcher = new EventFetcher(streams, api.pool());
     var settings = api.config().runs();
-    this.hub = new RunEventHub(api.vertx(), api.endpoints().redisUrl(), streams, fetcher, settings.sseBatchLimit());
+    this.hub = new RunEventHub(api.vertx(), pubSub, streams, fetcher, settings.sseBatchLimit());
     this.routes = new RunRoutes(api.vertx(), new RunRepository(api.pool(), settings.maxConcurrentPerAccount(),
         settings.maxAttempts()), streams, hub, fetcher, settings);
   }
