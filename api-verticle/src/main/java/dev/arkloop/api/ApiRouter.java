@@ -14,6 +14,10 @@ import dev.arkloop.api.personas.PersonaRoutes;
 import dev.arkloop.api.projects.ProjectsModule;
 import dev.arkloop.api.runs.RunsModule;
 import dev.arkloop.api.threads.ThreadsModule;
+import dev.arkloop.api.webhooks.WebhookRepository;
+import dev.arkloop.api.webhooks.WebhookRoutes;
+import dev.arkloop.common.webhooks.WebhookAddresses;
+import dev.arkloop.common.webhooks.WebhookSender;
 import dev.arkloop.api.tools.ToolProviderRoutes;
 import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.crypto.SecretBox;
@@ -41,8 +45,15 @@ public final class ApiRouter {
     new ToolProviderRoutes(api.pool(), SecretBox.optional(api.config().secrets().encryptionKey())).mount(routes);
     new McpConfigRoutes(api.pool(), SecretBox.optional(api.config().secrets().encryptionKey()),
         api.config().tools().mcpStdioEnabled()).mount(routes);
+    new WebhookRoutes(api.vertx(), new WebhookRepository(api.pool()), webhookAddresses(api),
+        new WebhookSender(api.vertx(), webhookAddresses(api), api.config().webhooks().timeoutMillis()),
+        SecretBox.optional(api.config().secrets().encryptionKey())).mount(routes);
     installErrorHandling(router);
     return router;
+  }
+
+  private static WebhookAddresses webhookAddresses(ApiContext api) {
+    return new WebhookAddresses(api.vertx(), api.config().webhooks().allowPrivate());
   }
 
   /** Trace id, access log, colon actions and body parsing: what every route runs behind. */

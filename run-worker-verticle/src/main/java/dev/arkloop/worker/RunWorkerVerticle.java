@@ -21,6 +21,10 @@ import dev.arkloop.worker.llm.StubModelRouter;
 import dev.arkloop.worker.mail.EmailSendHandler;
 import dev.arkloop.worker.notifications.BroadcastHandler;
 import dev.arkloop.common.notifications.NotificationChannels;
+import dev.arkloop.common.notifications.Notifications;
+import dev.arkloop.common.webhooks.WebhookAddresses;
+import dev.arkloop.common.webhooks.WebhookSender;
+import dev.arkloop.worker.webhooks.WebhookDeliverHandler;
 import dev.arkloop.worker.mail.SmtpMailer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -42,6 +46,7 @@ public final class RunWorkerVerticle extends VerticleBase {
   private JobRunner runner;
   private RunTooling tooling;
   private SmtpMailer mailer;
+  private WebhookSender webhookSender;
 
   public RunWorkerVerticle(ArkloopConfig config, NodeEndpoints endpoints) {
     this.config = config;
@@ -64,7 +69,12 @@ public final class RunWorkerVerticle extends VerticleBase {
     }
     handlers.add(new EmailSendHandler(pool, mailer));
     RedisKeys keys = new RedisKeys(config.infra().redisKeyPrefix());
-    handlers.add(new BroadcastHandler(pool, new NotificationChannels(redis, keys), BroadcastHandler.DEFAULT_BATCH));
+    NotificationChannels channels = new NotificationChannels(redis, keys);
+    handlers.add(new BroadcastHandler(pool, channels, BroadcastHandler.DEFAULT_BATCH));
+    webhookSender = new WebhookSender(vertx, new WebhookAddresses(vertx, config.webhooks().allowPrivate()),
+        config.webhooks().timeoutMillis());
+    handlers.add(new WebhookDeliverHandler(vertx, pool, SecretBox.optional(config.secrets().encryptionKey()),
+        webhookSender, new Notifications(channels), config.webhooks()));
     handlers.removeIf(handler -> !worker.consumes(handler.type()));
     runner = new JobRunner(vertx, new JobQueue(pool), handlers, new JobRunner.Settings(
         worker.concurrency(), Duration.ofMillis(worker.pollMillis()), Duration.ofSeconds(worker.leaseSeconds()),
@@ -89,6 +99,7 @@ public final class RunWorkerVerticle extends VerticleBase {
     return runner.stop()
         .eventually(tooling::close)
         .eventually(() -> mailer == null ? Future.succeededFuture() : mailer.close())
+        .eventually(() -> webhookSender.close())
         .eventually(() -> Future.all(pool.close(), redis.close()));
   }
 }
