@@ -60,16 +60,16 @@ public final class RunWorkerVerticle extends VerticleBase {
     redis = RedisConnections.pooled(vertx, endpoints.redisUrl());
     RunStreams streams = new RunStreams(redis, new RedisKeys(config.infra().redisKeyPrefix()));
     tooling = new RunTooling(vertx, pool, config);
+    RedisKeys keys = new RedisKeys(config.infra().redisKeyPrefix());
+    NotificationChannels channels = new NotificationChannels(redis, keys);
     List<JobHandler> handlers = new ArrayList<>(List.of(new RunExecuteHandler(vertx, pool, streams, modelRouter(),
         tooling.policies(), config.runs(), new ResilientModelCaller.Policy(config.llm().retryMaxAttempts(),
-            config.llm().retryBaseDelayMs()))));
+            config.llm().retryBaseDelayMs()), new Notifications(channels))));
     mailer = config.mail().configured() ? new SmtpMailer(vertx, config.mail()) : null;
     if (mailer == null && worker.consumes(EmailSendHandler.TYPE)) {
       LOG.warn("SMTP is not configured (ARKLOOP_SMTP_HOST): email.send jobs will fail after their retries");
     }
     handlers.add(new EmailSendHandler(pool, mailer));
-    RedisKeys keys = new RedisKeys(config.infra().redisKeyPrefix());
-    NotificationChannels channels = new NotificationChannels(redis, keys);
     handlers.add(new BroadcastHandler(pool, channels, BroadcastHandler.DEFAULT_BATCH));
     webhookSender = new WebhookSender(vertx, new WebhookAddresses(vertx, config.webhooks().allowPrivate()),
         config.webhooks().timeoutMillis());

@@ -19,7 +19,7 @@ import java.util.UUID;
 final class RunStore {
   /** A run as the worker needs it. */
   record RunRow(UUID id, UUID orgId, UUID threadId, UUID projectId, String status, String traceId,
-      JsonObject options, JsonObject loopState, OffsetDateTime createdAt) {
+      JsonObject options, JsonObject loopState, OffsetDateTime createdAt, UUID createdBy) {
 
     boolean terminal() {
       return status.equals("completed") || status.equals("failed") || status.equals("cancelled");
@@ -37,7 +37,8 @@ final class RunStore {
 
   Future<RunRow> load(UUID runId) {
     return pool.preparedQuery("""
-            SELECT r.id, r.org_id, r.thread_id, t.project_id, r.status, r.trace_id, r.options, r.loop_state, r.created_at
+            SELECT r.id, r.org_id, r.thread_id, t.project_id, r.status, r.trace_id, r.options, r.loop_state, r.created_at,
+              r.created_by_user_id
             FROM runs r JOIN threads t ON t.id = r.thread_id WHERE r.id = $1""")
         .execute(Tuple.of(runId))
         .map(rows -> {
@@ -47,7 +48,8 @@ final class RunStore {
           Row row = rows.iterator().next();
           return new RunRow(row.getUUID("id"), row.getUUID("org_id"), row.getUUID("thread_id"),
               row.getUUID("project_id"), row.getString("status"), row.getString("trace_id"),
-              json(row.getValue("options")), json(row.getValue("loop_state")), row.getOffsetDateTime("created_at"));
+              json(row.getValue("options")), json(row.getValue("loop_state")), row.getOffsetDateTime("created_at"),
+              row.getUUID("created_by_user_id"));
         });
   }
 
