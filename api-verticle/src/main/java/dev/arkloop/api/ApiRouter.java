@@ -11,10 +11,15 @@ import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.http.TraceIdHandler;
 import dev.arkloop.api.identity.IdentityModule;
 import dev.arkloop.api.mcp.McpConfigRoutes;
+import dev.arkloop.api.notifications.NotificationsModule;
 import dev.arkloop.api.personas.PersonaRoutes;
 import dev.arkloop.api.projects.ProjectsModule;
 import dev.arkloop.api.runs.RunsModule;
 import dev.arkloop.api.threads.ThreadsModule;
+import dev.arkloop.api.webhooks.WebhookRepository;
+import dev.arkloop.api.webhooks.WebhookRoutes;
+import dev.arkloop.common.webhooks.WebhookAddresses;
+import dev.arkloop.common.webhooks.WebhookSender;
 import dev.arkloop.api.tools.ToolProviderRoutes;
 import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.crypto.SecretBox;
@@ -24,7 +29,8 @@ import io.vertx.ext.web.Router;
 public final class ApiRouter {
   private ApiRouter() {}
 
-  static Router build(ApiContext api, IdentityModule identity, RunsModule runs) {
+  static Router build(ApiContext api, IdentityModule identity, RunsModule runs,
+      NotificationsModule notifications) {
     Router router = Router.router(api.vertx());
     installCommonHandlers(router, api.config());
     new HealthRoutes(api).mount(router);
@@ -34,14 +40,22 @@ public final class ApiRouter {
     new ThreadsModule(api).mount(routes);
     runs.mount(routes);
     new dev.arkloop.api.admin.AdminModule(api, identity.revocations(), runs.canceller()).mount(routes);
+    notifications.mount(routes);
     new dev.arkloop.api.llm.LlmProviderRoutes(api).mount(routes);
     dev.arkloop.api.asr.AsrModule.mount(api, routes);
     PersonaRoutes.create(api.vertx(), api.pool()).mount(routes);
     new ToolProviderRoutes(api.pool(), SecretBox.optional(api.config().secrets().encryptionKey())).mount(routes);
     new McpConfigRoutes(api.pool(), SecretBox.optional(api.config().secrets().encryptionKey()),
         api.config().tools()).mount(routes);
+    new WebhookRoutes(api.vertx(), new WebhookRepository(api.pool()), webhookAddresses(api),
+        new WebhookSender(api.vertx(), webhookAddresses(api), api.config().webhooks().timeoutMillis()),
+        SecretBox.optional(api.config().secrets().encryptionKey())).mount(routes);
     installErrorHandling(router, new ErrorHandler(new DependencyFailures(api.endpoints().database())));
     return router;
+  }
+
+  private static WebhookAddresses webhookAddresses(ApiContext api) {
+    return new WebhookAddresses(api.vertx(), api.config().webhooks().allowPrivate());
   }
 
   /** Trace id, access log, colon actions and body parsing: what every route runs behind. */

@@ -3,6 +3,8 @@ package dev.arkloop.api;
 import dev.arkloop.api.http.ConnectionGuard;
 import dev.arkloop.api.http.InvalidRequestHandler;
 import dev.arkloop.api.identity.IdentityModule;
+import dev.arkloop.api.live.PubSub;
+import dev.arkloop.api.notifications.NotificationsModule;
 import dev.arkloop.api.runs.RunsModule;
 import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.db.Pools;
@@ -25,6 +27,8 @@ public final class ApiVerticle extends VerticleBase {
   private Pool pool;
   private Redis redis;
   private RunsModule runs;
+  private NotificationsModule notifications;
+  private PubSub pubSub;
 
   public ApiVerticle(ArkloopConfig config, NodeEndpoints endpoints) {
     this.config = config;
@@ -45,20 +49,23 @@ public final class ApiVerticle extends VerticleBase {
         .setHttp2ClearTextEnabled(false)
         .setIdleTimeout(0);
     IdentityModule identity = new IdentityModule(api);
-    runs = new RunsModule(api);
+    pubSub = new PubSub(vertx, endpoints.redisUrl());
+    runs = new RunsModule(api, pubSub);
+    notifications = new NotificationsModule(api, pubSub);
     return identity.bootstrap()
         .compose(v -> runs.start())
+        .compose(v -> pubSub.start())
         .compose(v -> vertx.createHttpServer(options)
             .invalidRequestHandler(new InvalidRequestHandler())
             .connectionHandler(ConnectionGuard.installer(vertx, config.http()))
-            .requestHandler(ApiRouter.build(api, identity, runs)).listen())
+            .requestHandler(ApiRouter.build(api, identity, runs, notifications)).listen())
         .onSuccess(listening -> server = listening);
   }
 
   @Override
   public Future<?> stop() {
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-    return closed.eventually(() -> Future.all(runs.stop(), pool.close(), redis.close()));
+    return closed.eventually(() -> Future.all(runs.stop(), notifications.stop(), pubSub.close(), pool.close(), redis.close()));
   }
 
   /** The port the server listens on (useful when configured with port 0). */

@@ -21,6 +21,12 @@ import dev.arkloop.worker.llm.StubModelRouter;
 import dev.arkloop.worker.mail.EmailSendHandler;
 import dev.arkloop.worker.mail.Mailers;
 import dev.arkloop.common.mail.MailSettings;
+import dev.arkloop.worker.notifications.BroadcastHandler;
+import dev.arkloop.common.notifications.NotificationChannels;
+import dev.arkloop.common.notifications.Notifications;
+import dev.arkloop.common.webhooks.WebhookAddresses;
+import dev.arkloop.common.webhooks.WebhookSender;
+import dev.arkloop.worker.webhooks.WebhookDeliverHandler;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
@@ -41,6 +47,7 @@ public final class RunWorkerVerticle extends VerticleBase {
   private JobRunner runner;
   private RunTooling tooling;
   private Mailers mailers;
+  private WebhookSender webhookSender;
 
   public RunWorkerVerticle(ArkloopConfig config, NodeEndpoints endpoints) {
     this.config = config;
@@ -54,13 +61,20 @@ public final class RunWorkerVerticle extends VerticleBase {
     redis = RedisConnections.pooled(vertx, endpoints.redisUrl());
     RunStreams streams = new RunStreams(redis, new RedisKeys(config.infra().redisKeyPrefix()));
     tooling = new RunTooling(vertx, pool, config);
+    RedisKeys keys = new RedisKeys(config.infra().redisKeyPrefix());
+    NotificationChannels channels = new NotificationChannels(redis, keys);
     List<JobHandler> handlers = new ArrayList<>(List.of(new RunExecuteHandler(vertx, pool, streams, modelRouter(),
         tooling.policies(), config.runs(), new ResilientModelCaller.Policy(config.llm().retryMaxAttempts(),
-            config.llm().retryBaseDelayMs()))));
+            config.llm().retryBaseDelayMs()), new Notifications(channels))));
     MailSettings mailSettings = new MailSettings(vertx, pool, config.mail(),
         SecretBox.optional(config.secrets().encryptionKey()));
     mailers = new Mailers(vertx, mailSettings);
     handlers.add(new EmailSendHandler(pool, mailers));
+    handlers.add(new BroadcastHandler(pool, channels, BroadcastHandler.DEFAULT_BATCH));
+    webhookSender = new WebhookSender(vertx, new WebhookAddresses(vertx, config.webhooks().allowPrivate()),
+        config.webhooks().timeoutMillis());
+    handlers.add(new WebhookDeliverHandler(vertx, pool, SecretBox.optional(config.secrets().encryptionKey()),
+        webhookSender, new Notifications(channels), config.webhooks()));
     handlers.removeIf(handler -> !worker.consumes(handler.type()));
     runner = new JobRunner(vertx, new JobQueue(pool), handlers, new JobRunner.Settings(
         worker.concurrency(), Duration.ofMillis(worker.pollMillis()), Duration.ofSeconds(worker.leaseSeconds()),
@@ -92,6 +106,7 @@ public final class RunWorkerVerticle extends VerticleBase {
     return runner.stop()
         .eventually(tooling::close)
         .eventually(() -> mailers.close())
+        .eventually(() -> webhookSender.close())
         .eventually(() -> Future.all(pool.close(), redis.close()));
   }
 }

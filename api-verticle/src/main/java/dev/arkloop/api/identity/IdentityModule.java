@@ -18,6 +18,8 @@ import dev.arkloop.api.email.EmailOutbox;
 import dev.arkloop.api.email.EmailTokenRepository;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.common.config.ArkloopConfig;
+import dev.arkloop.common.notifications.NotificationChannels;
+import dev.arkloop.common.notifications.Notifications;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 
@@ -75,7 +77,8 @@ public final class IdentityModule {
     resolveRoutes.mount(routes);
     new EmailAdminRoutes(outbox, pool, api.config().secrets().encryptionKey() != null, audit).mount(routes);
     new MeRoutes(new UserRepository(pool), new InviteCodeRepository(pool, 10)).mount(routes);
-    new AccountRoutes(accounts, new InvitationRepository(pool)).mount(routes);
+    new AccountRoutes(accounts, new InvitationRepository(pool,
+        new Notifications(new NotificationChannels(api.redis(), api.keys())))).mount(routes);
     new dev.arkloop.api.usage.UsageRoutes(pool, accounts).mount(routes);
     new TeamRoutes(teams, accounts).mount(routes);
     new ApiKeyRoutes(new ApiKeyRepository(pool, api.redis(), api.keys())).mount(routes);

@@ -3,6 +3,7 @@ package dev.arkloop.api.identity;
 import dev.arkloop.common.db.RowJson;
 import dev.arkloop.common.error.ApiException;
 import dev.arkloop.common.ids.Ids;
+import dev.arkloop.common.notifications.Notifications;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,19 +18,47 @@ import java.util.UUID;
 public final class InvitationRepository {
   private static final String COLUMNS =
       "id, org_id, invited_by_user_id, email, role, expires_at, accepted_at, created_at";
+  /** The notification type an invited user with an account receives. */
+  public static final String NOTIFICATION_TYPE = "account.invitation_received";
   private final Pool pool;
+  private final Notifications notifications;
 
-  public InvitationRepository(Pool pool) {
+  public InvitationRepository(Pool pool, Notifications notifications) {
     this.pool = pool;
+    this.notifications = notifications;
   }
 
+  /**
+   * Creates the invitation and, when the address belongs to an active user, notifies them in the same
+   * transaction. The notification never carries the token: it goes to whoever registered the address,
+   * who must still receive the invitation link to accept it.
+   */
   public Future<JsonObject> create(UUID orgId, UUID invitedBy, String email, String role, String tokenHash,
       int ttlDays) {
-    return pool.preparedQuery("INSERT INTO invitations (id, org_id, invited_by_user_id, email, role, token_hash, "
-            + "expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + COLUMNS)
+    return pool.withTransaction(tx -> tx.preparedQuery("INSERT INTO invitations (id, org_id, invited_by_user_id, "
+                + "email, role, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + COLUMNS)
         .execute(Tuple.of(Ids.newId(), orgId, invitedBy, email, role, tokenHash,
             OffsetDateTime.now(ZoneOffset.UTC).plusDays(ttlDays)))
-        .map(RowJson::first);
+        .map(RowJson::first)
+        .compose(invitation -> tx.preparedQuery("""
+                SELECT u.id, o.name AS account_name, i.username AS invited_by FROM users u, orgs o, users i
+                WHERE lower(u.email) = lower($1) AND u.status = 'active' AND u.deleted_at IS NULL
+                  AND o.id = $2 AND i.id = $3""")
+            .execute(Tuple.of(email, orgId, invitedBy))
+            .compose(rows -> {
+              if (rows.size() == 0) {
+                return Future.succeededFuture(invitation);
+              }
+              Row invitee = rows.iterator().next();
+              String account = invitee.getString("account_name");
+              return notifications.send(tx, invitee.getUUID("id"), orgId, NOTIFICATION_TYPE,
+                      "Invitation to " + account,
+                      invitee.getString("invited_by") + " invited you to join " + account + " as " + role + ".",
+                      new JsonObject().put("invitation_id", invitation.getString("id"))
+                          .put("account_id", orgId.toString()).put("account_name", account).put("role", role)
+                          .put("invited_by_user_id", invitedBy.toString()))
+                  .map(invitation);
+            })));
   }
 
   public Future<JsonArray> list(UUID orgId) {

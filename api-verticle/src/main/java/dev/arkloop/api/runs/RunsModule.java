@@ -2,6 +2,7 @@ package dev.arkloop.api.runs;
 
 import dev.arkloop.api.ApiContext;
 import dev.arkloop.api.http.Routes;
+import dev.arkloop.api.live.PubSub;
 import dev.arkloop.common.runs.RunStreams;
 import io.vertx.core.Future;
 
@@ -12,11 +13,11 @@ public final class RunsModule {
   private final RunRepository repository;
   private final RunCanceller canceller;
 
-  public RunsModule(ApiContext api) {
+  public RunsModule(ApiContext api, PubSub pubSub) {
     RunStreams streams = new RunStreams(api.redis(), api.keys());
     EventFetcher fetcher = new EventFetcher(streams, api.pool());
     var settings = api.config().runs();
-    this.hub = new RunEventHub(api.vertx(), api.endpoints().redisUrl(), streams, fetcher, settings.sseBatchLimit());
+    this.hub = new RunEventHub(api.vertx(), pubSub, streams, fetcher, settings.sseBatchLimit());
     this.repository = new RunRepository(api.pool(), settings.maxConcurrentPerAccount(), settings.maxAttempts());
     this.routes = new RunRoutes(api.vertx(), repository, streams, hub, fetcher, settings);
     this.canceller = new RunCanceller(api.vertx(), repository, streams);

@@ -1,5 +1,6 @@
 package dev.arkloop.api.runs;
 
+import dev.arkloop.api.live.SseResponse;
 import dev.arkloop.common.runs.RunEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -78,15 +79,11 @@ final class SseStream {
   }
 
   void start() {
-    response.setChunked(true)
-        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
-        .putHeader("Cache-Control", "no-cache")
-        .putHeader("X-Accel-Buffering", "no")
-        .putHeader("Connection", "keep-alive");
+    SseResponse.open(response);
     response.closeHandler(v -> finish());
     boolean tailing = follow && !runFinished;
     if (tailing) {
-      response.write(": ping\n\n");
+      response.write(SseResponse.PING);
       tail = hub.join(runId, delivery.cursor(), live);
     }
     delivery.catchUp().onSuccess(done -> {
@@ -126,7 +123,7 @@ final class SseStream {
 
   private void heartbeat(long now) {
     if (!ended && now - lastWrite >= heartbeatMs && !response.writeQueueFull()) {
-      response.write(": ping\n\n");
+      response.write(SseResponse.PING);
       lastWrite = now;
     }
   }

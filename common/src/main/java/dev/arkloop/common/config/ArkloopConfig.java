@@ -19,7 +19,8 @@ public record ArkloopConfig(
     Mail mail,
     Secrets secrets,
     Llm llm,
-    Tools tools) {
+    Tools tools,
+    Webhooks webhooks) {
 
   /**
    * HTTP API settings. {@code workspaceMaxFileBytes} bounds a workspace file upload (not a JSON body).
@@ -194,18 +195,24 @@ public record ArkloopConfig(
     }
   }
 
+  /**
+   * Webhook delivery: whether endpoint URLs may reach private addresses, the retry schedule (base
+   * delay in milliseconds, doubling) and attempt limit, and the time limit of one attempt.
+   */
+  public record Webhooks(boolean allowPrivate, int retryBaseMillis, int maxAttempts, int timeoutMillis) {}
+
   /** The Hazelcast-clustered event bus. */
   public record Cluster(boolean enabled, String host, int port, List<String> members) {}
 
   public ArkloopConfig withInfra(Infra infra) {
-    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, mail, secrets, llm, tools);
+    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, mail, secrets, llm, tools, webhooks);
   }
 
   public ArkloopConfig withAuth(Auth auth) {
-    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, mail, secrets, llm, tools);
+    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, mail, secrets, llm, tools, webhooks);
   }
 
   public ArkloopConfig withSecrets(Secrets secrets) {
-    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, mail, secrets, llm, tools);
+    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, mail, secrets, llm, tools, webhooks);
   }
 }

@@ -141,6 +141,11 @@ public final class ConfigLoader {
         s.bool("ARKLOOP_MCP_STDIO_ENABLED"),
         stdioCommands(s.list("ARKLOOP_MCP_STDIO_COMMANDS")),
         s.integer("ARKLOOP_TOOL_APPROVAL_TIMEOUT_SECONDS", 1, 30 * 86_400));
+    var webhooks = new ArkloopConfig.Webhooks(
+        s.bool("ARKLOOP_WEBHOOKS_ALLOW_PRIVATE"),
+        s.parsed("ARKLOOP_WEBHOOK_RETRY_BASE_SECONDS", ConfigLoader::millis),
+        s.integer("ARKLOOP_WEBHOOK_MAX_ATTEMPTS", 1, 100),
+        s.parsed("ARKLOOP_WEBHOOK_TIMEOUT_SECONDS", ConfigLoader::millis));
     return new ArkloopConfig(
         s.parsed("ARKLOOP_ROLE", Role::parse),
         Path.of(s.required("ARKLOOP_DATA_DIR")).toAbsolutePath().normalize(),
@@ -153,7 +158,8 @@ public final class ConfigLoader {
         mail,
         new ArkloopConfig.Secrets(encryptionKey),
         llm,
-        tools);
+        tools,
+        webhooks);
   }
 
   /** Minutes, fractions allowed (tests use a few seconds), up to a day. */

@@ -19,8 +19,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * as they arrive, and records them for assertions.
  */
 public final class SseClient {
-  /** One received event: its {@code id:} line and parsed {@code data:} JSON. */
-  public record Frame(long id, JsonObject data) {}
+  /**
+   * One received event: its {@code id:} line as a number (-1 when it is not one) and as sent, and its
+   * parsed {@code data:} JSON.
+   */
+  public record Frame(long id, JsonObject data, String eventId) {}
 
   private final List<Frame> frames = new CopyOnWriteArrayList<>();
   private final List<String> comments = new CopyOnWriteArrayList<>();
@@ -106,18 +109,20 @@ public final class SseClient {
       String block = pending.substring(0, boundary);
       pending.delete(0, boundary + 2);
       long id = -1;
+      String eventId = null;
       String data = null;
       for (String line : block.split("\n")) {
         if (line.startsWith(":")) {
           comments.add(line);
         } else if (line.startsWith("id: ")) {
-          id = Long.parseLong(line.substring(4).trim());
+          eventId = line.substring(4).trim();
+          id = eventId.chars().allMatch(Character::isDigit) && !eventId.isEmpty() ? Long.parseLong(eventId) : -1;
         } else if (line.startsWith("data: ")) {
           data = line.substring(6);
         }
       }
       if (data != null) {
-        frames.add(new Frame(id, new JsonObject(data)));
+        frames.add(new Frame(id, new JsonObject(data), eventId));
       }
     }
   }

@@ -104,6 +104,12 @@ class ToolApprovalTest {
     assertEquals("run.completed", last(events));
     assertError(carol.post("/v1/runs/" + runId + "/input", new JsonObject().put("content", "approve")), 409,
         "runs.not_active");
+    JsonArray notices = carol.get("/v1/notifications?type=run.input_timed_out").bodyAsJsonObject().getJsonArray("data");
+    assertEquals(1, notices.stream().filter(n -> ((JsonObject) n).getJsonObject("payload").getString("run_id")
+        .equals(runId)).count(), "the run's creator hears that it went on without the approval");
+    JsonObject notice = notices.getJsonObject(0).getJsonObject("payload");
+    assertEquals("completed", notice.getString("status"));
+    assertEquals(new JsonArray().add("echo"), notice.getJsonArray("tools"));
   }
 
   @Test

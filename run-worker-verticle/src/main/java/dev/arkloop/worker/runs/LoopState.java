@@ -21,6 +21,8 @@ final class LoopState {
   String awaitingKind;
   /** Tool calls of the last turn not yet handled, the awaited one first: {@code [{id, name, arguments}]}. */
   JsonArray pendingCalls = new JsonArray();
+  /** Tools whose approval nobody gave in time (denied at the deadline): the user hears of it when the run ends. */
+  JsonArray timedOutApprovals = new JsonArray();
 
   private LoopState(JsonArray conversation, int segment, LlmTurn.Usage usage, String text, JsonArray parts,
       String awaitingCallId, String awaitingToolName) {
@@ -44,6 +46,7 @@ final class LoopState {
         json.getString("awaiting_tool_name"));
     state.awaitingKind = json.getString("awaiting_kind", state.awaitingCallId == null ? null : "input");
     state.pendingCalls = json.getJsonArray("pending_calls", new JsonArray());
+    state.timedOutApprovals = json.getJsonArray("timed_out_approvals", new JsonArray());
     return state;
   }
 
@@ -57,7 +60,8 @@ final class LoopState {
         .put("awaiting_call_id", awaitingCallId)
         .put("awaiting_tool_name", awaitingToolName)
         .put("awaiting_kind", awaitingKind)
-        .put("pending_calls", pendingCalls);
+        .put("pending_calls", pendingCalls)
+        .put("timed_out_approvals", timedOutApprovals);
   }
 
   /** The structured final message: text parts, tool calls and results, in order. */

@@ -2,6 +2,7 @@ package dev.arkloop.worker.runs;
 
 import dev.arkloop.common.bus.Addresses;
 import dev.arkloop.common.config.ArkloopConfig;
+import dev.arkloop.common.notifications.Notifications;
 import dev.arkloop.common.jobs.Job;
 import dev.arkloop.common.jobs.JobQueue;
 import dev.arkloop.common.runs.EventTypes;
@@ -45,9 +46,11 @@ public final class RunExecuteHandler implements JobHandler {
   private final RunPolicies policies;
   private final ArkloopConfig.Runs settings;
   private final ResilientModelCaller.Policy retry;
+  private final RunNotices notices;
 
   public RunExecuteHandler(Vertx vertx, Pool pool, RunStreams streams, ModelRouter router, RunPolicies policies,
-      ArkloopConfig.Runs settings, ResilientModelCaller.Policy retry) {
+      ArkloopConfig.Runs settings, ResilientModelCaller.Policy retry, Notifications notifications) {
+    this.notices = new RunNotices(notifications);
     this.vertx = vertx;
     this.pool = pool;
     this.store = new RunStore(pool);
@@ -228,9 +231,13 @@ public final class RunExecuteHandler implements JobHandler {
     if (outcome instanceof Outcome.Completed done) {
       written = writer.finish(List.of(EventTypes.COMPLETED),
           List.of(new JsonObject().put("usage", done.state().usage.toJson())), false,
-          tx -> RunStore.complete(tx, run, done.state(), route));
+          tx -> RunStore.complete(tx, run, done.state(), route)
+              .compose(v -> notices.ended(tx, run, done.state(), "completed")));
     } else if (outcome instanceof Outcome.Failed failed) {
-      written = failRun(writer, run, failed.errorClass(), failed.message());
+      written = writer.finish(List.of(EventTypes.FAILED),
+          List.of(new JsonObject().put("error_class", failed.errorClass()).put("message", failed.message())), false,
+          tx -> RunStore.fail(tx, run, failed.errorClass(), failed.message())
+              .compose(v -> notices.ended(tx, run, failed.state(), "failed")));
     } else if (outcome instanceof Outcome.Parked parked) {
       // the event becomes visible with the waiting status, so an answer can never arrive too early
       written = writer.finishParked(List.of(EventTypes.INPUT_REQUESTED, EventTypes.WAITING_FOR_INPUT),

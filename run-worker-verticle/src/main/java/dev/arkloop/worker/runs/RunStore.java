@@ -37,7 +37,8 @@ final class RunStore {
 
   Future<RunRow> load(UUID runId) {
     return pool.preparedQuery("""
-            SELECT r.id, r.org_id, r.thread_id, t.project_id, r.created_by_user_id, r.status, r.trace_id, r.options, r.loop_state, r.created_at
+            SELECT r.id, r.org_id, r.thread_id, t.project_id, r.created_by_user_id, r.status, r.trace_id, r.options,
+              r.loop_state, r.created_at
             FROM runs r JOIN threads t ON t.id = r.thread_id WHERE r.id = $1""")
         .execute(Tuple.of(runId))
         .map(rows -> {
@@ -46,8 +47,9 @@ final class RunStore {
           }
           Row row = rows.iterator().next();
           return new RunRow(row.getUUID("id"), row.getUUID("org_id"), row.getUUID("thread_id"),
-              row.getUUID("project_id"), row.getUUID("created_by_user_id"), row.getString("status"), row.getString("trace_id"),
-              json(row.getValue("options")), json(row.getValue("loop_state")), row.getOffsetDateTime("created_at"));
+              row.getUUID("project_id"), row.getUUID("created_by_user_id"), row.getString("status"),
+              row.getString("trace_id"), json(row.getValue("options")), json(row.getValue("loop_state")),
+              row.getOffsetDateTime("created_at"));
         });
   }
 

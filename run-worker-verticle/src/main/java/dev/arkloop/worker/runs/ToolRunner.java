@@ -82,6 +82,7 @@ final class ToolRunner {
             null));
       }
       clearAwaiting(state);
+      state.timedOutApprovals.add(name);
       return deny(state, id, name, "approval_timeout").compose(v -> next(state));
     }
     clearAwaiting(state);
