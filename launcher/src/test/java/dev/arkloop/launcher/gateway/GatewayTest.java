@@ -70,6 +70,8 @@ class GatewayTest {
   void directMode() {
     configure(new JsonObject().put("ip_mode", "direct").put("trusted_cidrs", new JsonArray())
         .put("risk_reject_threshold", 1.0));
+    awaitApplied(() -> "127.0.0.1".equals(logged(send(gateway, "direct-probe-" + System.nanoTime(), "198.51.100.99"))
+        .getString("client_ip")));
   }
 
   private static void configure(JsonObject config) {
