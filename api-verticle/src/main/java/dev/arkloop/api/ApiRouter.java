@@ -36,7 +36,7 @@ public final class ApiRouter {
     new dev.arkloop.api.llm.LlmProviderRoutes(api).mount(routes);
     PersonaRoutes.create(api.vertx(), api.pool()).mount(routes);
     new ToolProviderRoutes(api.pool(), SecretBox.optional(api.config().secrets().encryptionKey())).mount(routes);
-    new McpConfigRoutes(api.pool(), SecretBox.optional(api.config().secrets().encryptionKey()),
+    new McpConfigRoutes(api.vertx(), api.pool(), SecretBox.optional(api.config().secrets().encryptionKey()),
         api.config().tools()).mount(routes);
     installErrorHandling(router);
     return router;
