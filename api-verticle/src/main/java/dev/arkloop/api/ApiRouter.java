@@ -45,7 +45,7 @@ public final class ApiRouter {
     dev.arkloop.api.asr.AsrModule.mount(api, routes);
     PersonaRoutes.create(api.vertx(), api.pool()).mount(routes);
     new ToolProviderRoutes(api.pool(), SecretBox.optional(api.config().secrets().encryptionKey())).mount(routes);
-    new McpConfigRoutes(api.pool(), SecretBox.optional(api.config().secrets().encryptionKey()),
+    new McpConfigRoutes(api.vertx(), api.pool(), SecretBox.optional(api.config().secrets().encryptionKey()),
         api.config().tools()).mount(routes);
     new WebhookRoutes(api.vertx(), new WebhookRepository(api.pool()), webhookAddresses(api),
         new WebhookSender(api.vertx(), webhookAddresses(api), api.config().webhooks().timeoutMillis()),

@@ -11,7 +11,7 @@ import dev.arkloop.worker.tools.Tool;
 import dev.arkloop.worker.tools.ToolRegistry;
 import dev.arkloop.worker.tools.WorkspaceFileTools;
 import dev.arkloop.worker.tools.mcp.McpTools;
-import dev.arkloop.worker.tools.web.AddressPolicy;
+import dev.arkloop.common.net.AddressPolicy;
 import dev.arkloop.worker.tools.web.SafeFetcher;
 import dev.arkloop.worker.tools.web.ToolProviders;
 import dev.arkloop.worker.tools.web.WebFetchTool;

@@ -14,6 +14,7 @@ import dev.arkloop.api.auth.Principal;
 import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.crypto.SecretBox;
 import dev.arkloop.common.error.ApiException;
+import dev.arkloop.common.net.OutboundGuard;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -35,11 +36,30 @@ public final class McpConfigRoutes {
   private final McpConfigRepository configs;
   private final SecretBox secrets;
   private final ArkloopConfig.Tools tools;
+  private final OutboundGuard guard;
 
-  public McpConfigRoutes(io.vertx.sqlclient.Pool pool, SecretBox secrets, ArkloopConfig.Tools tools) {
+  public McpConfigRoutes(io.vertx.core.Vertx vertx, io.vertx.sqlclient.Pool pool, SecretBox secrets,
+      ArkloopConfig.Tools tools) {
     this.configs = new McpConfigRepository(pool);
     this.secrets = secrets;
     this.tools = tools;
+    this.guard = new OutboundGuard(vertx, tools.allowPrivateNetwork());
+  }
+
+  /**
+   * A remote server's URL must pass the address policy now (the worker checks again on connect); a
+   * name that does not resolve yet is kept.
+   */
+  private Future<Void> checkAddress(String url) {
+    if (url == null) {
+      return Future.succeededFuture();
+    }
+    return guard.resolve(URI.create(url)).<Void>mapEmpty().recover(e ->
+        e instanceof OutboundGuard.Refused refused && !refused.unresolved()
+            ? Future.failedFuture(new ApiException(400, "validation.error",
+                "url must not point at a private, loopback or reserved address",
+                new JsonObject().put("field", "url").put("reason", "address_refused")))
+            : e instanceof OutboundGuard.Refused ? Future.succeededFuture() : Future.failedFuture(e));
   }
 
   public void mount(Routes routes) {
@@ -99,7 +119,7 @@ public final class McpConfigRoutes {
     config.put("env_sealed", env == null || env.isEmpty() ? null : secrets.seal(env.encode()));
     config.put("bearer_token_sealed", token == null ? null : secrets.seal(token));
     config.put("stdio_approved_by", stdio ? Authenticator.principal(ctx).userId().toString() : null);
-    return configs.create(orgId(ctx), config).recover(this::conflict);
+    return checkAddress(url).compose(ok -> configs.create(orgId(ctx), config)).recover(this::conflict);
   }
 
   private Future<JsonObject> update(RoutingContext ctx) {
@@ -139,7 +159,8 @@ public final class McpConfigRoutes {
           && changes.getString("url") == null) {
         return Future.failedFuture(ApiException.invalid("url", "url is required for this transport"));
       }
-      return found(configs.update(orgId(ctx), id, changes)).recover(this::conflict);
+      return checkAddress(changes.getString("url"))
+          .compose(ok -> found(configs.update(orgId(ctx), id, changes))).recover(this::conflict);
     });
   }
 

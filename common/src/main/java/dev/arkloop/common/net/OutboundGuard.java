@@ -9,10 +9,11 @@ import java.net.URI;
 import java.net.UnknownHostException;
 
 /**
- * Keeps calls to user-supplied URLs off private networks. The host is resolved once, on a worker
- * thread (the JDK resolver blocks), every address is checked, and the caller connects to the address
- * that was checked: a DNS answer that changes between check and connect (rebinding) cannot redirect
- * the call. With private addresses allowed it does nothing and the client resolves as usual.
+ * Keeps calls to user-supplied URLs off private networks, by the one {@link AddressPolicy}. The host
+ * is resolved once, on a worker thread (the JDK resolver blocks), every address is checked, and the
+ * caller connects to the address that was checked: a DNS answer that changes between check and
+ * connect (rebinding) cannot redirect the call. Host spellings the policy does not read are refused
+ * always; with private addresses allowed nothing else is checked and the client resolves as usual.
  */
 public final class OutboundGuard {
   private final Vertx vertx;
@@ -27,7 +28,7 @@ public final class OutboundGuard {
   public static final class Refused extends RuntimeException {
     private final boolean unresolved;
 
-    Refused(String message, boolean unresolved) {
+    public Refused(String message, boolean unresolved) {
       super(message, null, false, false);
       this.unresolved = unresolved;
     }
@@ -51,27 +52,48 @@ public final class OutboundGuard {
     return resolve(url.getHost(), port);
   }
 
+  /** Blocking: the checked address of {@code host}, for callers already on a worker thread. */
+  public static InetAddress checkedAddress(String host, boolean allowPrivate) {
+    InetAddress literal;
+    try {
+      literal = AddressPolicy.literal(host);
+    } catch (AddressPolicy.Refused e) {
+      throw new Refused(e.getMessage(), false);
+    }
+    AddressPolicy policy = AddressPolicy.standard(allowPrivate);
+    if (literal != null) {
+      if (!policy.allows(literal)) {
+        throw new Refused(host + " is a private or reserved address", false);
+      }
+      return literal;
+    }
+    if (!allowPrivate && AddressPolicy.isLocalName(host)) {
+      throw new Refused(host + " is a local name", false);
+    }
+    InetAddress[] addresses;
+    try {
+      addresses = InetAddress.getAllByName(host);
+    } catch (UnknownHostException e) {
+      throw new Refused(host + " does not resolve", true);
+    }
+    for (InetAddress address : addresses) {
+      if (!policy.allows(address)) {
+        throw new Refused(host + " resolves to a private or reserved address", false);
+      }
+    }
+    return addresses[0];
+  }
+
   private Future<SocketAddress> resolve(String host, int port) {
+    try {
+      AddressPolicy.literal(host);
+    } catch (AddressPolicy.Refused e) {
+      return Future.failedFuture(new Refused(e.getMessage(), false));
+    }
     if (allowPrivate) {
       return Future.succeededFuture();
     }
-    if (PrivateAddresses.isLocalName(host)) {
-      return Future.failedFuture(new Refused(host + " is a local name", false));
-    }
-    String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    return vertx.executeBlocking(() -> {
-      InetAddress[] addresses;
-      try {
-        addresses = InetAddress.getAllByName(bare);
-      } catch (UnknownHostException e) {
-        throw new Refused(host + " does not resolve", true);
-      }
-      for (InetAddress address : addresses) {
-        if (PrivateAddresses.isPrivate(address)) {
-          throw new Refused(host + " resolves to a private address", false);
-        }
-      }
-      return SocketAddress.inetSocketAddress(new InetSocketAddress(addresses[0], port));
-    }, false);
+    return vertx.executeBlocking(() -> SocketAddress.inetSocketAddress(
+        new InetSocketAddress(checkedAddress(host, false), port)), false);
   }
 }

@@ -1,7 +1,7 @@
 package dev.arkloop.worker.tools.mcp;
 
 import dev.arkloop.worker.tools.ToolException;
-import dev.arkloop.worker.tools.web.AddressPolicy;
+import dev.arkloop.common.net.AddressPolicy;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
@@ -62,8 +62,8 @@ final class McpConnector {
       return new ConfiguredStdioTransport(parameters, server);
     }
     URI uri = URI.create(server.url());
-    checkHost(server, uri.getHost());
-    String base = uri.getScheme() + "://" + uri.getRawAuthority();
+    InetAddress checked = checkHost(server, uri.getHost());
+    String base = uri.getScheme() + "://" + authority(uri, checked);
     String endpoint = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
         + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     HttpRequest.Builder request = HttpRequest.newBuilder();
@@ -76,14 +76,35 @@ final class McpConnector {
     return HttpClientStreamableHttpTransport.builder(base).endpoint(endpoint).requestBuilder(request).build();
   }
 
-  private void checkHost(McpServer server, String host) {
+  /**
+   * Plain http goes to the checked address itself, so a second DNS answer cannot move it elsewhere
+   * (rebinding); https keeps the name, which its certificate is checked against: a rebound address
+   * would have to present a valid certificate for that name.
+   */
+  private static String authority(URI uri, InetAddress checked) {
+    if (!"http".equalsIgnoreCase(uri.getScheme())) {
+      return uri.getRawAuthority();
+    }
+    String address = checked.getHostAddress();
+    String host = checked instanceof java.net.Inet6Address ? "[" + address + "]" : address;
+    return uri.getPort() == -1 ? host : host + ":" + uri.getPort();
+  }
+
+  /** Resolved once and checked against the address policy; the first address is the one to use. */
+  private InetAddress checkHost(McpServer server, String host) {
+    ToolException refused = new ToolException("mcp.disconnected", "the MCP server " + server.name()
+        + " is on a private or reserved address");
     try {
-      for (InetAddress address : InetAddress.getAllByName(host)) {
+      InetAddress literal = AddressPolicy.literal(host);
+      InetAddress[] addresses = literal != null ? new InetAddress[] {literal} : InetAddress.getAllByName(host);
+      for (InetAddress address : addresses) {
         if (!policy.allows(address)) {
-          throw new ToolException("mcp.disconnected", "the MCP server " + server.name()
-              + " is on a private or reserved address");
+          throw refused;
         }
       }
+      return addresses[0];
+    } catch (AddressPolicy.Refused e) {
+      throw refused;
     } catch (UnknownHostException e) {
       throw McpFailures.disconnected(server.name());
     }

@@ -3,7 +3,7 @@ package dev.arkloop.worker.tools.mcp;
 import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.crypto.SecretBox;
 import dev.arkloop.worker.tools.Tool;
-import dev.arkloop.worker.tools.web.AddressPolicy;
+import dev.arkloop.common.net.AddressPolicy;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,5 +1,6 @@
 package dev.arkloop.worker.tools.web;
 
+import dev.arkloop.common.net.AddressPolicy;
 import dev.arkloop.worker.tools.ToolException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -15,7 +16,6 @@ import io.vertx.core.net.SocketAddress;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -150,12 +150,13 @@ public final class SafeFetcher {
 
   private Future<List<InetAddress>> addresses(String host) {
     try {
-      InetAddress literal = HostLiteral.parse(host);
+      InetAddress literal = AddressPolicy.literal(host);
       if (literal != null) {
         return Future.succeededFuture(List.of(literal));
       }
-    } catch (UnknownHostException e) {
-      return Future.failedFuture(new ToolException("tool.invalid_url", "malformed IP address in the URL"));
+    } catch (AddressPolicy.Refused e) {
+      return Future.failedFuture(new ToolException("tool.address_blocked",
+          "the URL's host is a numeric address in a form that is not read"));
     }
     return resolver.resolve(host).recover(e -> Future.failedFuture(
         new ToolException("tool.fetch_failed", "the host name could not be resolved")))

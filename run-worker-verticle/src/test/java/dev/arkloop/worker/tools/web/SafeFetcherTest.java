@@ -1,5 +1,6 @@
 package dev.arkloop.worker.tools.web;
 
+import dev.arkloop.common.net.AddressPolicy;
 import static dev.arkloop.common.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
