@@ -36,6 +36,7 @@ public final class ConnectionGuard extends ChannelDuplexHandler {
   /** Names Vert.x gives the handlers of an HTTP/1 server pipeline. */
   private static final String VERTX_HANDLER = "handler";
   private static final String DECODER = "httpDecoder";
+  static final String FIRST_BYTES = "arkloopBytesIn";
 
   private enum State { IDLE, HEADERS, BODY, SERVING }
 
@@ -73,7 +74,7 @@ public final class ConnectionGuard extends ChannelDuplexHandler {
       channel.closeFuture().addListener(closed -> counts.release(address));
     }
     ConnectionGuard guard = new ConnectionGuard(http, over);
-    pipeline.addBefore(DECODER, "arkloopBytesIn", guard.new FirstBytes());
+    pipeline.addBefore(DECODER, FIRST_BYTES, guard.new FirstBytes());
     pipeline.addBefore(VERTX_HANDLER, "arkloopGuard", guard);
   }
 

@@ -32,7 +32,9 @@ final class EdgeResponses {
       head.append("Retry-After: ").append(retryAfter).append("\r\n");
     }
     head.append("\r\n");
-    ctx.pipeline().firstContext()
+    // from the guard's first handler: past the HTTP encoder and compressor, before anything below them
+    ChannelHandlerContext below = ctx.pipeline().context(ConnectionGuard.FIRST_BYTES);
+    (below == null ? ctx : below)
         .writeAndFlush(Unpooled.wrappedBuffer(head.toString().getBytes(StandardCharsets.ISO_8859_1), body))
         .addListener(ChannelFutureListener.CLOSE);
     return traceId;

@@ -174,7 +174,7 @@ class MalformedRequestTest {
   @Test
   void invalidUtf8InPercentEscapesIs400() throws IOException {
     for (String target : List.of("/v1/threads/%C3%28", "/v1/threads?q=%FF", "/v1/threads?x=%ED%A0%80",
-        "/v1/threads/%C0%AF", "/v1/threads?q=a%00b", "/v1/%2e%2e/metrics", "/v1/./threads")) {
+        "/v1/threads/%C0%AF", "/v1/threads?q=%E2%82", "/v1/%2e%2e/metrics", "/v1/./threads")) {
       Raw response = exchange("GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
       assertEquals(400, response.status(), target);
       assertEquals("validation.error", response.json().getString("error"), target);
