@@ -28,14 +28,18 @@ final class NotificationRoutes {
     this.heartbeatSeconds = heartbeatSeconds;
   }
 
+  /**
+   * A caller's notifications are addressed to the caller, so any credential of theirs may read them,
+   * as it may read {@code /v1/me}; marking them read changes the user's state and takes a session.
+   */
   void mount(Routes routes) {
-    routes.get("/v1/notifications").respond(this::list);
-    routes.patch("/v1/notifications").respond(ctx -> notifications.markAllRead(userId(ctx))
+    routes.get("/v1/notifications").anyCaller().respond(this::list);
+    routes.patch("/v1/notifications").sessionOnly().respond(ctx -> notifications.markAllRead(userId(ctx))
         .map(count -> new JsonObject().put("ok", true).put("count", count)));
-    routes.get("/v1/notifications/unread-count").respond(ctx -> notifications.unreadCount(userId(ctx))
+    routes.get("/v1/notifications/unread-count").anyCaller().respond(ctx -> notifications.unreadCount(userId(ctx))
         .map(count -> new JsonObject().put("count", count)));
-    routes.get("/v1/notifications/events").handler(this::events);
-    routes.patch("/v1/notifications/:notification_id").respond(this::markRead);
+    routes.get("/v1/notifications/events").anyCaller().handler(this::events);
+    routes.patch("/v1/notifications/:notification_id").sessionOnly().respond(this::markRead);
   }
 
   private Future<JsonObject> list(RoutingContext ctx) {
