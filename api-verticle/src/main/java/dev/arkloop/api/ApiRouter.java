@@ -1,5 +1,6 @@
 package dev.arkloop.api;
 
+import dev.arkloop.api.billing.BillingModule;
 import dev.arkloop.api.health.HealthRoutes;
 import dev.arkloop.api.http.AccessLogHandler;
 import dev.arkloop.api.http.ColonActionHandler;
@@ -23,7 +24,7 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 public final class ApiRouter {
   private ApiRouter() {}
 
-  static Router build(ApiContext api, IdentityModule identity, RunsModule runs) {
+  static Router build(ApiContext api, IdentityModule identity, RunsModule runs, BillingModule billing) {
     Router router = Router.router(api.vertx());
     installCommonHandlers(router, api.config());
     new HealthRoutes(api).mount(router);
@@ -33,6 +34,7 @@ public final class ApiRouter {
     new ProjectsModule(api).mount(routes);
     new ThreadsModule(api).mount(routes);
     runs.mount(routes);
+    billing.mount(routes);
     new dev.arkloop.api.llm.LlmProviderRoutes(api).mount(routes);
     PersonaRoutes.create(api.vertx(), api.pool()).mount(routes);
     new ToolProviderRoutes(api.pool(), SecretBox.optional(api.config().secrets().encryptionKey())).mount(routes);

@@ -1,5 +1,6 @@
 package dev.arkloop.api;
 
+import dev.arkloop.api.billing.BillingModule;
 import dev.arkloop.api.identity.IdentityModule;
 import dev.arkloop.api.runs.RunsModule;
 import dev.arkloop.common.config.ArkloopConfig;
@@ -22,6 +23,7 @@ public final class ApiVerticle extends VerticleBase {
   private Pool pool;
   private Redis redis;
   private RunsModule runs;
+  private BillingModule billing;
 
   public ApiVerticle(ArkloopConfig config, NodeEndpoints endpoints) {
     this.config = config;
@@ -39,10 +41,11 @@ public final class ApiVerticle extends VerticleBase {
         .setCompressionSupported(true)
         .setIdleTimeout(0);
     IdentityModule identity = new IdentityModule(api);
+    billing = new BillingModule(api);
     runs = new RunsModule(api);
     return identity.bootstrap()
         .compose(v -> runs.start())
-        .compose(v -> vertx.createHttpServer(options).requestHandler(ApiRouter.build(api, identity, runs)).listen())
+        .compose(v -> vertx.createHttpServer(options).requestHandler(ApiRouter.build(api, identity, runs, billing)).listen())
         .onSuccess(listening -> server = listening);
   }
 

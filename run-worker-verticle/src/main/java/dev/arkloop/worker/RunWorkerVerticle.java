@@ -55,7 +55,7 @@ public final class RunWorkerVerticle extends VerticleBase {
     tooling = new RunTooling(vertx, pool, config);
     List<JobHandler> handlers = new ArrayList<>(List.of(new RunExecuteHandler(vertx, pool, streams, modelRouter(),
         tooling.policies(), config.runs(), new ResilientModelCaller.Policy(config.llm().retryMaxAttempts(),
-            config.llm().retryBaseDelayMs()))));
+            config.llm().retryBaseDelayMs()), config.billing().creditsPerUsd())));
     mailer = config.mail().configured() ? new SmtpMailer(vertx, config.mail()) : null;
     if (mailer == null && worker.consumes(EmailSendHandler.TYPE)) {
       LOG.warn("SMTP is not configured (ARKLOOP_SMTP_HOST): email.send jobs will fail after their retries");

@@ -8,6 +8,7 @@ import dev.arkloop.api.http.Params;
 import dev.arkloop.api.http.PgErrors;
 import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Routes;
+import dev.arkloop.common.billing.CreditLedger;
 import dev.arkloop.common.crypto.Tokens;
 import dev.arkloop.common.error.ApiException;
 import dev.arkloop.common.ids.Ids;
@@ -24,7 +25,10 @@ public final class AccountRoutes {
   private final InvitationRepository invitations;
   private final AccountAccess access;
 
-  public AccountRoutes(AccountRepository accounts, InvitationRepository invitations) {
+  private final long initialCredits;
+
+  public AccountRoutes(AccountRepository accounts, InvitationRepository invitations, long initialCredits) {
+    this.initialCredits = initialCredits;
     this.accounts = accounts;
     this.invitations = invitations;
     this.access = new AccountAccess(accounts);
@@ -46,8 +50,12 @@ public final class AccountRoutes {
     String slug = Fields.slug("slug", Fields.length("slug", body.string("slug"), 1, 100));
     String name = Fields.length("name", body.string("name").trim(), 1, 200);
     UUID userId = Authenticator.principal(ctx).userId();
+    UUID orgId = Ids.newId();
     return accounts.pool().withTransaction(tx ->
-            AccountRepository.create(tx, Ids.newId(), slug, name, "workspace", userId, Permissions.ROLE_ADMIN))
+            AccountRepository.create(tx, orgId, slug, name, "workspace", userId, Permissions.ROLE_ADMIN)
+                .compose(account -> initialCredits <= 0 ? Future.succeededFuture(account)
+                    : CreditLedger.record(tx, orgId, initialCredits, "initial_grant", "account", null, null, userId)
+                        .map(account)))
         .recover(e -> Future.failedFuture(PgErrors.uniqueViolation(e, null)
             ? ApiException.conflict("conflict", "slug is already taken") : e));
   }

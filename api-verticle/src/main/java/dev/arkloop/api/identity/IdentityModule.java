@@ -50,7 +50,7 @@ public final class IdentityModule {
     RefreshTokenRepository refreshTokens = new RefreshTokenRepository(pool);
     ApiKeyRepository apiKeys = new ApiKeyRepository(pool, api.redis(), api.keys());
     this.authenticator = new Authenticator(accessTokens, revocations, apiKeys, accounts, ipRules, rateLimiter, config);
-    this.registration = new Registration(pool, config.auth().bootstrapPlatformAdmin());
+    this.registration = new Registration(pool, config.auth().bootstrapPlatformAdmin(), config.billing());
     Sessions sessions = new Sessions(accessTokens, refreshTokens, config);
     Turnstile turnstile = new Turnstile(api.vertx(), config.auth().turnstile());
     this.authRoutes = new AuthRoutes(api.vertx(), config, users, accounts, refreshTokens, registration,
@@ -70,7 +70,7 @@ public final class IdentityModule {
     emailRoutes.mount(routes);
     new EmailAdminRoutes(outbox, pool).mount(routes);
     new MeRoutes(new UserRepository(pool), new InviteCodeRepository(pool, 10)).mount(routes);
-    new AccountRoutes(accounts, new InvitationRepository(pool)).mount(routes);
+    new AccountRoutes(accounts, new InvitationRepository(pool), api.config().billing().initialGrant()).mount(routes);
     new dev.arkloop.api.usage.UsageRoutes(pool, accounts).mount(routes);
     new TeamRoutes(teams, accounts).mount(routes);
     new ApiKeyRoutes(new ApiKeyRepository(pool, api.redis(), api.keys())).mount(routes);

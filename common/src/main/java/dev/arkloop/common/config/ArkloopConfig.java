@@ -19,7 +19,8 @@ public record ArkloopConfig(
     Mail mail,
     Secrets secrets,
     Llm llm,
-    Tools tools) {
+    Tools tools,
+    Billing billing) {
 
   /** HTTP API settings. {@code workspaceMaxFileBytes} bounds a workspace file upload (not a JSON body). */
   public record Http(
@@ -176,18 +177,30 @@ public record ArkloopConfig(
       boolean mcpStdioEnabled,
       int approvalTimeoutSeconds) {}
 
+  /**
+   * Credits and entitlements: grants, the credits a USD of run cost is worth, how often the monthly
+   * grant is looked for, and the platform default of every entitlement key (as its string value).
+   */
+  public record Billing(
+      long initialGrant,
+      long inviteReward,
+      long inviteeReward,
+      long creditsPerUsd,
+      int monthlyGrantCheckSeconds,
+      java.util.Map<String, String> entitlementDefaults) {}
+
   /** The Hazelcast-clustered event bus. */
   public record Cluster(boolean enabled, String host, int port, List<String> members) {}
 
   public ArkloopConfig withInfra(Infra infra) {
-    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, mail, secrets, llm, tools);
+    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, mail, secrets, llm, tools, billing);
   }
 
   public ArkloopConfig withAuth(Auth auth) {
-    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, mail, secrets, llm, tools);
+    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, mail, secrets, llm, tools, billing);
   }
 
   public ArkloopConfig withSecrets(Secrets secrets) {
-    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, mail, secrets, llm, tools);
+    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, mail, secrets, llm, tools, billing);
   }
 }
