@@ -42,8 +42,9 @@ public final class ApiVerticle extends VerticleBase {
         .setIdleTimeout(0);
     IdentityModule identity = new IdentityModule(api);
     billing = new BillingModule(api);
-    runs = new RunsModule(api);
+    runs = new RunsModule(api, billing.runAdmission());
     return identity.bootstrap()
+        .compose(v -> billing.start())
         .compose(v -> runs.start())
         .compose(v -> vertx.createHttpServer(options).requestHandler(ApiRouter.build(api, identity, runs, billing)).listen())
         .onSuccess(listening -> server = listening);

@@ -2,15 +2,36 @@ package dev.arkloop.api.billing;
 
 import dev.arkloop.api.ApiContext;
 import dev.arkloop.api.http.Routes;
+import dev.arkloop.api.runs.RunAdmission;
+import io.vertx.core.Future;
 
 /** Credits, redemption codes, plans, subscriptions, entitlements and feature flags. */
 public final class BillingModule {
+  /** Cached entitlement and flag values expire on their own after this, in case an invalidation is lost. */
+  static final long CACHE_TTL_MILLIS = 60_000;
+
   private final ApiContext api;
   private final CreditRepository credits;
+  private final Entitlements entitlements;
 
   public BillingModule(ApiContext api) {
     this.api = api;
     this.credits = new CreditRepository(api.pool());
+    this.entitlements = new Entitlements(api.vertx(), api.pool(), api.config().billing().entitlementDefaults(),
+        CACHE_TTL_MILLIS);
+  }
+
+  /** Starts listening for cache invalidations. */
+  public Future<Void> start() {
+    return entitlements.listen();
+  }
+
+  public Entitlements entitlements() {
+    return entitlements;
+  }
+
+  public RunAdmission runAdmission() {
+    return new RunAdmissionPolicy(entitlements);
   }
 
   public void mount(Routes routes) {

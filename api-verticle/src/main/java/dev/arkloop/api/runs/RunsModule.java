@@ -10,12 +10,12 @@ public final class RunsModule {
   private final RunEventHub hub;
   private final RunRoutes routes;
 
-  public RunsModule(ApiContext api) {
+  public RunsModule(ApiContext api, RunAdmission admission) {
     RunStreams streams = new RunStreams(api.redis(), api.keys());
     EventFetcher fetcher = new EventFetcher(streams, api.pool());
     var settings = api.config().runs();
     this.hub = new RunEventHub(api.vertx(), api.endpoints().redisUrl(), streams, fetcher, settings.sseBatchLimit());
-    this.routes = new RunRoutes(api.vertx(), new RunRepository(api.pool(), settings.maxConcurrentPerAccount(),
+    this.routes = new RunRoutes(api.vertx(), new RunRepository(api.pool(), admission,
         settings.maxAttempts()), streams, hub, fetcher, settings);
   }
 
