@@ -1,6 +1,7 @@
 package dev.arkloop.api.billing;
 
 import dev.arkloop.api.ApiContext;
+import dev.arkloop.api.auth.RateLimiter;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.runs.RunAdmission;
 import io.vertx.core.Future;
@@ -36,5 +37,6 @@ public final class BillingModule {
 
   public void mount(Routes routes) {
     new CreditRoutes(credits).mount(routes);
+    new RedemptionRoutes(new RedemptionRepository(api.pool()), new RateLimiter(api.redis(), api.keys())).mount(routes);
   }
 }
