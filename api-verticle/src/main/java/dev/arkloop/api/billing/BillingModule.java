@@ -37,6 +37,9 @@ public final class BillingModule {
 
   public void mount(Routes routes) {
     new CreditRoutes(credits).mount(routes);
+    new PlanRoutes(api.pool(), entitlements).mount(routes);
+    new SubscriptionRoutes(api.pool(), entitlements).mount(routes);
+    new EntitlementOverrideRoutes(api.pool(), entitlements).mount(routes);
     new RedemptionRoutes(new RedemptionRepository(api.pool()), new RateLimiter(api.redis(), api.keys())).mount(routes);
   }
 }
