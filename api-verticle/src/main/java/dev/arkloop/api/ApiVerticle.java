@@ -40,8 +40,8 @@ public final class ApiVerticle extends VerticleBase {
         .setPort(config.http().listen().port())
         .setCompressionSupported(true)
         .setIdleTimeout(0);
-    IdentityModule identity = new IdentityModule(api);
     billing = new BillingModule(api);
+    IdentityModule identity = new IdentityModule(api, billing.flags());
     runs = new RunsModule(api, billing.runAdmission());
     return identity.bootstrap()
         .compose(v -> billing.start())

@@ -14,21 +14,27 @@ public final class BillingModule {
   private final ApiContext api;
   private final CreditRepository credits;
   private final Entitlements entitlements;
+  private final FeatureFlags flags;
 
   public BillingModule(ApiContext api) {
     this.api = api;
     this.credits = new CreditRepository(api.pool());
     this.entitlements = new Entitlements(api.vertx(), api.pool(), api.config().billing().entitlementDefaults(),
         CACHE_TTL_MILLIS);
+    this.flags = new FeatureFlags(api.vertx(), api.pool(), CACHE_TTL_MILLIS);
   }
 
   /** Starts listening for cache invalidations. */
   public Future<Void> start() {
-    return entitlements.listen();
+    return entitlements.listen().compose(v -> flags.listen());
   }
 
   public Entitlements entitlements() {
     return entitlements;
+  }
+
+  public FeatureFlags flags() {
+    return flags;
   }
 
   public RunAdmission runAdmission() {
@@ -40,6 +46,7 @@ public final class BillingModule {
     new PlanRoutes(api.pool(), entitlements).mount(routes);
     new SubscriptionRoutes(api.pool(), entitlements).mount(routes);
     new EntitlementOverrideRoutes(api.pool(), entitlements).mount(routes);
+    new FeatureFlagRoutes(api.pool(), flags).mount(routes);
     new RedemptionRoutes(new RedemptionRepository(api.pool()), new RateLimiter(api.redis(), api.keys())).mount(routes);
   }
 }

@@ -5,6 +5,7 @@ import dev.arkloop.api.audit.AuditLogRoutes;
 import dev.arkloop.api.audit.AuditTrail;
 import dev.arkloop.api.audit.IpRuleRoutes;
 import dev.arkloop.api.auth.AccessTokens;
+import dev.arkloop.api.auth.AccountFlags;
 import dev.arkloop.api.auth.AuthRoutes;
 import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.api.auth.IpRules;
@@ -35,8 +36,11 @@ public final class IdentityModule {
   private final EmailAuthRoutes emailRoutes;
   private final EmailOutbox outbox;
 
-  public IdentityModule(ApiContext api) {
+  private final AccountFlags flags;
+
+  public IdentityModule(ApiContext api, AccountFlags flags) {
     this.api = api;
+    this.flags = flags;
     ArkloopConfig config = api.config();
     var pool = api.pool();
     AccessTokens accessTokens = new AccessTokens(api.vertx(), config.auth());
@@ -54,7 +58,7 @@ public final class IdentityModule {
     Sessions sessions = new Sessions(accessTokens, refreshTokens, config);
     Turnstile turnstile = new Turnstile(api.vertx(), config.auth().turnstile());
     this.authRoutes = new AuthRoutes(api.vertx(), config, users, accounts, refreshTokens, registration,
-        sessions, revocations, rateLimiter, turnstile, audit);
+        sessions, revocations, rateLimiter, turnstile, audit, flags);
     this.outbox = new EmailOutbox(api.vertx(), config.mail());
     this.emailRoutes = new EmailAuthRoutes(config, users, accounts, new EmailTokenRepository(pool), outbox, sessions,
         rateLimiter, turnstile, audit);
@@ -69,7 +73,7 @@ public final class IdentityModule {
     authRoutes.mount(router, routes);
     emailRoutes.mount(routes);
     new EmailAdminRoutes(outbox, pool).mount(routes);
-    new MeRoutes(new UserRepository(pool), new InviteCodeRepository(pool, 10)).mount(routes);
+    new MeRoutes(new UserRepository(pool), new InviteCodeRepository(pool, 10), flags).mount(routes);
     new AccountRoutes(accounts, new InvitationRepository(pool), api.config().billing().initialGrant()).mount(routes);
     new dev.arkloop.api.usage.UsageRoutes(pool, accounts).mount(routes);
     new TeamRoutes(teams, accounts).mount(routes);
