@@ -35,11 +35,11 @@ public final class ApiRouter {
     new ThreadsModule(api).mount(routes);
     runs.mount(routes);
     billing.mount(routes);
-    new dev.arkloop.api.llm.LlmProviderRoutes(api).mount(routes);
+    new dev.arkloop.api.llm.LlmProviderRoutes(api, billing.entitlements()).mount(routes);
     PersonaRoutes.create(api.vertx(), api.pool()).mount(routes);
     new ToolProviderRoutes(api.pool(), SecretBox.optional(api.config().secrets().encryptionKey())).mount(routes);
     new McpConfigRoutes(api.pool(), SecretBox.optional(api.config().secrets().encryptionKey()),
-        api.config().tools().mcpStdioEnabled()).mount(routes);
+        api.config().tools().mcpStdioEnabled(), billing.entitlements()).mount(routes);
     installErrorHandling(router);
     return router;
   }

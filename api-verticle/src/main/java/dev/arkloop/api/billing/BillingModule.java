@@ -15,6 +15,7 @@ public final class BillingModule {
   private final CreditRepository credits;
   private final Entitlements entitlements;
   private final FeatureFlags flags;
+  private final MonthlyGrant monthlyGrant;
 
   public BillingModule(ApiContext api) {
     this.api = api;
@@ -22,12 +23,16 @@ public final class BillingModule {
     this.entitlements = new Entitlements(api.vertx(), api.pool(), api.config().billing().entitlementDefaults(),
         CACHE_TTL_MILLIS);
     this.flags = new FeatureFlags(api.vertx(), api.pool(), CACHE_TTL_MILLIS);
+    var billing = api.config().billing();
+    this.monthlyGrant = new MonthlyGrant(api.vertx(), api.pool(),
+        billing.entitlementDefaults().get(Entitlements.MONTHLY_GRANT), billing.monthlyGrantCheckSeconds() * 1000L);
   }
 
-  /** Starts listening for cache invalidations. */
+  /** Starts listening for cache invalidations, and the monthly grant checks. */
   public Future<Void> start() {
-    return entitlements.listen().compose(v -> flags.listen());
+    return entitlements.listen().compose(v -> flags.listen()).onSuccess(v -> monthlyGrant.start());
   }
+
 
   public Entitlements entitlements() {
     return entitlements;

@@ -91,6 +91,13 @@ public final class Entitlements {
     });
   }
 
+  /** Fails with 403 {@code auth.forbidden} ({@code details.reason} = {@code reason}) when the feature is off. */
+  public Future<Void> requireEnabled(UUID orgId, String key, String reason) {
+    return enabled(orgId, key).compose(on -> on ? Future.succeededFuture()
+        : Future.failedFuture(dev.arkloop.common.error.ApiException.forbidden(reason,
+            "the account's plan does not include " + key)));
+  }
+
   public Future<Boolean> enabled(UUID orgId, String key) {
     return value(orgId, key).map(value -> value != null && (value.equalsIgnoreCase("true") || value.equals("1")));
   }

@@ -3,6 +3,7 @@ package dev.arkloop.api.mcp;
 import static dev.arkloop.api.auth.Permissions.MCP_CONFIGS_MANAGE;
 
 import dev.arkloop.api.auth.Authenticator;
+import dev.arkloop.api.billing.Entitlements;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
 import dev.arkloop.api.http.PgErrors;
@@ -28,7 +29,11 @@ public final class McpConfigRoutes {
   private final SecretBox secrets;
   private final boolean stdioEnabled;
 
-  public McpConfigRoutes(io.vertx.sqlclient.Pool pool, SecretBox secrets, boolean stdioEnabled) {
+  private final Entitlements entitlements;
+
+  public McpConfigRoutes(io.vertx.sqlclient.Pool pool, SecretBox secrets, boolean stdioEnabled,
+      Entitlements entitlements) {
+    this.entitlements = entitlements;
     this.configs = new McpConfigRepository(pool);
     this.secrets = secrets;
     this.stdioEnabled = stdioEnabled;
@@ -84,7 +89,9 @@ public final class McpConfigRoutes {
     }
     config.put("env_sealed", env == null || env.isEmpty() ? null : secrets.seal(env.encode()));
     config.put("bearer_token_sealed", token == null ? null : secrets.seal(token));
-    return configs.create(orgId(ctx), config).recover(this::conflict);
+    return (stdio ? Future.<Void>succeededFuture() : entitlements.requireEnabled(orgId(ctx),
+            Entitlements.MCP_REMOTE_ENABLED, "entitlement.mcp_remote_disabled"))
+        .compose(allowed -> configs.create(orgId(ctx), config)).recover(this::conflict);
   }
 
   private Future<JsonObject> update(RoutingContext ctx) {
