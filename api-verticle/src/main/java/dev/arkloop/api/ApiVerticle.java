@@ -41,7 +41,8 @@ public final class ApiVerticle extends VerticleBase {
         .setCompressionSupported(true)
         .setIdleTimeout(0);
     billing = new BillingModule(api);
-    IdentityModule identity = new IdentityModule(api, billing.flags());
+    IdentityModule identity = new IdentityModule(api, billing.flags(),
+        orgId -> billing.entitlements().integer(orgId, dev.arkloop.api.billing.Entitlements.TEAM_MEMBERS));
     runs = new RunsModule(api, billing.runAdmission());
     return identity.bootstrap()
         .compose(v -> billing.start())

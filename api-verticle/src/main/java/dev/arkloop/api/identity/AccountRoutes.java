@@ -27,8 +27,12 @@ public final class AccountRoutes {
 
   private final long initialCredits;
 
-  public AccountRoutes(AccountRepository accounts, InvitationRepository invitations, long initialCredits) {
+  private final java.util.function.Function<UUID, Future<Long>> memberLimit;
+
+  public AccountRoutes(AccountRepository accounts, InvitationRepository invitations, long initialCredits,
+      java.util.function.Function<UUID, Future<Long>> memberLimit) {
     this.initialCredits = initialCredits;
+    this.memberLimit = memberLimit;
     this.accounts = accounts;
     this.invitations = invitations;
     this.access = new AccountAccess(accounts);
@@ -98,7 +102,7 @@ public final class AccountRoutes {
   private Future<JsonObject> accept(RoutingContext ctx) {
     String token = ctx.pathParam("token");
     Principal principal = Authenticator.principal(ctx);
-    return invitations.accept(Tokens.sha256Hex(token), principal.userId())
+    return invitations.accept(Tokens.sha256Hex(token), principal.userId(), memberLimit)
         .map(org -> new JsonObject().put("ok", true).put("org_id", org.toString()));
   }
 

@@ -38,9 +38,14 @@ public final class IdentityModule {
 
   private final AccountFlags flags;
 
-  public IdentityModule(ApiContext api, AccountFlags flags) {
+  private final java.util.function.Function<java.util.UUID, Future<Long>> memberLimit;
+
+  /** {@code memberLimit}: an account's {@code limit.team_members} (0 = unlimited). */
+  public IdentityModule(ApiContext api, AccountFlags flags,
+      java.util.function.Function<java.util.UUID, Future<Long>> memberLimit) {
     this.api = api;
     this.flags = flags;
+    this.memberLimit = memberLimit;
     ArkloopConfig config = api.config();
     var pool = api.pool();
     AccessTokens accessTokens = new AccessTokens(api.vertx(), config.auth());
@@ -74,7 +79,7 @@ public final class IdentityModule {
     emailRoutes.mount(routes);
     new EmailAdminRoutes(outbox, pool).mount(routes);
     new MeRoutes(new UserRepository(pool), new InviteCodeRepository(pool, 10), flags).mount(routes);
-    new AccountRoutes(accounts, new InvitationRepository(pool), api.config().billing().initialGrant()).mount(routes);
+    new AccountRoutes(accounts, new InvitationRepository(pool), api.config().billing().initialGrant(), memberLimit).mount(routes);
     new dev.arkloop.api.usage.UsageRoutes(pool, accounts).mount(routes);
     new TeamRoutes(teams, accounts).mount(routes);
     new ApiKeyRoutes(new ApiKeyRepository(pool, api.redis(), api.keys())).mount(routes);

@@ -12,6 +12,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.UUID;
+import java.util.function.Function;
 
 /** Invitations into an account; the token is shown once and stored hashed. */
 public final class InvitationRepository {
@@ -50,8 +51,11 @@ public final class InvitationRepository {
         .execute(Tuple.of(invitationId)).mapEmpty();
   }
 
-  /** Joins the user to the invitation's account; returns the account id. */
-  public Future<UUID> accept(String tokenHash, UUID userId) {
+  /**
+   * Joins the user to the invitation's account; returns the account id. {@code memberLimit} gives the
+   * account's {@code limit.team_members} (0 = unlimited), checked under a per-account lock.
+   */
+  public Future<UUID> accept(String tokenHash, UUID userId, Function<UUID, Future<Long>> memberLimit) {
     return pool.withTransaction(tx -> tx.preparedQuery("""
             SELECT id, org_id, role, accepted_at, expires_at < now() AS expired FROM invitations
             WHERE token_hash = $1 AND revoked_at IS NULL FOR UPDATE""")
@@ -65,12 +69,28 @@ public final class InvitationRepository {
             return Future.failedFuture(ApiException.conflict("conflict", "invitation was already accepted"));
           }
           UUID orgId = invitation.getUUID("org_id");
-          return tx.preparedQuery("INSERT INTO memberships (org_id, user_id, role) VALUES ($1, $2, $3) "
-                  + "ON CONFLICT (org_id, user_id) DO NOTHING")
-              .execute(Tuple.of(orgId, userId, invitation.getString("role")))
+          return memberLimit.apply(orgId).compose(limit -> limit <= 0 ? Future.<Void>succeededFuture()
+                  : roomForMember(tx, orgId, userId, limit))
+              .compose(room -> tx.preparedQuery("INSERT INTO memberships (org_id, user_id, role) VALUES ($1, $2, $3) "
+                      + "ON CONFLICT (org_id, user_id) DO NOTHING")
+                  .execute(Tuple.of(orgId, userId, invitation.getString("role"))))
               .compose(v -> tx.preparedQuery("UPDATE invitations SET accepted_at = now(), accepted_by = $2 WHERE id = $1")
                   .execute(Tuple.of(invitation.getUUID("id"), userId)))
               .map(orgId);
         }));
+  }
+
+  private static Future<Void> roomForMember(io.vertx.sqlclient.SqlConnection tx, UUID orgId, UUID userId, long limit) {
+    return tx.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 11))").execute(Tuple.of(orgId.toString()))
+        .compose(v -> tx.preparedQuery("SELECT count(*) FILTER (WHERE user_id <> $2) AS others, "
+                + "bool_or(user_id = $2) AS member FROM memberships WHERE org_id = $1")
+            .execute(Tuple.of(orgId, userId)))
+        .compose(rows -> {
+          Row row = rows.iterator().next();
+          boolean member = Boolean.TRUE.equals(row.getBoolean("member"));
+          return member || row.getLong("others") < limit ? Future.succeededFuture()
+              : Future.failedFuture(ApiException.forbidden("entitlement.team_members",
+                  "the account has reached its limit of " + limit + " members"));
+        });
   }
 }

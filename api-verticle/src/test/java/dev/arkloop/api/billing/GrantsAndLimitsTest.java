@@ -127,6 +127,33 @@ class GrantsAndLimitsTest {
   }
 
   @Test
+  void anAccountAtItsMemberLimitAcceptsNoOneMore() {
+    User owner = user();
+    User first = user();
+    User second = user();
+    HttpResponse<Buffer> account = owner.client().post("/v1/accounts", new JsonObject().put("slug", "capped")
+        .put("name", "Capped"));
+    assertEquals(201, account.statusCode(), account.bodyAsString());
+    String accountId = account.bodyAsJsonObject().getString("id");
+    HttpResponse<Buffer> override = admin.client().post("/v1/entitlement-overrides", new JsonObject()
+        .put("org_id", accountId).put("key", "limit.team_members").put("value", "2").put("value_type", "integer"));
+    assertEquals(201, override.statusCode(), override.bodyAsString());
+    String token1 = invite(owner, accountId, first);
+    String token2 = invite(owner, accountId, second);
+    assertEquals(200, first.client().post("/v1/account-invitations/" + token1 + "/accept", null).statusCode());
+    JsonObject refused = assertError(second.client().post("/v1/account-invitations/" + token2 + "/accept", null), 403,
+        "auth.forbidden");
+    assertEquals("entitlement.team_members", refused.getJsonObject("details").getString("reason"));
+  }
+
+  private static String invite(User owner, String accountId, User invitee) {
+    HttpResponse<Buffer> invited = owner.client().post("/v1/accounts/" + accountId + "/invitations",
+        new JsonObject().put("email", invitee.login() + "@example.com").put("role", "account_member"));
+    assertEquals(201, invited.statusCode(), invited.bodyAsString());
+    return invited.bodyAsJsonObject().getString("token");
+  }
+
+  @Test
   void adminUsageIsPlatformWideAndAdminOnly() {
     User eve = user();
     JsonObject summary = admin.client().get("/v1/admin/usage/summary?year=2026&month=1").bodyAsJsonObject();

@@ -127,6 +127,10 @@ class RunMeteringTest {
       assertEquals("test", debit.getString("thread_title"));
       JsonObject listed = user.get("/v1/runs?limit=5").bodyAsJsonArray().getJsonObject(0);
       assertEquals(RUN_CREDITS, listed.getLong("credits_used"));
+      assertEquals(RUN_CREDITS, user.get("/v1/me/usage").bodyAsJsonObject().getLong("total_credits_used"));
+      assertEquals(RUN_CREDITS, admin.get("/v1/admin/usage/summary").bodyAsJsonObject().getLong("total_credits_used"));
+      assertEquals(RUN_CREDITS, admin.get("/v1/admin/usage/by-model").bodyAsJsonArray().getJsonObject(0)
+          .getLong("credits_used"));
 
       // a second terminal transaction for the same run (a fenced-out writer replaying it) debits nothing
       await(pool.withTransaction(tx -> CreditLedger.debitRun(tx, UUID.fromString(runId), 1000)));
