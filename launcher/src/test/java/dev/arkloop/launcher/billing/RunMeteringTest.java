@@ -219,4 +219,23 @@ class RunMeteringTest {
       assertEquals("run.completed", after.get(after.size() - 1).getString("type"));
     }
   }
+
+  @Test
+  void theMonthlyTokenQuotaCountsFinishedRuns() {
+    try (TestNode node = node(); FakeLlmServer upstream = await(FakeLlmServer.start(node.vertx()))) {
+      TestClient admin = node.register("root");
+      TestClient user = node.register("quota");
+      pricedModel(user, upstream);
+      upstream.enqueue(Reply.sse(ChatCompletionsWire.answer(20, 7, "done")));
+      deployRunWorker(node);
+      String runId = new RunEvents(node).start(user, "spend tokens", new JsonObject());
+      assertEquals("run.completed", RunEvents.last(new RunEvents(node).follow(user, runId)));
+      HttpResponse<Buffer> override = admin.post("/v1/entitlement-overrides", new JsonObject().put("org_id", orgOf(user))
+          .put("key", "quota.tokens_per_month").put("value", "27").put("value_type", "integer"));
+      assertEquals(201, override.statusCode(), override.bodyAsString());
+      JsonObject refused = assertError(user.post("/v1/threads/" + thread(user, "more") + "/runs", new JsonObject()),
+          429, "rate_limit");
+      assertEquals("quota.tokens_per_month", refused.getJsonObject("details").getString("reason"));
+    }
+  }
 }
