@@ -1,5 +1,6 @@
 package dev.arkloop.api;
 
+import dev.arkloop.api.billing.BillingModule;
 import dev.arkloop.api.health.HealthRoutes;
 import dev.arkloop.api.http.AccessLogHandler;
 import dev.arkloop.api.http.ColonActionHandler;
@@ -30,7 +31,7 @@ public final class ApiRouter {
   private ApiRouter() {}
 
   static Router build(ApiContext api, IdentityModule identity, RunsModule runs,
-      NotificationsModule notifications) {
+      NotificationsModule notifications, BillingModule billing) {
     Router router = Router.router(api.vertx());
     installCommonHandlers(router, api.config());
     new HealthRoutes(api).mount(router);
@@ -41,12 +42,13 @@ public final class ApiRouter {
     runs.mount(routes);
     new dev.arkloop.api.admin.AdminModule(api, identity.revocations(), runs.canceller()).mount(routes);
     notifications.mount(routes);
-    new dev.arkloop.api.llm.LlmProviderRoutes(api).mount(routes);
+    billing.mount(routes);
+    new dev.arkloop.api.llm.LlmProviderRoutes(api, billing.entitlements()).mount(routes);
     dev.arkloop.api.asr.AsrModule.mount(api, routes);
     PersonaRoutes.create(api.vertx(), api.pool()).mount(routes);
     new ToolProviderRoutes(api.pool(), SecretBox.optional(api.config().secrets().encryptionKey())).mount(routes);
     new McpConfigRoutes(api.vertx(), api.pool(), SecretBox.optional(api.config().secrets().encryptionKey()),
-        api.config().tools()).mount(routes);
+        api.config().tools(), billing.entitlements()).mount(routes);
     new WebhookRoutes(api.vertx(), new WebhookRepository(api.pool()), webhookAddresses(api),
         new WebhookSender(api.vertx(), webhookAddresses(api), api.config().webhooks().timeoutMillis()),
         SecretBox.optional(api.config().secrets().encryptionKey())).mount(routes);

@@ -1,5 +1,6 @@
 package dev.arkloop.api;
 
+import dev.arkloop.api.billing.BillingModule;
 import dev.arkloop.api.http.ConnectionGuard;
 import dev.arkloop.api.http.InvalidRequestHandler;
 import dev.arkloop.api.identity.IdentityModule;
@@ -29,6 +30,7 @@ public final class ApiVerticle extends VerticleBase {
   private RunsModule runs;
   private NotificationsModule notifications;
   private PubSub pubSub;
+  private BillingModule billing;
 
   public ApiVerticle(ArkloopConfig config, NodeEndpoints endpoints) {
     this.config = config;
@@ -48,17 +50,20 @@ public final class ApiVerticle extends VerticleBase {
         // too late for the connection guard to time that request's headers
         .setHttp2ClearTextEnabled(false)
         .setIdleTimeout(0);
-    IdentityModule identity = new IdentityModule(api);
+    billing = new BillingModule(api);
+    IdentityModule identity = new IdentityModule(api, billing.flags(),
+        orgId -> billing.entitlements().integer(orgId, dev.arkloop.api.billing.Entitlements.TEAM_MEMBERS));
     pubSub = new PubSub(vertx, endpoints.redisUrl());
-    runs = new RunsModule(api, pubSub);
+    runs = new RunsModule(api, pubSub, billing.runAdmission());
     notifications = new NotificationsModule(api, pubSub);
     return identity.bootstrap()
+        .compose(v -> billing.start())
         .compose(v -> runs.start())
         .compose(v -> pubSub.start())
         .compose(v -> vertx.createHttpServer(options)
             .invalidRequestHandler(new InvalidRequestHandler())
             .connectionHandler(ConnectionGuard.installer(vertx, config.http()))
-            .requestHandler(ApiRouter.build(api, identity, runs, notifications)).listen())
+            .requestHandler(ApiRouter.build(api, identity, runs, notifications, billing)).listen())
         .onSuccess(listening -> server = listening);
   }
 

@@ -65,7 +65,7 @@ public final class RunWorkerVerticle extends VerticleBase {
     NotificationChannels channels = new NotificationChannels(redis, keys);
     List<JobHandler> handlers = new ArrayList<>(List.of(new RunExecuteHandler(vertx, pool, streams, modelRouter(),
         tooling.policies(), config.runs(), new ResilientModelCaller.Policy(config.llm().retryMaxAttempts(),
-            config.llm().retryBaseDelayMs()), new Notifications(channels))));
+            config.llm().retryBaseDelayMs()), new Notifications(channels), config.billing().creditsPerUsd())));
     MailSettings mailSettings = new MailSettings(vertx, pool, config.mail(),
         SecretBox.optional(config.secrets().encryptionKey()));
     mailers = new Mailers(vertx, mailSettings);

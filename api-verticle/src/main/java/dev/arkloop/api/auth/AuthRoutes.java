@@ -34,11 +34,14 @@ public final class AuthRoutes {
   private final RateLimiter rateLimiter;
   private final Turnstile turnstile;
   private final AuditTrail audit;
+  private final AccountFlags flags;
   private final PasswordHasher hasher = new PasswordHasher();
 
   public AuthRoutes(Vertx vertx, ArkloopConfig config, UserRepository users, AccountRepository accounts,
       RefreshTokenRepository refreshTokens, Registration registration, Sessions sessions,
-      TokenRevocations revocations, RateLimiter rateLimiter, Turnstile turnstile, AuditTrail audit) {
+      TokenRevocations revocations, RateLimiter rateLimiter, Turnstile turnstile, AuditTrail audit,
+      AccountFlags flags) {
+    this.flags = flags;
     this.vertx = vertx;
     this.config = config;
     this.users = users;
@@ -56,8 +59,8 @@ public final class AuthRoutes {
     router.route("/v1/auth/*").handler(this::limitByIp);
     router.route("/v1/auth/*").handler(AuthRoutes::refuseApiKeys);
     routes.get("/v1/auth/captcha-config").publicAccess().respond(ctx -> Future.succeededFuture(turnstile.publicConfig()));
-    routes.get("/v1/auth/registration-mode").publicAccess().respond(ctx ->
-        Future.succeededFuture(new JsonObject().put("mode", config.auth().registrationMode())));
+    routes.get("/v1/auth/registration-mode").publicAccess().respond(ctx -> flags.registrationOpen().map(open ->
+        new JsonObject().put("mode", open ? config.auth().registrationMode() : "disabled")));
     routes.post("/v1/auth/check").publicAccess().respond(this::check);
     routes.post("/v1/auth/register").publicAccess().status(201).respond(this::register);
     routes.post("/v1/auth/login").publicAccess().respond(this::login);
@@ -103,7 +106,10 @@ public final class AuthRoutes {
     String inviteCode = body.optionalString("invite_code");
     String captcha = body.optionalString("cf_turnstile_token");
     checkPassword(password);
-    return turnstile.verify(captcha, ClientIp.of(ctx, config.http().trustForwardedFor()))
+    return flags.registrationOpen()
+        .compose(open -> open ? Future.succeededFuture() : Future.failedFuture(new ApiException(403,
+            "auth.forbidden", "registration is disabled", new JsonObject().put("reason", "registration_disabled"))))
+        .compose(v -> turnstile.verify(captcha, ClientIp.of(ctx, config.http().trustForwardedFor())))
         .compose(ok -> vertx.executeBlocking(() -> hasher.hash(password), false))
         .compose(hash -> registration.register(login, email, hash, locale,
             inviteCode == null || inviteCode.isBlank() ? null : inviteCode, "invite_only".equals(mode)))
@@ -155,7 +161,8 @@ public final class AuthRoutes {
           if (!"active".equals(user.status())) {
             return Future.failedFuture(ApiException.forbidden("user_suspended", "user is suspended"));
           }
-          return accounts.roleOf(user.id(), user.defaultOrgId())
+          return flags.requireVerifiedEmail(user.id(), user.defaultOrgId())
+              .compose(v -> accounts.roleOf(user.id(), user.defaultOrgId()))
               .compose(role -> {
                 audit.event(ctx, user.defaultOrgId(), user.id(), "user.login", new JsonObject());
                 return users.recordLogin(user.id()).compose(v ->

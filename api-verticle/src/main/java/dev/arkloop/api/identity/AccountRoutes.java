@@ -8,6 +8,7 @@ import dev.arkloop.api.http.Params;
 import dev.arkloop.api.http.PgErrors;
 import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Routes;
+import dev.arkloop.common.billing.CreditLedger;
 import dev.arkloop.common.crypto.Tokens;
 import dev.arkloop.common.error.ApiException;
 import dev.arkloop.common.ids.Ids;
@@ -24,7 +25,14 @@ public final class AccountRoutes {
   private final InvitationRepository invitations;
   private final AccountAccess access;
 
-  public AccountRoutes(AccountRepository accounts, InvitationRepository invitations) {
+  private final long initialCredits;
+
+  private final java.util.function.Function<UUID, Future<Long>> memberLimit;
+
+  public AccountRoutes(AccountRepository accounts, InvitationRepository invitations, long initialCredits,
+      java.util.function.Function<UUID, Future<Long>> memberLimit) {
+    this.initialCredits = initialCredits;
+    this.memberLimit = memberLimit;
     this.accounts = accounts;
     this.invitations = invitations;
     this.access = new AccountAccess(accounts);
@@ -46,8 +54,12 @@ public final class AccountRoutes {
     String slug = Fields.slug("slug", Fields.length("slug", body.string("slug"), 1, 100));
     String name = Fields.length("name", body.string("name").trim(), 1, 200);
     UUID userId = Authenticator.principal(ctx).userId();
+    UUID orgId = Ids.newId();
     return accounts.pool().withTransaction(tx ->
-            AccountRepository.create(tx, Ids.newId(), slug, name, "workspace", userId, Permissions.ROLE_ADMIN))
+            AccountRepository.create(tx, orgId, slug, name, "workspace", userId, Permissions.ROLE_ADMIN)
+                .compose(account -> initialCredits <= 0 ? Future.succeededFuture(account)
+                    : CreditLedger.record(tx, orgId, initialCredits, "initial_grant", "account", null, null, userId)
+                        .map(account)))
         .recover(e -> Future.failedFuture(PgErrors.uniqueViolation(e, null)
             ? ApiException.fieldConflict("accounts", "slug", "slug is already taken") : e));
   }
@@ -90,7 +102,7 @@ public final class AccountRoutes {
   private Future<JsonObject> accept(RoutingContext ctx) {
     String token = ctx.pathParam("token");
     Principal principal = Authenticator.principal(ctx);
-    return invitations.accept(Tokens.sha256Hex(token), principal.userId())
+    return invitations.accept(Tokens.sha256Hex(token), principal.userId(), memberLimit)
         .map(org -> new JsonObject().put("ok", true).put("org_id", org.toString()));
   }
 

@@ -5,6 +5,7 @@ import dev.arkloop.api.audit.AuditLogRoutes;
 import dev.arkloop.api.audit.AuditTrail;
 import dev.arkloop.api.audit.IpRuleRoutes;
 import dev.arkloop.api.auth.AccessTokens;
+import dev.arkloop.api.auth.AccountFlags;
 import dev.arkloop.api.auth.AuthRoutes;
 import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.api.auth.IpRules;
@@ -39,8 +40,16 @@ public final class IdentityModule {
   private final TokenRevocations revocations;
   private final dev.arkloop.api.email.IdentityResolveRoutes resolveRoutes;
 
-  public IdentityModule(ApiContext api) {
+  private final AccountFlags flags;
+
+  private final java.util.function.Function<java.util.UUID, Future<Long>> memberLimit;
+
+  /** {@code memberLimit}: an account's {@code limit.team_members} (0 = unlimited). */
+  public IdentityModule(ApiContext api, AccountFlags flags,
+      java.util.function.Function<java.util.UUID, Future<Long>> memberLimit) {
     this.api = api;
+    this.flags = flags;
+    this.memberLimit = memberLimit;
     ArkloopConfig config = api.config();
     var pool = api.pool();
     AccessTokens accessTokens = new AccessTokens(api.vertx(), config.auth());
@@ -54,11 +63,11 @@ public final class IdentityModule {
     RefreshTokenRepository refreshTokens = new RefreshTokenRepository(pool);
     ApiKeyRepository apiKeys = new ApiKeyRepository(pool, api.redis(), api.keys());
     this.authenticator = new Authenticator(accessTokens, revocations, apiKeys, accounts, ipRules, rateLimiter, config);
-    this.registration = new Registration(pool, config.auth().bootstrapPlatformAdmin());
+    this.registration = new Registration(pool, config.auth().bootstrapPlatformAdmin(), config.billing());
     Sessions sessions = new Sessions(accessTokens, refreshTokens, config);
     Turnstile turnstile = new Turnstile(api.vertx(), config.auth().turnstile());
     this.authRoutes = new AuthRoutes(api.vertx(), config, users, accounts, refreshTokens, registration,
-        sessions, revocations, rateLimiter, turnstile, audit);
+        sessions, revocations, rateLimiter, turnstile, audit, flags);
     this.outbox = new EmailOutbox(api.vertx(), new dev.arkloop.common.mail.MailSettings(api.vertx(), pool,
         config.mail(), dev.arkloop.common.crypto.SecretBox.optional(config.secrets().encryptionKey())));
     this.emailRoutes = new EmailAuthRoutes(config, users, accounts, new EmailTokenRepository(pool), outbox, sessions,
@@ -76,9 +85,10 @@ public final class IdentityModule {
     emailRoutes.mount(routes);
     resolveRoutes.mount(routes);
     new EmailAdminRoutes(outbox, pool, api.config().secrets().encryptionKey() != null, audit).mount(routes);
-    new MeRoutes(new UserRepository(pool), new InviteCodeRepository(pool, 10)).mount(routes);
+    new MeRoutes(new UserRepository(pool), new InviteCodeRepository(pool, 10), flags).mount(routes);
     new AccountRoutes(accounts, new InvitationRepository(pool,
-        new Notifications(new NotificationChannels(api.redis(), api.keys())))).mount(routes);
+        new Notifications(new NotificationChannels(api.redis(), api.keys()))), api.config().billing().initialGrant(),
+        memberLimit).mount(routes);
     new dev.arkloop.api.usage.UsageRoutes(pool, accounts).mount(routes);
     new TeamRoutes(teams, accounts).mount(routes);
     new ApiKeyRoutes(new ApiKeyRepository(pool, api.redis(), api.keys())).mount(routes);

@@ -13,6 +13,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.UUID;
+import java.util.function.Function;
 
 /** Invitations into an account; the token is shown once and stored hashed. */
 public final class InvitationRepository {
@@ -82,9 +83,10 @@ public final class InvitationRepository {
   /**
    * Joins the user to the invitation's account; returns the account id. An invitation is for its
    * email: the user's own verified email must be that address (case aside), so a leaked or forwarded
-   * link lets nobody else in.
+   * link lets nobody else in. {@code memberLimit} gives the account's {@code limit.team_members}
+   * (0 = unlimited), checked under a per-account lock.
    */
-  public Future<UUID> accept(String tokenHash, UUID userId) {
+  public Future<UUID> accept(String tokenHash, UUID userId, Function<UUID, Future<Long>> memberLimit) {
     return pool.withTransaction(tx -> tx.preparedQuery("""
             SELECT i.id, i.org_id, i.role, i.accepted_at, i.expires_at < now() AS expired,
                    coalesce(u.email_verified AND lower(u.email) = lower(i.email), false) AS email_matches
@@ -105,12 +107,28 @@ public final class InvitationRepository {
                 new JsonObject().put("reason", "invitation_email_mismatch")));
           }
           UUID orgId = invitation.getUUID("org_id");
-          return tx.preparedQuery("INSERT INTO memberships (org_id, user_id, role) VALUES ($1, $2, $3) "
-                  + "ON CONFLICT (org_id, user_id) DO NOTHING")
-              .execute(Tuple.of(orgId, userId, invitation.getString("role")))
+          return memberLimit.apply(orgId).compose(limit -> limit <= 0 ? Future.<Void>succeededFuture()
+                  : roomForMember(tx, orgId, userId, limit))
+              .compose(room -> tx.preparedQuery("INSERT INTO memberships (org_id, user_id, role) VALUES ($1, $2, $3) "
+                      + "ON CONFLICT (org_id, user_id) DO NOTHING")
+                  .execute(Tuple.of(orgId, userId, invitation.getString("role"))))
               .compose(v -> tx.preparedQuery("UPDATE invitations SET accepted_at = now(), accepted_by = $2 WHERE id = $1")
                   .execute(Tuple.of(invitation.getUUID("id"), userId)))
               .map(orgId);
         }));
+  }
+
+  private static Future<Void> roomForMember(io.vertx.sqlclient.SqlConnection tx, UUID orgId, UUID userId, long limit) {
+    return tx.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 11))").execute(Tuple.of(orgId.toString()))
+        .compose(v -> tx.preparedQuery("SELECT count(*) FILTER (WHERE user_id <> $2) AS others, "
+                + "bool_or(user_id = $2) AS member FROM memberships WHERE org_id = $1")
+            .execute(Tuple.of(orgId, userId)))
+        .compose(rows -> {
+          Row row = rows.iterator().next();
+          boolean member = Boolean.TRUE.equals(row.getBoolean("member"));
+          return member || row.getLong("others") < limit ? Future.succeededFuture()
+              : Future.failedFuture(ApiException.forbidden("entitlement.team_members",
+                  "the account has reached its limit of " + limit + " members"));
+        });
   }
 }

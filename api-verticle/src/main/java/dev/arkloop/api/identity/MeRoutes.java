@@ -1,5 +1,6 @@
 package dev.arkloop.api.identity;
 
+import dev.arkloop.api.auth.AccountFlags;
 import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.api.auth.Permissions;
 import dev.arkloop.api.auth.Principal;
@@ -17,7 +18,10 @@ public final class MeRoutes {
   private final UserRepository users;
   private final InviteCodeRepository inviteCodes;
 
-  public MeRoutes(UserRepository users, InviteCodeRepository inviteCodes) {
+  private final AccountFlags flags;
+
+  public MeRoutes(UserRepository users, InviteCodeRepository inviteCodes, AccountFlags flags) {
+    this.flags = flags;
     this.users = users;
     this.inviteCodes = inviteCodes;
   }
@@ -32,14 +36,15 @@ public final class MeRoutes {
 
   private Future<JsonObject> me(RoutingContext ctx) {
     Principal principal = Authenticator.principal(ctx);
-    return users.me(principal.userId(), principal.orgId()).map(me -> {
+    return users.me(principal.userId(), principal.orgId()).compose(me -> {
       if (me == null) {
         throw ApiException.unauthorized("user_not_found", "user no longer exists");
       }
-      return me.put("role", principal.role())
+      return flags.inForce(principal.orgId()).map(inForce -> me.put("role", principal.role())
           .put("permissions", new JsonArray(Permissions.sorted(principal.permissions())))
-          .put("email_verification_required", false)
-          .put("work_enabled", false);
+          .put("email_verification_required", inForce.getBoolean(AccountFlags.REQUIRE_EMAIL_VERIFICATION, false))
+          .put("feature_flags", inForce)
+          .put("work_enabled", false));
     });
   }
 

@@ -2,6 +2,8 @@ package dev.arkloop.api.identity;
 
 import dev.arkloop.api.auth.Permissions;
 import dev.arkloop.api.http.PgErrors;
+import dev.arkloop.common.billing.CreditLedger;
+import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.error.ApiException;
 import dev.arkloop.common.ids.Ids;
 import io.vertx.core.Future;
@@ -24,10 +26,12 @@ public final class Registration {
 
   private final Pool pool;
   private final String bootstrapAdmin;
+  private final ArkloopConfig.Billing credits;
 
-  public Registration(Pool pool, String bootstrapAdmin) {
+  public Registration(Pool pool, String bootstrapAdmin, ArkloopConfig.Billing credits) {
     this.pool = pool;
     this.bootstrapAdmin = bootstrapAdmin;
+    this.credits = credits;
   }
 
   /**
@@ -48,7 +52,8 @@ public final class Registration {
                     Permissions.ROLE_ADMIN))
                 .compose(v -> tx.preparedQuery("UPDATE users SET default_org_id = $2 WHERE id = $1")
                     .execute(Tuple.of(userId, orgId)))
-                .compose(v -> inviteCode == null ? Future.succeededFuture() : redeemInvite(tx, inviteCode, userId))
+                .compose(v -> grant(tx, orgId, credits.initialGrant(), "initial_grant", "signup", null))
+                .compose(v -> inviteCode == null ? Future.succeededFuture() : redeemInvite(tx, inviteCode, userId, orgId))
                 .map(v -> new Registered(userId, orgId, admin))))
         .recover(e -> {
           if (PgErrors.uniqueViolation(e, "users_login_key")) {
@@ -84,7 +89,14 @@ public final class Registration {
         .map(taken -> taken ? base + "-" + Ids.randomHex(3) : base);
   }
 
-  private static Future<Void> redeemInvite(SqlConnection tx, String code, UUID inviteeId) {
+  private static Future<Void> grant(SqlConnection tx, UUID orgId, long amount, String type, String referenceType,
+      String referenceId) {
+    return amount <= 0 ? Future.succeededFuture()
+        : CreditLedger.record(tx, orgId, amount, type, referenceType, referenceId, null, null).mapEmpty();
+  }
+
+  /** The invite is used, the referral recorded, and both sides rewarded once (unique per referral). */
+  private Future<Void> redeemInvite(SqlConnection tx, String code, UUID inviteeId, UUID inviteeOrgId) {
     return tx.preparedQuery("""
             UPDATE invite_codes SET use_count = use_count + 1
             WHERE code = $1 AND is_active AND use_count < max_uses RETURNING id, user_id""")
@@ -95,10 +107,17 @@ public final class Registration {
                 new io.vertx.core.json.JsonObject().put("field", "invite_code")));
           }
           var row = rows.iterator().next();
-          return tx.preparedQuery("INSERT INTO referrals (id, inviter_user_id, invitee_user_id, invite_code_id) "
-                  + "VALUES ($1, $2, $3, $4)")
-              .execute(Tuple.of(Ids.newId(), row.getUUID("user_id"), inviteeId, row.getUUID("id")))
-              .mapEmpty();
+          UUID referralId = Ids.newId();
+          return tx.preparedQuery("INSERT INTO referrals (id, inviter_user_id, invitee_user_id, invite_code_id, credited) "
+                  + "VALUES ($1, $2, $3, $4, true) RETURNING (SELECT default_org_id FROM users WHERE id = $2) AS inviter_org")
+              .execute(Tuple.of(referralId, row.getUUID("user_id"), inviteeId, row.getUUID("id")))
+              .compose(inserted -> {
+                UUID inviterOrg = inserted.iterator().next().getUUID("inviter_org");
+                return (inviterOrg == null ? Future.<Void>succeededFuture()
+                    : grant(tx, inviterOrg, credits.inviteReward(), "invite_reward", "referral", referralId.toString()))
+                    .compose(v -> grant(tx, inviteeOrgId, credits.inviteeReward(), "invitee_reward", "referral",
+                        referralId.toString()));
+              });
         });
   }
 

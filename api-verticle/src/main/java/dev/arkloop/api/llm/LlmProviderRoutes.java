@@ -3,6 +3,7 @@ package dev.arkloop.api.llm;
 import static dev.arkloop.api.auth.Permissions.LLM_CREDENTIALS_MANAGE;
 
 import dev.arkloop.api.ApiContext;
+import dev.arkloop.api.billing.Entitlements;
 import dev.arkloop.api.http.Params;
 import dev.arkloop.api.http.PgErrors;
 import dev.arkloop.api.http.RequestBody;
@@ -33,7 +34,10 @@ public final class LlmProviderRoutes {
   private final ProviderUrls urls;
   private final UpstreamModels upstream;
 
-  public LlmProviderRoutes(ApiContext api) {
+  private final Entitlements entitlements;
+
+  public LlmProviderRoutes(ApiContext api, Entitlements entitlements) {
+    this.entitlements = entitlements;
     String key = api.config().secrets().encryptionKey();
     OutboundGuard guard = new OutboundGuard(api.vertx(), api.config().llm().allowPrivateProviderUrls());
     this.providers = new LlmProviderRepository(api.pool());
@@ -60,7 +64,9 @@ public final class LlmProviderRoutes {
   private Future<JsonObject> create(RoutingContext ctx) {
     ProviderScope scope = ProviderScope.of(ctx);
     Map<String, Object> columns = LlmInputs.providerCreate(RequestBody.of(ctx));
-    return stored(columns).compose(ready -> providers.create(scope.orgId(), ready)).recover(LlmProviderRoutes::conflict);
+    return (scope.platform() ? Future.<Void>succeededFuture()
+            : entitlements.requireEnabled(scope.orgId(), Entitlements.BYOK_ENABLED, "entitlement.byok_disabled"))
+        .compose(allowed -> stored(columns)).compose(ready -> providers.create(scope.orgId(), ready)).recover(LlmProviderRoutes::conflict);
   }
 
   private Future<JsonObject> update(RoutingContext ctx) {

@@ -4,6 +4,7 @@ import static dev.arkloop.api.auth.Permissions.MCP_CONFIGS_MANAGE;
 import static dev.arkloop.api.auth.Permissions.PLATFORM_ADMIN;
 
 import dev.arkloop.api.auth.Authenticator;
+import dev.arkloop.api.billing.Entitlements;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
 import dev.arkloop.api.http.PgErrors;
@@ -38,8 +39,11 @@ public final class McpConfigRoutes {
   private final ArkloopConfig.Tools tools;
   private final OutboundGuard guard;
 
+  private final Entitlements entitlements;
+
   public McpConfigRoutes(io.vertx.core.Vertx vertx, io.vertx.sqlclient.Pool pool, SecretBox secrets,
-      ArkloopConfig.Tools tools) {
+      ArkloopConfig.Tools tools, Entitlements entitlements) {
+    this.entitlements = entitlements;
     this.configs = new McpConfigRepository(pool);
     this.secrets = secrets;
     this.tools = tools;
@@ -119,7 +123,10 @@ public final class McpConfigRoutes {
     config.put("env_sealed", env == null || env.isEmpty() ? null : secrets.seal(env.encode()));
     config.put("bearer_token_sealed", token == null ? null : secrets.seal(token));
     config.put("stdio_approved_by", stdio ? Authenticator.principal(ctx).userId().toString() : null);
-    return checkAddress(url).compose(ok -> configs.create(orgId(ctx), config)).recover(this::conflict);
+    return (stdio ? Future.<Void>succeededFuture() : entitlements.requireEnabled(orgId(ctx),
+            Entitlements.MCP_REMOTE_ENABLED, "entitlement.mcp_remote_disabled"))
+        .compose(allowed -> checkAddress(url))
+        .compose(ok -> configs.create(orgId(ctx), config)).recover(this::conflict);
   }
 
   private Future<JsonObject> update(RoutingContext ctx) {

@@ -40,12 +40,12 @@ final class RunRepository {
   record Cancelled(boolean signalWorker, List<RunEvent> written) {}
 
   private final Pool pool;
-  private final int maxConcurrentPerAccount;
+  private final RunAdmission admission;
   private final int maxAttempts;
 
-  RunRepository(Pool pool, int maxConcurrentPerAccount, int maxAttempts) {
+  RunRepository(Pool pool, RunAdmission admission, int maxAttempts) {
     this.pool = pool;
-    this.maxConcurrentPerAccount = maxConcurrentPerAccount;
+    this.admission = admission;
     this.maxAttempts = maxAttempts;
   }
 
@@ -65,7 +65,7 @@ final class RunRepository {
                     : Future.failedFuture(new ApiException(409, "runs.thread_busy", "the thread already has an active run",
                         new JsonObject().put("active_run_id", active.toString()))))
                 .compose(v -> hideLastAnswer ? hideLastAnswer(tx, threadId) : Future.succeededFuture())
-                .compose(v -> checkConcurrency(tx, principal.orgId()))
+                .compose(v -> admission.admit(tx, principal.orgId()))
                 .compose(v -> insert(tx, principal, threadId, options, idempotencyKey, requestHash, traceId))));
   }
 
@@ -111,17 +111,6 @@ final class RunRepository {
     return tx.preparedQuery("SELECT id FROM runs WHERE thread_id = $1 AND status IN " + ACTIVE)
         .execute(Tuple.of(threadId))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID("id"));
-  }
-
-  private Future<Void> checkConcurrency(SqlConnection tx, UUID orgId) {
-    return tx.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 7))").execute(Tuple.of(orgId.toString()))
-        .compose(v -> tx.preparedQuery("SELECT count(*) AS active FROM runs WHERE org_id = $1 AND status IN " + ACTIVE)
-            .execute(Tuple.of(orgId)))
-        .compose(rows -> rows.iterator().next().getLong("active") >= maxConcurrentPerAccount
-            ? Future.failedFuture(new ApiException(429, "rate_limit", "too many active runs in this account",
-                new JsonObject().put("reason", "runs.concurrency").put("limit", maxConcurrentPerAccount)
-                    .put("retry_after_seconds", 5)))
-            : Future.succeededFuture());
   }
 
   private static Future<Void> hideLastAnswer(SqlConnection tx, UUID threadId) {

@@ -13,12 +13,12 @@ public final class RunsModule {
   private final RunRepository repository;
   private final RunCanceller canceller;
 
-  public RunsModule(ApiContext api, PubSub pubSub) {
+  public RunsModule(ApiContext api, PubSub pubSub, RunAdmission admission) {
     RunStreams streams = new RunStreams(api.redis(), api.keys());
     EventFetcher fetcher = new EventFetcher(streams, api.pool());
     var settings = api.config().runs();
     this.hub = new RunEventHub(api.vertx(), pubSub, streams, fetcher, settings.sseBatchLimit());
-    this.repository = new RunRepository(api.pool(), settings.maxConcurrentPerAccount(), settings.maxAttempts());
+    this.repository = new RunRepository(api.pool(), admission, settings.maxAttempts());
     this.routes = new RunRoutes(api.vertx(), repository, streams, hub, fetcher, settings);
     this.canceller = new RunCanceller(api.vertx(), repository, streams);
   }

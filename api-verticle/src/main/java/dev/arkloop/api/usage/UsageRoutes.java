@@ -48,6 +48,18 @@ public final class UsageRoutes {
       YearMonth month = month(ctx);
       return usage.byModel(principal.orgId(), principal.userId(), month.getYear(), month.getMonthValue());
     });
+    routes.get("/v1/admin/usage/summary").requires(Permissions.PLATFORM_ADMIN).respond(ctx -> {
+      YearMonth month = month(ctx);
+      return usage.month(null, null, month.getYear(), month.getMonthValue()).map(summary -> {
+        summary.remove("org_id");
+        return summary;
+      });
+    });
+    routes.get("/v1/admin/usage/daily").requires(Permissions.PLATFORM_ADMIN).respond(ctx -> daily(ctx, null, null));
+    routes.get("/v1/admin/usage/by-model").requires(Permissions.PLATFORM_ADMIN).respond(ctx -> {
+      YearMonth month = month(ctx);
+      return usage.byModel(null, null, month.getYear(), month.getMonthValue());
+    });
     routes.get("/v1/accounts/:account_id/usage").requiresInAccount(Permissions.USAGE_READ).respond(ctx -> account(ctx).compose(orgId -> {
       YearMonth month = month(ctx);
       return usage.month(orgId, null, month.getYear(), month.getMonthValue());

@@ -20,7 +20,8 @@ public record ArkloopConfig(
     Secrets secrets,
     Llm llm,
     Tools tools,
-    Webhooks webhooks) {
+    Webhooks webhooks,
+    Billing billing) {
 
   /**
    * HTTP API settings. {@code workspaceMaxFileBytes} bounds a workspace file upload (not a JSON body).
@@ -201,18 +202,30 @@ public record ArkloopConfig(
    */
   public record Webhooks(boolean allowPrivate, int retryBaseMillis, int maxAttempts, int timeoutMillis) {}
 
+  /**
+   * Credits and entitlements: grants, the credits a USD of run cost is worth, how often the monthly
+   * grant is looked for, and the platform default of every entitlement key (as its string value).
+   */
+  public record Billing(
+      long initialGrant,
+      long inviteReward,
+      long inviteeReward,
+      long creditsPerUsd,
+      int monthlyGrantCheckSeconds,
+      java.util.Map<String, String> entitlementDefaults) {}
+
   /** The Hazelcast-clustered event bus. */
   public record Cluster(boolean enabled, String host, int port, List<String> members) {}
 
   public ArkloopConfig withInfra(Infra infra) {
-    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, mail, secrets, llm, tools, webhooks);
+    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, mail, secrets, llm, tools, webhooks, billing);
   }
 
   public ArkloopConfig withAuth(Auth auth) {
-    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, mail, secrets, llm, tools, webhooks);
+    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, mail, secrets, llm, tools, webhooks, billing);
   }
 
   public ArkloopConfig withSecrets(Secrets secrets) {
-    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, mail, secrets, llm, tools, webhooks);
+    return new ArkloopConfig(role, dataDir, http, infra, cluster, auth, worker, runs, mail, secrets, llm, tools, webhooks, billing);
   }
 }

@@ -159,7 +159,46 @@ public final class ConfigLoader {
         new ArkloopConfig.Secrets(encryptionKey),
         llm,
         tools,
-        webhooks);
+        webhooks,
+        billing(s, runs.maxConcurrentPerAccount()));
+  }
+
+  private static ArkloopConfig.Billing billing(Settings s, int maxConcurrentRuns) {
+    Map<String, String> defaults = new java.util.LinkedHashMap<>();
+    String concurrent = s.optional("ARKLOOP_ENTITLEMENT_LIMIT_CONCURRENT_RUNS");
+    defaults.put("limit.concurrent_runs", concurrent == null ? String.valueOf(maxConcurrentRuns)
+        : String.valueOf(s.integer("ARKLOOP_ENTITLEMENT_LIMIT_CONCURRENT_RUNS", 0, 1_000_000)));
+    for (String key : List.of("quota.runs_per_month", "quota.tokens_per_month", "limit.team_members",
+        "credits.monthly_grant")) {
+      defaults.put(key, String.valueOf(s.parsed(entitlementVariable(key), ConfigLoader::nonNegativeLong)));
+    }
+    for (String key : List.of("feature.byok_enabled", "feature.mcp_remote_enabled")) {
+      defaults.put(key, String.valueOf(s.optional(entitlementVariable(key)) == null || s.bool(entitlementVariable(key))));
+    }
+    return new ArkloopConfig.Billing(
+        s.parsed("ARKLOOP_CREDITS_INITIAL_GRANT", ConfigLoader::nonNegativeLong),
+        s.parsed("ARKLOOP_CREDITS_INVITE_REWARD", ConfigLoader::nonNegativeLong),
+        s.parsed("ARKLOOP_CREDITS_INVITEE_REWARD", ConfigLoader::nonNegativeLong),
+        s.parsed("ARKLOOP_CREDITS_PER_USD", ConfigLoader::nonNegativeLong),
+        s.integer("ARKLOOP_CREDITS_MONTHLY_GRANT_CHECK_SECONDS", 1, 86_400),
+        Map.copyOf(defaults));
+  }
+
+  /** {@code limit.concurrent_runs} is set by {@code ARKLOOP_ENTITLEMENT_LIMIT_CONCURRENT_RUNS}. */
+  public static String entitlementVariable(String key) {
+    return "ARKLOOP_ENTITLEMENT_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_');
+  }
+
+  private static long nonNegativeLong(String raw) {
+    try {
+      long value = Long.parseLong(raw);
+      if (value < 0) {
+        throw new IllegalArgumentException("must not be negative");
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("must be an integer");
+    }
   }
 
   /** Minutes, fractions allowed (tests use a few seconds), up to a day. */

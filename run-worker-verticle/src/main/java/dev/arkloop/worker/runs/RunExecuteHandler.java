@@ -1,5 +1,6 @@
 package dev.arkloop.worker.runs;
 
+import dev.arkloop.common.billing.CreditLedger;
 import dev.arkloop.common.bus.Addresses;
 import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.notifications.Notifications;
@@ -47,10 +48,13 @@ public final class RunExecuteHandler implements JobHandler {
   private final ArkloopConfig.Runs settings;
   private final ResilientModelCaller.Policy retry;
   private final RunNotices notices;
+  private final long creditsPerUsd;
 
   public RunExecuteHandler(Vertx vertx, Pool pool, RunStreams streams, ModelRouter router, RunPolicies policies,
-      ArkloopConfig.Runs settings, ResilientModelCaller.Policy retry, Notifications notifications) {
+      ArkloopConfig.Runs settings, ResilientModelCaller.Policy retry, Notifications notifications,
+      long creditsPerUsd) {
     this.notices = new RunNotices(notifications);
+    this.creditsPerUsd = creditsPerUsd;
     this.vertx = vertx;
     this.pool = pool;
     this.store = new RunStore(pool);
@@ -132,7 +136,10 @@ public final class RunExecuteHandler implements JobHandler {
             pending.stream().filter(signal -> signal.type().equals("cancel")).forEach(signal -> requestCancel(signal.payload()));
             return pending;
           })
-          .compose(signals -> policies.personas().resolve(run.orgId(), personaId()).compose(persona -> {
+          .compose(signals -> CreditLedger.balance(pool, run.orgId()).compose(balance -> balance <= 0
+              ? Future.succeededFuture(new Outcome.Failed(LoopState.fresh(new JsonArray()),
+                  "entitlement.credits_exhausted", "the account has no credits left"))
+              : policies.personas().resolve(run.orgId(), personaId()).compose(persona -> {
             Outcome refused = RunPolicies.refusal(persona, personaId());
             if (refused != null) {
               return Future.succeededFuture(refused);
@@ -157,7 +164,7 @@ public final class RunExecuteHandler implements JobHandler {
                     });
               }));
             });
-          }))
+          })))
           .compose(outcome -> end(writer, run, modelUsed, abort.future().isComplete() && outcome instanceof Outcome.Parked
               ? new Outcome.Aborted(((Outcome.Parked) outcome).state(), abort.future().result()) : outcome))
           .eventually(() -> {
@@ -231,7 +238,7 @@ public final class RunExecuteHandler implements JobHandler {
     if (outcome instanceof Outcome.Completed done) {
       written = writer.finish(List.of(EventTypes.COMPLETED),
           List.of(new JsonObject().put("usage", done.state().usage.toJson())), false,
-          tx -> RunStore.complete(tx, run, done.state(), route)
+          tx -> RunStore.complete(tx, run, done.state(), route, creditsPerUsd)
               .compose(v -> notices.ended(tx, run, done.state(), "completed")));
     } else if (outcome instanceof Outcome.Failed failed) {
       written = writer.finish(List.of(EventTypes.FAILED),

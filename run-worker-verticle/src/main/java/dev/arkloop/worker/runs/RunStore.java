@@ -1,5 +1,6 @@
 package dev.arkloop.worker.runs;
 
+import dev.arkloop.common.billing.CreditLedger;
 import dev.arkloop.common.threads.Conversation;
 import dev.arkloop.worker.llm.LlmTurn;
 import dev.arkloop.worker.llm.ModelRoute;
@@ -91,7 +92,7 @@ final class RunStore {
   }
 
   /** The run succeeded: usage on the run, the final assistant message, the thread freed. */
-  static Future<Void> complete(SqlConnection tx, RunRow run, LoopState state, ModelRoute route) {
+  static Future<Void> complete(SqlConnection tx, RunRow run, LoopState state, ModelRoute route, long creditsPerUsd) {
     LlmTurn.Usage usage = state.usage;
     double cost = route == null ? 0 : route.prices().cost(usage);
     Double cacheHitRate = usage.inputTokens() == 0 ? null
@@ -99,12 +100,12 @@ final class RunStore {
     return tx.preparedQuery("""
             UPDATE runs SET status = 'completed', model = $2, total_input_tokens = $3, total_output_tokens = $4,
               cache_read_tokens = $5, cache_write_tokens = $6, cache_hit_rate = $7, total_cost_usd = $8::numeric,
-              credits_used = ceil($8::numeric * 1000)::bigint,
               duration_ms = (extract(epoch FROM now() - created_at) * 1000)::bigint, completed_at = now(),
               loop_state = NULL, updated_at = now()
             WHERE id = $1""")
         .execute(Tuple.of(run.id(), route == null ? null : route.model(), usage.inputTokens(), usage.outputTokens(), usage.cacheReadTokens(),
             usage.cacheWriteTokens(), cacheHitRate, cost))
+        .compose(v -> CreditLedger.debitRun(tx, run.id(), creditsPerUsd))
         .compose(v -> Conversation.appendAssistantMessage(tx, run.orgId(), run.threadId(), run.id(),
             state.text.toString(), state.contentJson()))
         .compose(v -> release(tx, run));
