@@ -25,7 +25,7 @@ final class CreditRoutes {
   }
 
   void mount(Routes routes) {
-    routes.get("/v1/me/credits").respond(ctx -> statement(ctx, Authenticator.principal(ctx).orgId())
+    routes.get("/v1/me/credits").requires(Permissions.PROFILE_READ).respond(ctx -> statement(ctx, Authenticator.principal(ctx).orgId())
         .map(json -> {
           json.remove("org_id");
           return json;

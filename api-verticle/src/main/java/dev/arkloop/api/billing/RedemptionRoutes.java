@@ -29,7 +29,7 @@ final class RedemptionRoutes {
   }
 
   void mount(Routes routes) {
-    routes.post("/v1/me/redeem").audit("redemption_code.redeem").respond(this::redeem);
+    routes.post("/v1/me/redeem").requires(Permissions.PROFILE_WRITE).audit("redemption_code.redeem").respond(this::redeem);
     routes.post("/v1/admin/redemption-codes/batch").requires(Permissions.PLATFORM_ADMIN).status(201)
         .audit("redemption_code.batch").respond(this::batch);
     routes.get("/v1/admin/redemption-codes").requires(Permissions.PLATFORM_ADMIN).respond(this::list);
