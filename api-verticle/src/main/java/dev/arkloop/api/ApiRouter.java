@@ -1,5 +1,7 @@
 package dev.arkloop.api;
 
+import dev.arkloop.api.contract.ContractRegistry;
+import dev.arkloop.api.contract.ContractRoutes;
 import dev.arkloop.api.health.HealthRoutes;
 import dev.arkloop.api.http.AccessLogHandler;
 import dev.arkloop.api.http.ColonActionHandler;
@@ -29,6 +31,9 @@ public final class ApiRouter {
     new HealthRoutes(api).mount(router);
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
     Routes routes = identity.routes(router);
+    routes.table().addPublic("GET", "/healthz", 200, null);
+    routes.table().addPublic("GET", "/readyz", 200, null);
+    routes.table().addPublic("GET", "/metrics", 200, null);
     identity.mount(router, routes);
     new ProjectsModule(api).mount(routes);
     new ThreadsModule(api).mount(routes);
@@ -38,6 +43,9 @@ public final class ApiRouter {
     new ToolProviderRoutes(api.pool(), SecretBox.optional(api.config().secrets().encryptionKey())).mount(routes);
     new McpConfigRoutes(api.pool(), SecretBox.optional(api.config().secrets().encryptionKey()),
         api.config().tools().mcpStdioEnabled()).mount(routes);
+    // last: the contract is built from every route mounted before it
+    new ContractRoutes(api.vertx(), routes.table(), ContractRegistry.standard(), api.config().http().docsEnabled())
+        .mount(routes);
     installErrorHandling(router);
     return router;
   }

@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
 
@@ -22,6 +23,7 @@ public final class ApiVerticle extends VerticleBase {
   private Pool pool;
   private Redis redis;
   private RunsModule runs;
+  private Router router;
 
   public ApiVerticle(ArkloopConfig config, NodeEndpoints endpoints) {
     this.config = config;
@@ -42,7 +44,10 @@ public final class ApiVerticle extends VerticleBase {
     runs = new RunsModule(api);
     return identity.bootstrap()
         .compose(v -> runs.start())
-        .compose(v -> vertx.createHttpServer(options).requestHandler(ApiRouter.build(api, identity, runs)).listen())
+        .compose(v -> {
+          router = ApiRouter.build(api, identity, runs);
+          return vertx.createHttpServer(options).requestHandler(router).listen();
+        })
         .onSuccess(listening -> server = listening);
   }
 
@@ -50,6 +55,11 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> stop() {
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
     return closed.eventually(() -> Future.all(runs.stop(), pool.close(), redis.close()));
+  }
+
+  /** The router as built (tests walk it to compare with the served contract). */
+  Router router() {
+    return router;
   }
 
   /** The port the server listens on (useful when configured with port 0). */

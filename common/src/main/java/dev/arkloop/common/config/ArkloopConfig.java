@@ -28,7 +28,8 @@ public record ArkloopConfig(
       int maxBodyBytes,
       boolean trustIncomingTraceId,
       boolean trustForwardedFor,
-      int workspaceMaxFileBytes) {}
+      int workspaceMaxFileBytes,
+      boolean docsEnabled) {}
 
   /** PostgreSQL and Redis: external by URL, embedded when the URL is empty. */
   public record Infra(

@@ -49,7 +49,8 @@ public final class ConfigLoader {
         s.integer("ARKLOOP_MAX_BODY_BYTES", 1024, 64 * 1024 * 1024),
         s.bool("ARKLOOP_TRUST_INCOMING_TRACE_ID"),
         s.bool("ARKLOOP_TRUST_X_FORWARDED_FOR"),
-        s.integer("ARKLOOP_WORKSPACE_MAX_FILE_BYTES", 0, 1024 * 1024 * 1024));
+        s.integer("ARKLOOP_WORKSPACE_MAX_FILE_BYTES", 0, 1024 * 1024 * 1024),
+        s.bool("ARKLOOP_DOCS_ENABLED"));
     var infra = new ArkloopConfig.Infra(
         s.url("ARKLOOP_DATABASE_URL", "postgresql", "postgres"),
         s.url("ARKLOOP_REDIS_URL", "redis", "rediss"),
