@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.arkloop.api.ApiVerticle;
 import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.infra.NodeEndpoints;
+import dev.arkloop.common.testing.ContractCheck;
 import dev.arkloop.common.testing.TestClient;
 import dev.arkloop.common.testing.TestInfra;
 import dev.arkloop.common.vertx.VertxFactory;
@@ -42,6 +43,7 @@ public final class TestNode implements AutoCloseable {
     ApiVerticle api = new ApiVerticle(config, endpoints);
     await(vertx.deployVerticle(api));
     TestNode node = new TestNode(vertx, config, endpoints, api.actualPort());
+    ContractCheck.install(node.client());
     node.workerDeployment = await(vertx.deployVerticle(new RunWorkerVerticle(config, endpoints)));
     return node;
   }

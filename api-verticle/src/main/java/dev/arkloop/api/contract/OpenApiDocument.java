@@ -144,6 +144,9 @@ public final class OpenApiDocument {
     }
 
     Map<Integer, List<String>> errors = standardErrors(route, takesBody, hasQuery || contract == null);
+    if (contract == null && !route.method().equals("GET")) {
+      errors.put(409, new ArrayList<>(List.of("conflict"))); // not declared yet: a change may conflict
+    }
     if (contract != null) {
       contract.errors().forEach((status, codes) -> codes.forEach(code -> {
         List<String> list = errors.computeIfAbsent(status, s -> new ArrayList<>());
@@ -155,6 +158,10 @@ public final class OpenApiDocument {
     JsonObject responses = new JsonObject();
     int successStatus = successStatus(route, contract);
     responses.put(String.valueOf(successStatus), success(successStatus, contract));
+    if (contract != null) {
+      contract.otherSuccesses().forEach((status, text) -> responses.put(String.valueOf(status),
+          success(status, contract).put("description", text)));
+    }
     if (contract == null && !route.method().equals("GET") && successStatus != 204) {
       responses.put("204", new JsonObject().put("description", "No content").put("headers", traceHeader()));
     }

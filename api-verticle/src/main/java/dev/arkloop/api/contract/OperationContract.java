@@ -23,6 +23,7 @@ public final class OperationContract {
   private final List<Parameter> parameters = new ArrayList<>();
   private final Map<Integer, List<String>> errors = new LinkedHashMap<>();
   private final Map<String, String> responseHeaders = new LinkedHashMap<>();
+  private final Map<Integer, String> otherSuccesses = new LinkedHashMap<>();
 
   OperationContract(String summary) {
     this.summary = summary;
@@ -76,6 +77,16 @@ public final class OperationContract {
     this.responseContentType = contentType;
     this.response = schema;
     return this;
+  }
+
+  /** Another success status the handler sets itself (e.g. 200 for a replaced file, 201 for a new one). */
+  public OperationContract alsoSucceedsWith(int status, String description) {
+    otherSuccesses.put(status, description);
+    return this;
+  }
+
+  public Map<Integer, String> otherSuccesses() {
+    return otherSuccesses;
   }
 
   public OperationContract responseHeader(String name, String description) {

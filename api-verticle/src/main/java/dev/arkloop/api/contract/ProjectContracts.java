@@ -35,6 +35,35 @@ final class ProjectContracts {
         .body(patch).returns(ref("Project")).errors(404, "projects.not_found");
     r.declare("PUT", "/v1/projects/{project_id}", "Same as PATCH")
         .body(patch).returns(ref("Project")).errors(404, "projects.not_found");
+    String file = "/v1/projects/{project_id}/workspace/file";
+    JsonSchema path = string().with("minLength", 1).description("Path inside the workspace, e.g. /notes.txt");
+    JsonSchema entry = object()
+        .required("name", string()).required("path", string()).required("type", enumOf("file", "dir"))
+        .property("size", JsonSchema.integer()).property("mtime_unix_ms", JsonSchema.integer())
+        .property("mime_type", string().nullable()).property("sha256", string());
+    r.declare("GET", file, "Download a workspace file")
+        .requiredQuery("path", path, null)
+        .header("Range", string(), "One byte range, e.g. bytes=0-99")
+        .header("If-None-Match", string(), "ETag of a copy the client holds")
+        .returns("application/octet-stream", string().format("binary"))
+        .alsoSucceedsWith(206, "Partial content (a Range was asked)")
+        .alsoSucceedsWith(304, "Not modified (If-None-Match matched)")
+        .responseHeader("ETag", "The file's content hash")
+        .errors(400, "workspace_files.invalid_path")
+        .errors(404, "projects.not_found", "workspace_files.not_found")
+        .errors(416, "workspace_files.range_not_satisfiable");
+    r.declare("PUT", file, "Write a workspace file (raw bytes as the body)")
+        .requiredQuery("path", path, null)
+        .returns(entry)
+        .alsoSucceedsWith(201, "Created (the file did not exist)")
+        .errors(400, "workspace_files.invalid_path")
+        .errors(404, "projects.not_found")
+        .errors(409, "workspace_files.conflict")
+        .errors(413, "validation.body_too_large");
+    r.declare("DELETE", file, "Delete a workspace file")
+        .requiredQuery("path", path, null)
+        .errors(400, "workspace_files.invalid_path")
+        .errors(404, "projects.not_found", "workspace_files.not_found");
     r.declare("DELETE", "/v1/projects/{project_id}", "Delete a project")
         .errors(403, "projects.delete_default")
         .errors(404, "projects.not_found");

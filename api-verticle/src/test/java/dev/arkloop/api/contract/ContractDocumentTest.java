@@ -189,6 +189,33 @@ class ContractDocumentTest {
     assertFalse(document.getJsonObject("paths").containsKey("/docs"));
   }
 
+  @Test
+  void theTestClientHookFailsAResponseThatBreaksTheDocument() {
+    JsonObject tampered = openApi.copy();
+    tampered.getJsonObject("paths").getJsonObject("/healthz").getJsonObject("get").getJsonObject("responses")
+        .getJsonObject("200").getJsonObject("content").getJsonObject("application/json").getJsonObject("schema")
+        .getJsonArray("required").add("uptime_seconds");
+    dev.arkloop.common.testing.ContractCheck.install(client.port(), tampered, asyncApi);
+    try {
+      AssertionError error = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+          () -> client.get("/healthz"));
+      assertTrue(error.getMessage().contains("uptime_seconds"), error.getMessage());
+      JsonObject noCreated = openApi.copy();
+      noCreated.getJsonObject("paths").getJsonObject("/healthz").getJsonObject("get").getJsonObject("responses")
+          .remove("200");
+      dev.arkloop.common.testing.ContractCheck.install(client.port(), noCreated, asyncApi);
+      assertThrows(() -> client.get("/healthz"), "status not listed");
+    } finally {
+      dev.arkloop.common.testing.ContractCheck.install(client.port(), openApi, asyncApi);
+    }
+    assertEquals(200, client.get("/healthz").statusCode());
+  }
+
+  private static void assertThrows(org.junit.jupiter.api.function.Executable call, String text) {
+    AssertionError error = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, call);
+    assertTrue(error.getMessage().contains(text), error.getMessage());
+  }
+
   private static String resource(String name) throws IOException {
     try (InputStream in = ContractDocumentTest.class.getClassLoader().getResourceAsStream(name)) {
       assertNotNull(in, name);

@@ -30,6 +30,8 @@ public final class SseClient {
   private HttpClient http;
   private volatile String endReason;
   private final StringBuilder pending = new StringBuilder();
+  private final List<String> violations = new CopyOnWriteArrayList<>();
+  private volatile ContractCheck contract;
 
   private SseClient() {}
 
@@ -45,6 +47,7 @@ public final class SseClient {
     HttpClient http = vertx.createHttpClient(new HttpClientOptions().setIdleTimeout(0));
     SseClient client = new SseClient();
     client.http = http;
+    client.contract = ContractCheck.forPort(port);
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
         .setURI(path);
     headers.forEach(options::addHeader);
@@ -67,7 +70,11 @@ public final class SseClient {
     return response.getHeader(name);
   }
 
+  /** The events read so far; fails the test if one broke the node's AsyncAPI contract. */
   public List<Frame> frames() {
+    if (!violations.isEmpty()) {
+      throw new AssertionError("contract: " + violations);
+    }
     return List.copyOf(frames);
   }
 
@@ -117,7 +124,15 @@ public final class SseClient {
         }
       }
       if (data != null) {
-        frames.add(new Frame(id, new JsonObject(data)));
+        JsonObject event = new JsonObject(data);
+        String violation = contract == null ? null : contract.checkEvent(event);
+        if (contract != null && event.getLong("seq", -1L) != id) {
+          violation = "id: line " + id + " is not the event's seq: " + data;
+        }
+        if (violation != null) {
+          violations.add(violation);
+        }
+        frames.add(new Frame(id, event));
       }
     }
   }
