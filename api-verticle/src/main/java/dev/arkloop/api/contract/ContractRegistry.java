@@ -17,6 +17,7 @@ public final class ContractRegistry {
     ContractRegistry registry = new ContractRegistry();
     CommonSchemas.declare(registry);
     AuthContracts.declare(registry);
+    MeContracts.declare(registry);
     ThreadContracts.declare(registry);
     RunContracts.declare(registry);
     ProjectContracts.declare(registry);

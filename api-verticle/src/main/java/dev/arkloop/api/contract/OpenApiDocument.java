@@ -167,6 +167,11 @@ public final class OpenApiDocument {
     }
     new TreeMap<>(errors).forEach((status, codes) -> responses.put(String.valueOf(status), error(status, codes,
         contract != null)));
+    if (contract != null) {
+      contract.ownResponses().forEach((status, own) -> responses.put(String.valueOf(status), new JsonObject()
+          .put("description", own.getKey()).put("headers", traceHeader()).put("content", new JsonObject()
+              .put("application/json", new JsonObject().put("schema", own.getValue().toJson())))));
+    }
     op.put("responses", responses);
     return op;
   }

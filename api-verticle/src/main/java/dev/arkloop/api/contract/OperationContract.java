@@ -24,6 +24,7 @@ public final class OperationContract {
   private final Map<Integer, List<String>> errors = new LinkedHashMap<>();
   private final Map<String, String> responseHeaders = new LinkedHashMap<>();
   private final Map<Integer, String> otherSuccesses = new LinkedHashMap<>();
+  private final Map<Integer, Map.Entry<String, JsonSchema>> ownResponses = new LinkedHashMap<>();
 
   OperationContract(String summary) {
     this.summary = summary;
@@ -83,6 +84,16 @@ public final class OperationContract {
   public OperationContract alsoSucceedsWith(int status, String description) {
     otherSuccesses.put(status, description);
     return this;
+  }
+
+  /** A response with its own body instead of the error envelope (e.g. the readiness probe's 503). */
+  public OperationContract respondsWith(int status, String description, JsonSchema schema) {
+    ownResponses.put(status, Map.entry(description, schema));
+    return this;
+  }
+
+  public Map<Integer, Map.Entry<String, JsonSchema>> ownResponses() {
+    return ownResponses;
   }
 
   public Map<Integer, String> otherSuccesses() {

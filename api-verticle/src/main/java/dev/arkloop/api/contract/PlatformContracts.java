@@ -15,7 +15,8 @@ final class PlatformContracts {
     r.declare("GET", "/readyz", "Readiness: database, schema and Redis reachable")
         .operationId("health.ready")
         .returns(object().required("status", enumOf("ok")).property("schema_version", JsonSchema.any()))
-        .errors(503, "unavailable");
+        .respondsWith(503, "Not ready: the database, its schema or Redis does not answer",
+            object().required("status", enumOf("unavailable")).property("reason", string()));
     r.declare("GET", "/metrics", "Prometheus metrics")
         .operationId("metrics.scrape")
         .returns("text/plain", string());

@@ -35,11 +35,18 @@ final class ProjectContracts {
         .body(patch).returns(ref("Project")).errors(404, "projects.not_found");
     r.declare("PUT", "/v1/projects/{project_id}", "Same as PATCH")
         .body(patch).returns(ref("Project")).errors(404, "projects.not_found");
+    r.declare("GET", "/v1/projects/{project_id}/workspace", "The project's workspace")
+        .returns(object().required("project_id", uuid()).required("workspace_ref", string())
+            .property("owner_user_id", uuid().nullable())
+            .required("status", enumOf("active", "idle", "unavailable"))
+            .property("last_used_at", JsonSchema.dateTime().nullable())
+            .property("active_session", object().nullable()))
+        .errors(404, "projects.not_found");
     String file = "/v1/projects/{project_id}/workspace/file";
     JsonSchema path = string().with("minLength", 1).description("Path inside the workspace, e.g. /notes.txt");
     JsonSchema entry = object()
         .required("name", string()).required("path", string()).required("type", enumOf("file", "dir"))
-        .property("size", JsonSchema.integer()).property("mtime_unix_ms", JsonSchema.integer())
+        .property("size", JsonSchema.integer().nullable()).property("mtime_unix_ms", JsonSchema.integer().nullable())
         .property("mime_type", string().nullable()).property("sha256", string());
     r.declare("GET", file, "Download a workspace file")
         .requiredQuery("path", path, null)
@@ -52,6 +59,12 @@ final class ProjectContracts {
         .errors(400, "workspace_files.invalid_path")
         .errors(404, "projects.not_found", "workspace_files.not_found")
         .errors(416, "workspace_files.range_not_satisfiable");
+    r.declare("GET", "/v1/projects/{project_id}/workspace/files", "List a workspace directory")
+        .query("path", path.defaultValue("/"), "Directory to list")
+        .returns(object().required("workspace_ref", string()).required("path", string())
+            .required("items", array(entry)).description("Directories first; empty before the first file"))
+        .errors(400, "workspace_files.invalid_path")
+        .errors(404, "projects.not_found", "workspace_files.not_found");
     r.declare("PUT", file, "Write a workspace file (raw bytes as the body)")
         .requiredQuery("path", path, null)
         .returns(entry)
