@@ -52,6 +52,19 @@ class ContractDocumentTest {
     routes = started.router().getRoutes();
     openApi = TestClient.assertStatus(client.get("/v1/openapi.json"), 200);
     asyncApi = TestClient.assertStatus(client.get("/v1/asyncapi.json"), 200);
+    writeForTools("openapi.json", openApi);
+    writeForTools("asyncapi.json", asyncApi);
+  }
+
+  /** Leaves the documents in target/contract/ for generators and linters run on the build's output. */
+  private static void writeForTools(String name, JsonObject document) {
+    try {
+      java.nio.file.Path dir = java.nio.file.Path.of("target", "contract");
+      java.nio.file.Files.createDirectories(dir);
+      java.nio.file.Files.writeString(dir.resolve(name), document.encodePrettily());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test
