@@ -36,7 +36,8 @@ final class AuthContracts {
         .responseHeader("Set-Cookie", "arkloop_refresh_token (HttpOnly, Path=/v1/auth)")
         .errors(403, "auth.forbidden")
         .errors(409, "auth.login_exists", "conflict")
-        .errors(422, "auth.invite_code_required", "auth.invite_code_invalid", "auth.captcha_invalid");
+        .errors(422, "auth.invite_code_required", "auth.invite_code_invalid", "auth.captcha_invalid")
+        .errors(503, "auth.captcha_unavailable");
     r.declare("POST", "/v1/auth/login", "Sign in with a login and password")
         .description("Sets the refresh token cookie.")
         .body(object()
@@ -47,7 +48,8 @@ final class AuthContracts {
         .responseHeader("Set-Cookie", "arkloop_refresh_token (HttpOnly, Path=/v1/auth)")
         .errors(401, "auth.unauthorized", "auth.invalid_credentials")
         .errors(403, "auth.forbidden", "auth.user_suspended")
-        .errors(422, "auth.captcha_invalid");
+        .errors(422, "auth.captcha_invalid")
+        .errors(503, "auth.captcha_unavailable");
     r.declare("POST", "/v1/auth/refresh", "Exchange the refresh cookie for a new access token")
         .description("The presented refresh token is consumed and a new cookie is set. Presenting a consumed "
             + "token revokes its whole family.")

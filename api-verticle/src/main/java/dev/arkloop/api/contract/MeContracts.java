@@ -49,7 +49,7 @@ final class MeContracts {
         .body(object().required("email", string().length(3, 254).format("email"))
             .property("cf_turnstile_token", string()))
         .errors(422, "auth.captcha_invalid")
-        .errors(503, "auth.otp_unavailable");
+        .errors(503, "auth.otp_unavailable", "auth.captcha_unavailable");
     r.declare("POST", "/v1/auth/email/otp/verify", "Sign in with an emailed one-time code")
         .description("Sets the refresh token cookie.")
         .body(object().required("email", string().length(3, 254).format("email"))

@@ -198,7 +198,8 @@ public final class OpenApiDocument {
   private static Map<Integer, List<String>> standardErrors(RouteTable.Entry route, boolean takesBody,
       boolean mayTakeQuery) {
     Map<Integer, List<String>> errors = new LinkedHashMap<>();
-    if (takesBody || !route.pathParameters().isEmpty() || mayTakeQuery) {
+    // authenticated routes also read X-Account-Id (a malformed one is a 400)
+    if (takesBody || !route.pathParameters().isEmpty() || mayTakeQuery || route.authenticated()) {
       errors.put(400, new ArrayList<>(List.of("validation.error")));
     }
     if (takesBody) {
@@ -208,7 +209,7 @@ public final class OpenApiDocument {
     }
     if (route.authenticated()) {
       errors.put(401, new ArrayList<>(List.of("auth.unauthorized")));
-      errors.put(403, new ArrayList<>(List.of("auth.forbidden")));
+      errors.put(403, new ArrayList<>(List.of("auth.forbidden", "policy.denied"))); // policy.denied: IP rules
     }
     if (!route.pathParameters().isEmpty()) {
       errors.put(404, new ArrayList<>(List.of("not_found")));

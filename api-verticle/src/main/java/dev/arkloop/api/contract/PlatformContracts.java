@@ -20,6 +20,14 @@ final class PlatformContracts {
     r.declare("GET", "/metrics", "Prometheus metrics")
         .operationId("metrics.scrape")
         .returns("text/plain", string());
+    r.declare("GET", "/v1/llm-providers/{provider_id}/available-models", "The upstream catalogue of a provider")
+        .query("scope", JsonSchema.enumOf("org", "platform"), "platform needs platform.admin")
+        .returns(object().required("models", JsonSchema.array(object().required("id", string())
+            .property("name", string().nullable()).property("configured", JsonSchema.bool()))))
+        .errors(404, "llm_providers.not_found")
+        .errors(502, AsyncApiDocument.ERROR_CLASSES.stream().filter(c -> c.startsWith("provider."))
+            .toArray(String[]::new))
+        .errors(504, "provider.timeout");
     r.declare("GET", "/v1/openapi.json", "This OpenAPI 3.1 document")
         .operationId("contract.openapi")
         .returns(object().required("openapi", string()));
