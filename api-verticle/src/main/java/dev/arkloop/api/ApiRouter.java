@@ -1,6 +1,8 @@
 package dev.arkloop.api;
 
 import dev.arkloop.api.billing.BillingModule;
+import dev.arkloop.api.contract.ContractRegistry;
+import dev.arkloop.api.contract.ContractRoutes;
 import dev.arkloop.api.health.HealthRoutes;
 import dev.arkloop.api.http.AccessLogHandler;
 import dev.arkloop.api.http.ColonActionHandler;
@@ -36,6 +38,8 @@ public final class ApiRouter {
     installCommonHandlers(router, api.config());
     new HealthRoutes(api).mount(router);
     Routes routes = identity.routes(router);
+    routes.table().addPublic("GET", "/healthz", 200, null);
+    routes.table().addPublic("GET", "/readyz", 200, null);
     identity.mount(router, routes);
     new ProjectsModule(api).mount(routes);
     new ThreadsModule(api).mount(routes);
@@ -52,6 +56,9 @@ public final class ApiRouter {
     new WebhookRoutes(api.vertx(), new WebhookRepository(api.pool()), webhookAddresses(api),
         new WebhookSender(api.vertx(), webhookAddresses(api), api.config().webhooks().timeoutMillis()),
         SecretBox.optional(api.config().secrets().encryptionKey())).mount(routes);
+    // last: the contract is built from every route mounted before it
+    new ContractRoutes(api.vertx(), routes.table(), ContractRegistry.standard(), api.config().http().docsEnabled())
+        .mount(routes);
     installErrorHandling(router, new ErrorHandler(new DependencyFailures(api.endpoints().database())));
     return router;
   }

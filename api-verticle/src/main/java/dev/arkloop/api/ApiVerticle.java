@@ -17,6 +17,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
 
@@ -31,6 +32,7 @@ public final class ApiVerticle extends VerticleBase {
   private NotificationsModule notifications;
   private PubSub pubSub;
   private BillingModule billing;
+  private Router router;
 
   public ApiVerticle(ArkloopConfig config, NodeEndpoints endpoints) {
     this.config = config;
@@ -60,10 +62,13 @@ public final class ApiVerticle extends VerticleBase {
         .compose(v -> billing.start())
         .compose(v -> runs.start())
         .compose(v -> pubSub.start())
-        .compose(v -> vertx.createHttpServer(options)
-            .invalidRequestHandler(new InvalidRequestHandler())
-            .connectionHandler(ConnectionGuard.installer(vertx, config.http()))
-            .requestHandler(ApiRouter.build(api, identity, runs, notifications, billing)).listen())
+        .compose(v -> {
+          router = ApiRouter.build(api, identity, runs, notifications, billing);
+          return vertx.createHttpServer(options)
+              .invalidRequestHandler(new InvalidRequestHandler())
+              .connectionHandler(ConnectionGuard.installer(vertx, config.http()))
+              .requestHandler(router).listen();
+        })
         .onSuccess(listening -> server = listening);
   }
 
@@ -71,6 +76,11 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> stop() {
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
     return closed.eventually(() -> Future.all(runs.stop(), notifications.stop(), pubSub.close(), pool.close(), redis.close()));
+  }
+
+  /** The router as built (tests walk it to compare with the served contract). */
+  Router router() {
+    return router;
   }
 
   /** The port the server listens on (useful when configured with port 0). */

@@ -3,6 +3,7 @@ package dev.arkloop.api;
 import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.infra.NodeEndpoints;
 import dev.arkloop.common.testing.Await;
+import dev.arkloop.common.testing.ContractCheck;
 import dev.arkloop.common.vertx.VertxFactory;
 import dev.arkloop.common.testing.TestClient;
 import dev.arkloop.common.testing.TestInfra;
@@ -31,6 +32,8 @@ public record ApiTestNode(ArkloopConfig config, NodeEndpoints endpoints, TestCli
     ArkloopConfig config = TestInfra.get().config(endpoints, settings);
     ApiVerticle verticle = new ApiVerticle(config, endpoints);
     Await.await(vertx.deployVerticle(verticle));
-    return new ApiTestNode(config, endpoints, new TestClient(vertx, verticle.actualPort()));
+    TestClient client = new TestClient(vertx, verticle.actualPort());
+    ContractCheck.install(client);
+    return new ApiTestNode(config, endpoints, client);
   }
 }

@@ -7,6 +7,7 @@ import dev.arkloop.api.ApiVerticle;
 import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.infra.NodeEndpoints;
 import dev.arkloop.common.metrics.MetricsServer;
+import dev.arkloop.common.testing.ContractCheck;
 import dev.arkloop.common.testing.TestClient;
 import dev.arkloop.common.testing.TestInfra;
 import dev.arkloop.common.vertx.VertxFactory;
@@ -48,6 +49,7 @@ public final class TestNode implements AutoCloseable {
     ApiVerticle api = new ApiVerticle(config, endpoints);
     await(vertx.deployVerticle(api));
     TestNode node = new TestNode(vertx, config, endpoints, api.actualPort());
+    ContractCheck.install(node.client());
     node.workerDeployment = await(vertx.deployVerticle(new RunWorkerVerticle(config, endpoints)));
     node.metricsPort = await(MetricsServer.start(vertx, config.http().metricsListen(), config.http().metricsToken()))
         .actualPort();

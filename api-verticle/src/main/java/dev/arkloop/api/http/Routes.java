@@ -26,11 +26,17 @@ public final class Routes {
   private final Router router;
   private final Authenticator authenticator;
   private final AuditTrail audit;
+  private final RouteTable table = new RouteTable();
 
   public Routes(Router router, Authenticator authenticator, AuditTrail audit) {
     this.router = router;
     this.authenticator = authenticator;
     this.audit = audit;
+  }
+
+  /** Every endpoint mounted through these routes, in mounting order: the source of the API contract. */
+  public RouteTable table() {
+    return table;
   }
 
   public Endpoint get(String path) {
@@ -65,6 +71,7 @@ public final class Routes {
     private boolean authenticated = true;
     private String auditAction;
     private int successStatus = 200;
+    private String operationId;
 
     private Endpoint(HttpMethod method, String path) {
       this.methods = List.of(method);
@@ -136,6 +143,12 @@ public final class Routes {
       return this;
     }
 
+    /** The contract's operation id, when the one derived from method and path does not read well. */
+    public Endpoint operationId(String id) {
+      this.operationId = id;
+      return this;
+    }
+
     /** Status of a successful response with a body (default 200). */
     public Endpoint status(int status) {
       this.successStatus = status;
@@ -144,6 +157,7 @@ public final class Routes {
 
     /** The handler's future value is the response: JSON for a value, 204 for null. */
     public <T> void respond(Function<RoutingContext, Future<T>> handler) {
+      declare(false);
       Route route = prepare();
       route.respond(ctx -> {
         ctx.response().setStatusCode(successStatus);
@@ -155,7 +169,13 @@ public final class Routes {
 
     /** A handler that writes the response itself (streams, raw bytes). */
     public void handler(Handler<RoutingContext> handler) {
+      declare(true);
       prepare().handler(handler);
+    }
+
+    private void declare(boolean writesItself) {
+      methods.forEach(method -> table.add(new RouteTable.Entry(method.name(), path, permissions, authenticated,
+          auditAction, successStatus, writesItself, operationId)));
     }
 
     private Route prepare() {

@@ -41,7 +41,8 @@ public record ArkloopConfig(
       int idleTimeoutMillis,
       int maxConnectionsPerIp,
       HostPort metricsListen,
-      String metricsToken) {}
+      String metricsToken,
+      boolean docsEnabled) {}
 
   /** PostgreSQL and Redis: external by URL, embedded when the URL is empty. */
   public record Infra(

@@ -55,7 +55,8 @@ public final class ConfigLoader {
         s.parsed("ARKLOOP_HTTP_IDLE_TIMEOUT_SECONDS", ConfigLoader::millis),
         s.integer("ARKLOOP_MAX_CONNECTIONS_PER_IP", 0, 1_000_000),
         s.optional("ARKLOOP_METRICS_ADDR") == null ? null : s.parsed("ARKLOOP_METRICS_ADDR", HostPort::parse),
-        s.optional("ARKLOOP_METRICS_TOKEN"));
+        s.optional("ARKLOOP_METRICS_TOKEN"),
+        s.bool("ARKLOOP_DOCS_ENABLED"));
     var infra = new ArkloopConfig.Infra(
         s.url("ARKLOOP_DATABASE_URL", "postgresql", "postgres"),
         s.url("ARKLOOP_REDIS_URL", "redis", "rediss"),

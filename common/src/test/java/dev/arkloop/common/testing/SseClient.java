@@ -33,6 +33,8 @@ public final class SseClient {
   private HttpClient http;
   private volatile String endReason;
   private final StringBuilder pending = new StringBuilder();
+  private final List<String> violations = new CopyOnWriteArrayList<>();
+  private volatile ContractCheck contract;
 
   private SseClient() {}
 
@@ -48,6 +50,7 @@ public final class SseClient {
     HttpClient http = vertx.createHttpClient(new HttpClientOptions().setIdleTimeout(0));
     SseClient client = new SseClient();
     client.http = http;
+    client.contract = ContractCheck.forPort(port);
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
         .setURI(path);
     headers.forEach(options::addHeader);
@@ -70,7 +73,11 @@ public final class SseClient {
     return response.getHeader(name);
   }
 
+  /** The events read so far; fails the test if one broke the node's AsyncAPI contract. */
   public List<Frame> frames() {
+    if (!violations.isEmpty()) {
+      throw new AssertionError("contract: " + violations);
+    }
     return List.copyOf(frames);
   }
 
@@ -122,7 +129,18 @@ public final class SseClient {
         }
       }
       if (data != null) {
-        frames.add(new Frame(id, new JsonObject(data), eventId));
+        JsonObject event = new JsonObject(data);
+        // run streams only: their frames carry seq; the notification stream's ids are notification ids
+        if (contract != null && event.containsKey("seq")) {
+          String violation = contract.checkEvent(event);
+          if (event.getLong("seq") != id) {
+            violation = "id: line " + id + " is not the event's seq: " + data;
+          }
+          if (violation != null) {
+            violations.add(violation);
+          }
+        }
+        frames.add(new Frame(id, event, eventId));
       }
     }
   }

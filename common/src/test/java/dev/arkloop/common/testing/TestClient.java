@@ -77,13 +77,24 @@ public final class TestClient {
     return send(method, path, Buffer.buffer(body));
   }
 
+  /**
+   * Sends the request; when the node installed its contract ({@link ContractCheck}), a response that
+   * breaks it fails the calling test.
+   */
   public HttpResponse<Buffer> send(HttpMethod method, String path, Buffer body) {
     HttpRequest<Buffer> request = client.request(method, port, "127.0.0.1", path).putHeaders(headers);
+    HttpResponse<Buffer> response;
     if (body != null) {
       request.putHeader("Content-Type", "application/json");
-      return Await.await(request.sendBuffer(body));
+      response = Await.await(request.sendBuffer(body));
+    } else {
+      response = Await.await(request.send());
     }
-    return Await.await(request.send());
+    ContractCheck contract = ContractCheck.forPort(port);
+    if (contract != null) {
+      contract.checkResponse(method, path, response);
+    }
+    return response;
   }
 
   /** Asserts the error envelope: status, code, and a trace id equal to {@code X-Trace-Id}. */
