@@ -38,8 +38,8 @@ public final class AsyncApiDocument {
         .property("output_route_id", string()).property("output_model_key", string()));
     p.put(EventTypes.ROUTE_SELECTED, object().required("route_id", optionalString).property("provider", optionalString)
         .required("model", optionalString));
-    p.put(EventTypes.SEGMENT_START, object().required("segment", integer().minimum(0)));
-    p.put(EventTypes.SEGMENT_END, object().required("segment", integer().minimum(0)));
+    p.put(EventTypes.SEGMENT_START, segment());
+    p.put(EventTypes.SEGMENT_END, segment());
     p.put(EventTypes.MESSAGE_DELTA, object()
         .required("content_delta", string())
         .required("role", JsonSchema.enumOf("assistant"))
@@ -51,6 +51,11 @@ public final class AsyncApiDocument {
             .property("message", string())));
     p.put(EventTypes.TOOL_DENIED, object().required("tool_call_id", string()).required("tool_name", string())
         .required("reason", string()));
+    p.put(EventTypes.INPUT_REQUESTED, object()
+        .description("The original clients' form of the question, written just before run.waiting_for_input")
+        .required("request_id", string().description("Answer with POST /v1/runs/{run_id}/input {request_id}"))
+        .property("message", optionalString)
+        .property("requestedSchema", object().description("JSON Schema of the expected answer, when known")));
     p.put(EventTypes.WAITING_FOR_INPUT, object().description("The run waits for POST /v1/runs/{run_id}/input")
         .property("prompt", string()).required("input_key", string()).property("tool_call_id", string())
         .property("kind", string()).property("tool_name", string()).property("arguments", object()));
@@ -73,6 +78,14 @@ public final class AsyncApiDocument {
         .property("from_route_id", optionalString).property("to_route_id", optionalString)
         .property("reason", optionalString));
     return p;
+  }
+
+  private static JsonSchema segment() {
+    return object()
+        .required("segment", integer().minimum(0))
+        .property("segment_id", string().description("Unique in the run"))
+        .property("kind", string().description("planning_round, tool_round, ..."))
+        .property("display", object().property("mode", string()).property("label", string()));
   }
 
   /** The envelope in each {@code data:} line, with {@code type} fixed and {@code data} as given. */

@@ -35,7 +35,7 @@ final class AuthContracts {
             .required("token_type", JsonSchema.constant("bearer")).property("warning", string()))
         .responseHeader("Set-Cookie", "arkloop_refresh_token (HttpOnly, Path=/v1/auth)")
         .errors(403, "auth.forbidden")
-        .errors(409, "auth.login_exists", "conflict")
+        .errors(409, "auth.login_exists", "users.email_conflict", "conflict")
         .errors(422, "auth.invite_code_required", "auth.invite_code_invalid", "auth.captcha_invalid")
         .errors(503, "auth.captcha_unavailable");
     r.declare("POST", "/v1/auth/login", "Sign in with a login and password")

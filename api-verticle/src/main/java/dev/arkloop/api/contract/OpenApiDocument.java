@@ -144,8 +144,11 @@ public final class OpenApiDocument {
     }
 
     Map<Integer, List<String>> errors = standardErrors(route, takesBody, hasQuery || contract == null);
-    if (contract == null && !route.method().equals("GET")) {
-      errors.put(409, new ArrayList<>(List.of("conflict"))); // not declared yet: a change may conflict
+    if (contract == null) {
+      // not declared yet: any error envelope the error handler can give, without a list of codes
+      for (int status : List.of(400, 401, 402, 403, 404, 409, 410, 422, 502)) {
+        errors.putIfAbsent(status, new ArrayList<>(List.of(status == 409 ? "conflict" : "validation.error")));
+      }
     }
     if (contract != null) {
       contract.errors().forEach((status, codes) -> codes.forEach(code -> {
@@ -216,7 +219,7 @@ public final class OpenApiDocument {
     }
     errors.put(429, new ArrayList<>(List.of("rate_limit")));
     errors.put(500, new ArrayList<>(List.of("internal_error")));
-    errors.put(503, new ArrayList<>(List.of("auth.not_configured", "database.not_configured")));
+    errors.put(503, new ArrayList<>(List.of("unavailable", "auth.not_configured", "database.not_configured")));
     return errors;
   }
 

@@ -17,9 +17,6 @@ final class PlatformContracts {
         .returns(object().required("status", enumOf("ok")).property("schema_version", JsonSchema.any()))
         .respondsWith(503, "Not ready: the database, its schema or Redis does not answer",
             object().required("status", enumOf("unavailable")).property("reason", string()));
-    r.declare("GET", "/metrics", "Prometheus metrics")
-        .operationId("metrics.scrape")
-        .returns("text/plain", string());
     r.declare("GET", "/v1/llm-providers/{provider_id}/available-models", "The upstream catalogue of a provider")
         .query("scope", JsonSchema.enumOf("org", "platform"), "platform needs platform.admin")
         .returns(object().required("models", JsonSchema.array(object().required("id", string())

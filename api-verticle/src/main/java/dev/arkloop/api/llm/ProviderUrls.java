@@ -12,16 +12,17 @@ import java.util.Locale;
  * Validates a provider's {@code base_url}: an absolute http(s) URL without credentials or fragment,
  * whose host is not private, loopback or link-local unless configuration allows it. A host that does
  * not resolve now is accepted (calls will fail until it does); the worker checks again per call.
+ * Used for LLM providers and ASR credentials alike.
  */
-final class ProviderUrls {
+public final class ProviderUrls {
   private final OutboundGuard guard;
 
-  ProviderUrls(OutboundGuard guard) {
+  public ProviderUrls(OutboundGuard guard) {
     this.guard = guard;
   }
 
   /** The normalised URL (no trailing slash), or a 400 naming {@code base_url}. */
-  Future<String> validate(String raw) {
+  public Future<String> validate(String raw) {
     URI uri;
     try {
       uri = parse(raw);

@@ -138,6 +138,9 @@ class GrantsAndLimitsTest {
     HttpResponse<Buffer> override = admin.client().post("/v1/entitlement-overrides", new JsonObject()
         .put("org_id", accountId).put("key", "limit.team_members").put("value", "2").put("value_type", "integer"));
     assertEquals(201, override.statusCode(), override.bodyAsString());
+    // an invitation is accepted only by the verified owner of the invited address
+    TestInfra.execute(endpoints.database(), "UPDATE users SET email_verified = true WHERE id IN ('"
+        + first.id() + "', '" + second.id() + "')");
     String token1 = invite(owner, accountId, first);
     String token2 = invite(owner, accountId, second);
     assertEquals(200, first.client().post("/v1/account-invitations/" + token1 + "/accept", null).statusCode());
