@@ -109,7 +109,8 @@ class AdminUsersTest {
     User carol = TestUsers.register(nodeA.client(), "carol");
     JsonObject shown = admin.client().get("/v1/admin/users/" + carol.id()).bodyAsJsonObject();
     assertEquals("carol", shown.getString("login"));
-    assertEquals(new JsonArray().add(new JsonObject().put("org_id", carol.orgId()).put("role", "account_admin")),
+    assertEquals(new JsonArray().add(new JsonObject().put("org_id", carol.orgId()).put("role", "account_admin")
+        .put("account_id", carol.orgId())),
         shown.getJsonArray("orgs"));
     assertFalse(shown.containsKey("password_hash"));
 
