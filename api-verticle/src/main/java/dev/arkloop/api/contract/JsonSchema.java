@@ -70,6 +70,15 @@ public final class JsonSchema {
   }
 
   /** Any JSON value. */
+  /** Exactly one of the alternatives. */
+  public static JsonSchema oneOf(JsonSchema... alternatives) {
+    JsonArray list = new JsonArray();
+    for (JsonSchema alternative : alternatives) {
+      list.add(alternative.toJson());
+    }
+    return of(new JsonObject().put("oneOf", list));
+  }
+
   public static JsonSchema any() {
     return new JsonSchema(new JsonObject());
   }

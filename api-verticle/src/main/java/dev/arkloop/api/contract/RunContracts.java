@@ -30,6 +30,8 @@ final class RunContracts {
         .optionalBody(createOptions)
         .header("Idempotency-Key", idempotencyKey, "Makes a retried request start one run only")
         .returns(ref("RunCreated"))
+        .errors(402, "credits.exhausted")
+        .errors(403, "auth.forbidden")
         .errors(404, "threads.not_found")
         .errors(409, "runs.thread_busy", "conflict")
         .errors(429, "rate_limit");
@@ -39,6 +41,7 @@ final class RunContracts {
         .header("Idempotency-Key", idempotencyKey, "Makes a retried request start one run only")
         .returns(ref("RunCreated"))
         .errors(400, "runs.invalid_state")
+        .errors(402, "credits.exhausted")
         .errors(404, "threads.not_found", "messages.not_found")
         .errors(409, "runs.thread_busy", "conflict")
         .errors(429, "rate_limit");
@@ -51,7 +54,11 @@ final class RunContracts {
         .query("before", string(), "next_cursor of the last run of the previous page")
         .query("cursor", string(), "Alias of before")
         .query("status", enumOf(CommonSchemas.RUN_STATUSES), "Only runs in this status")
-        .returns(array(ref("Run")));
+        .query("offset", integer().minimum(0), "Offset paging as the original clients use it: the answer is "
+            + "then {data, total} and the filters run_id (prefix), thread_id, user_id, model, persona_id, since "
+            + "and until apply")
+        .returns(JsonSchema.oneOf(array(ref("Run")),
+            object().required("data", array(ref("Run"))).required("total", integer().minimum(0))));
     r.declare("GET", "/v1/runs/{run_id}", "Get a run")
         .returns(ref("Run"))
         .errors(404, "runs.not_found");
@@ -64,10 +71,11 @@ final class RunContracts {
         .errors(404, "runs.not_found");
     r.declare("POST", "/v1/runs/{run_id}/input", "Answer a run that waits for input")
         .body(object().required("content", string().with("minLength", 1)
-            .description("At most 32768 bytes of UTF-8")))
+            .description("At most 32768 bytes of UTF-8"))
+            .property("request_id", string().description("The run.input_requested being answered")))
         .returns(ref("Ok"))
         .errors(404, "runs.not_found")
-        .errors(409, "runs.not_active");
+        .errors(409, "runs.not_active", "runs.input_request_mismatch");
     r.declare("GET", "/v1/runs/{run_id}/events", "Stream a run's events (Server-Sent Events)")
         .operationId("runs.events.stream")
         .description("Replays the events with `seq > after_seq`, then follows live until the run ends. "

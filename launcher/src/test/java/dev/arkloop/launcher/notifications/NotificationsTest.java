@@ -13,6 +13,7 @@ import dev.arkloop.api.ApiVerticle;
 import dev.arkloop.common.testing.SseClient;
 import dev.arkloop.common.testing.TestClient;
 import dev.arkloop.launcher.TestNode;
+import dev.arkloop.launcher.security.Members;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -162,6 +163,7 @@ class NotificationsTest {
     TestClient member = node.register("bc-member");
     TestClient outsider = node.register("bc-outsider");
     String token = invite(owner, "bc-member@example.com");
+    Members.verifyEmail(node, member);
     assertEquals(200, member.post("/v1/account-invitations/" + token + "/accept", null).statusCode());
 
     JsonObject toAccount = broadcast(new JsonObject().put("type", "maintenance").put("title", "Downtime")

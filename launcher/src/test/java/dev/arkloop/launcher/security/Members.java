@@ -13,7 +13,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 
 /** Brings a user into another account the way users join one: invited by email, then accepting. */
-final class Members {
+public final class Members {
   private Members() {}
 
   static String orgId(TestClient user) {
@@ -21,7 +21,7 @@ final class Members {
   }
 
   /** Marks the user's email verified, as following the verification mail would. */
-  static void verifyEmail(TestNode node, TestClient user) {
+  public static void verifyEmail(TestNode node, TestClient user) {
     String userId = user.get("/v1/me").bodyAsJsonObject().getString("id");
     Pool pool = Pools.create(node.vertx(), node.endpoints().database(), 1);
     try {

@@ -236,7 +236,7 @@ class WebhooksTest {
       new RunEvents(strict).follow(owner, new RunEvents(strict).start(owner, "private", new JsonObject()));
       JsonObject delivery = settled(owner, endpoint.getString("id"), 1);
       assertEquals("failed", delivery.getString("status"));
-      assertTrue(delivery.getString("last_error").contains("private address"), delivery.getString("last_error"));
+      assertTrue(delivery.getString("last_error").contains("private or reserved address"), delivery.getString("last_error"));
       assertNull(delivery.getValue("last_response_status"));
       assertTrue(receiver.received("private").isEmpty());
     }
