@@ -30,15 +30,9 @@ public final class ProviderUrls {
       return Future.failedFuture(e);
     }
     String normalised = ProviderApi.baseUrl(null, raw);
-    return guard.resolve(uri)
-        .map(address -> normalised)
-        .recover(e -> {
-          if (e instanceof OutboundGuard.Refused refused && !refused.unresolved()) {
-            return Future.failedFuture(ApiException.invalid("base_url",
-                "base_url must not point at a private, loopback or link-local address"));
-          }
-          return e instanceof OutboundGuard.Refused ? Future.succeededFuture(normalised) : Future.failedFuture(e);
-        });
+    return guard.checkOnSave(uri).map(normalised).recover(e -> Future.failedFuture(e instanceof OutboundGuard.Refused
+        ? ApiException.invalid("base_url", "base_url must not point at a private, loopback or link-local address")
+        : e));
   }
 
   private static URI parse(String raw) {

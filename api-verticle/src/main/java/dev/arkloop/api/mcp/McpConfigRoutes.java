@@ -58,12 +58,10 @@ public final class McpConfigRoutes {
     if (url == null) {
       return Future.succeededFuture();
     }
-    return guard.resolve(URI.create(url)).<Void>mapEmpty().recover(e ->
-        e instanceof OutboundGuard.Refused refused && !refused.unresolved()
-            ? Future.failedFuture(new ApiException(400, "validation.error",
-                "url must not point at a private, loopback or reserved address",
-                new JsonObject().put("field", "url").put("reason", "address_refused")))
-            : e instanceof OutboundGuard.Refused ? Future.succeededFuture() : Future.failedFuture(e));
+    return guard.checkOnSave(URI.create(url)).recover(e -> Future.failedFuture(e instanceof OutboundGuard.Refused
+        ? new ApiException(400, "validation.error", "url must not point at a private, loopback or reserved address",
+            new JsonObject().put("field", "url").put("reason", "address_refused"))
+        : e));
   }
 
   public void mount(Routes routes) {

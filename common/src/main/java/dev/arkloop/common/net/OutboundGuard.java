@@ -52,6 +52,15 @@ public final class OutboundGuard {
     return resolve(url.getHost(), port);
   }
 
+  /**
+   * The check of a URL being saved: fails with {@link Refused} when the policy refuses its host; a
+   * host that does not resolve yet passes (every call resolves and checks it again).
+   */
+  public Future<Void> checkOnSave(URI url) {
+    return resolve(url).<Void>mapEmpty().recover(e -> e instanceof Refused refused && refused.unresolved()
+        ? Future.succeededFuture() : Future.failedFuture(e));
+  }
+
   /** Blocking: the checked address of {@code host}, for callers already on a worker thread. */
   public static InetAddress checkedAddress(String host, boolean allowPrivate) {
     InetAddress literal;
