@@ -1,6 +1,7 @@
 package dev.arkloop.api.http;
 
 import dev.arkloop.common.error.ApiException;
+import dev.arkloop.common.error.DomainException;
 import io.vertx.core.Handler;
 import io.vertx.core.VertxException;
 import io.vertx.core.http.HttpClosedException;
@@ -81,6 +82,9 @@ public final class ErrorHandler implements Handler<RoutingContext> {
     if (failure instanceof ApiException api) {
       return api;
     }
+    if (failure instanceof DomainException domain) {
+      return new ApiException(statusOf(domain.kind()), domain.code(), domain.getMessage(), domain.details());
+    }
     if (failure instanceof DecodeException) {
       return ApiException.unparseable(null, "request body is not valid JSON");
     }
@@ -91,6 +95,20 @@ public final class ErrorHandler implements Handler<RoutingContext> {
       return forStatus(status);
     }
     return forStatus(500);
+  }
+
+  /** The one mapping of domain refusals to HTTP statuses. */
+  static int statusOf(DomainException.Kind kind) {
+    return switch (kind) {
+      case INVALID -> 400;
+      case PAYMENT_REQUIRED -> 402;
+      case FORBIDDEN -> 403;
+      case NOT_FOUND -> 404;
+      case CONFLICT -> 409;
+      case GONE -> 410;
+      case UNPROCESSABLE -> 422;
+      case LIMITED -> 429;
+    };
   }
 
   private static ApiException forStatus(int status) {
