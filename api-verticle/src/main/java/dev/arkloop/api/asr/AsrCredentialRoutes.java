@@ -1,7 +1,7 @@
 package dev.arkloop.api.asr;
 
-import static dev.arkloop.api.auth.Permissions.LLM_CREDENTIALS_MANAGE;
-import static dev.arkloop.api.auth.Permissions.THREADS_READ;
+import static dev.arkloop.api.http.Permissions.LLM_CREDENTIALS_MANAGE;
+import static dev.arkloop.api.http.Permissions.THREADS_READ;
 
 import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.api.http.Fields;

@@ -1,6 +1,6 @@
 package dev.arkloop.api.asr;
 
-import static dev.arkloop.api.auth.Permissions.RUNS_WRITE;
+import static dev.arkloop.api.http.Permissions.RUNS_WRITE;
 
 import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.api.http.Routes;

@@ -2,7 +2,7 @@ package dev.arkloop.api.audit;
 
 import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.api.auth.ClientIp;
-import dev.arkloop.api.auth.Principal;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.TraceIdHandler;
 import dev.arkloop.common.ids.Ids;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,6 @@
 package dev.arkloop.api.audit;
 
-import static dev.arkloop.api.auth.Permissions.IP_RULES_MANAGE;
+import static dev.arkloop.api.http.Permissions.IP_RULES_MANAGE;
 
 import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.api.auth.Cidr;

@@ -1,5 +1,7 @@
 package dev.arkloop.api.auth;
 
+import dev.arkloop.api.http.Permissions;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.audit.AuditTrail;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.RequestBody;

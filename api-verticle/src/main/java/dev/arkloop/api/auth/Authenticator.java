@@ -1,5 +1,7 @@
 package dev.arkloop.api.auth;
 
+import dev.arkloop.api.http.Permissions;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.identity.AccountRepository;
 import dev.arkloop.api.identity.ApiKeyRepository;
 import dev.arkloop.common.config.ArkloopConfig;

@@ -1,7 +1,7 @@
 package dev.arkloop.api.billing;
 
 import dev.arkloop.api.auth.Authenticator;
-import dev.arkloop.api.auth.Permissions;
+import dev.arkloop.api.http.Permissions;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
 import dev.arkloop.api.http.RequestBody;

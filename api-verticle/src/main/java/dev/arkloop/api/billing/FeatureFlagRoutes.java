@@ -1,6 +1,6 @@
 package dev.arkloop.api.billing;
 
-import dev.arkloop.api.auth.Permissions;
+import dev.arkloop.api.http.Permissions;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
 import dev.arkloop.api.http.PgErrors;

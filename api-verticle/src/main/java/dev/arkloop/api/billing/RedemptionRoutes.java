@@ -1,8 +1,8 @@
 package dev.arkloop.api.billing;
 
 import dev.arkloop.api.auth.Authenticator;
-import dev.arkloop.api.auth.Permissions;
-import dev.arkloop.api.auth.Principal;
+import dev.arkloop.api.http.Permissions;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.auth.RateLimiter;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;

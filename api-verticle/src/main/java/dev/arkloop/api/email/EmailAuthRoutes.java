@@ -3,7 +3,7 @@ package dev.arkloop.api.email;
 import dev.arkloop.api.audit.AuditTrail;
 import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.api.auth.ClientIp;
-import dev.arkloop.api.auth.Principal;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.auth.RateLimiter;
 import dev.arkloop.api.auth.Sessions;
 import dev.arkloop.api.auth.Turnstile;

@@ -2,7 +2,6 @@ package dev.arkloop.api.http;
 
 import dev.arkloop.api.audit.AuditTrail;
 import dev.arkloop.api.auth.Authenticator;
-import dev.arkloop.api.auth.Principal;
 import dev.arkloop.common.error.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

@@ -1,7 +1,6 @@
 package dev.arkloop.api.http;
 
 import dev.arkloop.api.auth.Authenticator;
-import dev.arkloop.api.auth.Permissions;
 import dev.arkloop.common.error.ApiException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;

@@ -1,11 +1,11 @@
 package dev.arkloop.api.identity;
 
-import static dev.arkloop.api.auth.Permissions.API_KEYS_MANAGE;
-import static dev.arkloop.api.auth.Permissions.MEMBERS_LIST;
+import static dev.arkloop.api.http.Permissions.API_KEYS_MANAGE;
+import static dev.arkloop.api.http.Permissions.MEMBERS_LIST;
 
 import dev.arkloop.api.auth.Authenticator;
-import dev.arkloop.api.auth.Permissions;
-import dev.arkloop.api.auth.Principal;
+import dev.arkloop.api.http.Permissions;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
 import dev.arkloop.api.http.RequestBody;

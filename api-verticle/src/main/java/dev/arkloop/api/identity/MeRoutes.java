@@ -2,8 +2,8 @@ package dev.arkloop.api.identity;
 
 import dev.arkloop.api.auth.AccountFlags;
 import dev.arkloop.api.auth.Authenticator;
-import dev.arkloop.api.auth.Permissions;
-import dev.arkloop.api.auth.Principal;
+import dev.arkloop.api.http.Permissions;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Routes;

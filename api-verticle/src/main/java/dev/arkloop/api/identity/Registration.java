@@ -1,6 +1,6 @@
 package dev.arkloop.api.identity;
 
-import dev.arkloop.api.auth.Permissions;
+import dev.arkloop.api.http.Permissions;
 import dev.arkloop.api.http.PgErrors;
 import dev.arkloop.common.billing.CreditLedger;
 import dev.arkloop.common.config.ArkloopConfig;

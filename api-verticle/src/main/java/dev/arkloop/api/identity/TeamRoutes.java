@@ -1,7 +1,7 @@
 package dev.arkloop.api.identity;
 
-import static dev.arkloop.api.auth.Permissions.TEAMS_MANAGE;
-import static dev.arkloop.api.auth.Permissions.TEAMS_READ;
+import static dev.arkloop.api.http.Permissions.TEAMS_MANAGE;
+import static dev.arkloop.api.http.Permissions.TEAMS_READ;
 
 import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.api.http.Fields;

@@ -1,6 +1,6 @@
 package dev.arkloop.api.llm;
 
-import static dev.arkloop.api.auth.Permissions.LLM_CREDENTIALS_MANAGE;
+import static dev.arkloop.api.http.Permissions.LLM_CREDENTIALS_MANAGE;
 
 import dev.arkloop.api.ApiContext;
 import dev.arkloop.api.billing.Entitlements;

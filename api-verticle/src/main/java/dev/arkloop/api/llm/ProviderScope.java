@@ -1,9 +1,9 @@
 package dev.arkloop.api.llm;
 
-import static dev.arkloop.api.auth.Permissions.PLATFORM_ADMIN;
+import static dev.arkloop.api.http.Permissions.PLATFORM_ADMIN;
 
 import dev.arkloop.api.auth.Authenticator;
-import dev.arkloop.api.auth.Principal;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.common.error.ApiException;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;

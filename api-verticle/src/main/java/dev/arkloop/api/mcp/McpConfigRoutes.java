@@ -1,7 +1,7 @@
 package dev.arkloop.api.mcp;
 
-import static dev.arkloop.api.auth.Permissions.MCP_CONFIGS_MANAGE;
-import static dev.arkloop.api.auth.Permissions.PLATFORM_ADMIN;
+import static dev.arkloop.api.http.Permissions.MCP_CONFIGS_MANAGE;
+import static dev.arkloop.api.http.Permissions.PLATFORM_ADMIN;
 
 import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.api.billing.Entitlements;
@@ -11,7 +11,7 @@ import dev.arkloop.api.http.PgErrors;
 import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.http.ScopeParam;
-import dev.arkloop.api.auth.Principal;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.crypto.SecretBox;
 import dev.arkloop.common.error.ApiException;

@@ -1,7 +1,7 @@
 package dev.arkloop.api.personas;
 
-import static dev.arkloop.api.auth.Permissions.PERSONAS_MANAGE;
-import static dev.arkloop.api.auth.Permissions.PERSONAS_READ;
+import static dev.arkloop.api.http.Permissions.PERSONAS_MANAGE;
+import static dev.arkloop.api.http.Permissions.PERSONAS_READ;
 
 import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.api.http.Params;

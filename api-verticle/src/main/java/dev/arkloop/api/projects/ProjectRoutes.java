@@ -1,10 +1,10 @@
 package dev.arkloop.api.projects;
 
-import static dev.arkloop.api.auth.Permissions.PROJECTS_MANAGE;
-import static dev.arkloop.api.auth.Permissions.PROJECTS_READ;
+import static dev.arkloop.api.http.Permissions.PROJECTS_MANAGE;
+import static dev.arkloop.api.http.Permissions.PROJECTS_READ;
 
 import dev.arkloop.api.auth.Authenticator;
-import dev.arkloop.api.auth.Principal;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
 import dev.arkloop.api.http.PgErrors;

@@ -1,11 +1,11 @@
 package dev.arkloop.api.projects;
 
-import static dev.arkloop.api.auth.Permissions.PROJECTS_READ;
-import static dev.arkloop.api.auth.Permissions.RUNS_READ;
-import static dev.arkloop.api.auth.Permissions.THREADS_WRITE;
+import static dev.arkloop.api.http.Permissions.PROJECTS_READ;
+import static dev.arkloop.api.http.Permissions.RUNS_READ;
+import static dev.arkloop.api.http.Permissions.THREADS_WRITE;
 
 import dev.arkloop.api.auth.Authenticator;
-import dev.arkloop.api.auth.Principal;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.Params;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.common.db.RowJson;

@@ -1,10 +1,10 @@
 package dev.arkloop.api.threads;
 
-import static dev.arkloop.api.auth.Permissions.THREADS_READ;
-import static dev.arkloop.api.auth.Permissions.THREADS_WRITE;
+import static dev.arkloop.api.http.Permissions.THREADS_READ;
+import static dev.arkloop.api.http.Permissions.THREADS_WRITE;
 
 import dev.arkloop.api.auth.Authenticator;
-import dev.arkloop.api.auth.Principal;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
 import dev.arkloop.api.http.RequestBody;

@@ -1,7 +1,7 @@
 package dev.arkloop.api.tools;
 
-import static dev.arkloop.api.auth.Permissions.PLATFORM_ADMIN;
-import static dev.arkloop.api.auth.Permissions.SECRETS_MANAGE;
+import static dev.arkloop.api.http.Permissions.PLATFORM_ADMIN;
+import static dev.arkloop.api.http.Permissions.SECRETS_MANAGE;
 
 import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.api.http.RequestBody;

@@ -1,9 +1,9 @@
 package dev.arkloop.api.webhooks;
 
-import static dev.arkloop.api.auth.Permissions.WEBHOOKS_MANAGE;
+import static dev.arkloop.api.http.Permissions.WEBHOOKS_MANAGE;
 
 import dev.arkloop.api.auth.Authenticator;
-import dev.arkloop.api.auth.Principal;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.Params;
 import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Routes;
