@@ -3,10 +3,10 @@ package dev.arkloop.api.asr;
 import static dev.arkloop.api.http.Permissions.LLM_CREDENTIALS_MANAGE;
 import static dev.arkloop.api.http.Permissions.THREADS_READ;
 
-import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
 import dev.arkloop.api.http.PgErrors;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.http.ScopeParam;
@@ -38,7 +38,7 @@ public final class AsrCredentialRoutes {
   public void mount(Routes routes) {
     String one = BASE + "/:credential_id";
     routes.get(BASE).requires(THREADS_READ).respond(ctx ->
-        credentials.listVisible(Authenticator.principal(ctx).orgId()));
+        credentials.listVisible(Principal.of(ctx).orgId()));
     routes.post(BASE).requires(LLM_CREDENTIALS_MANAGE).status(201).audit("asr_credential.create").respond(this::create);
     routes.put(one).requires(LLM_CREDENTIALS_MANAGE).audit("asr_credential.update").respond(this::update);
     routes.patch(one).requires(LLM_CREDENTIALS_MANAGE).audit("asr_credential.update").respond(this::update);
@@ -55,7 +55,7 @@ public final class AsrCredentialRoutes {
   /** The account the call manages, or null for the platform ({@code scope=platform}, platform admins). */
   private static UUID scopeOrg(RoutingContext ctx) {
     String scope = ScopeParam.of(ctx, ScopeParam.ORG, LLM_CREDENTIALS_MANAGE);
-    return ScopeParam.PLATFORM.equals(scope) ? null : Authenticator.principal(ctx).orgId();
+    return ScopeParam.PLATFORM.equals(scope) ? null : Principal.of(ctx).orgId();
   }
 
   private Future<JsonObject> create(RoutingContext ctx) {

@@ -1,6 +1,5 @@
 package dev.arkloop.api.audit;
 
-import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.api.http.Permissions;
 import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.Params;
@@ -37,7 +36,7 @@ public final class AuditLogRoutes {
   }
 
   private Future<JsonObject> list(RoutingContext ctx) {
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     UUID orgId = Params.optionalUuid(ctx, "org_id");
     if (orgId == null) {
       orgId = principal.orgId();

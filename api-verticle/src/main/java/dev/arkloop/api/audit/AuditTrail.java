@@ -1,7 +1,7 @@
 package dev.arkloop.api.audit;
 
-import dev.arkloop.api.auth.Authenticator;
-import dev.arkloop.api.auth.ClientIp;
+import dev.arkloop.api.http.Auditor;
+import dev.arkloop.api.http.ClientIp;
 import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.TraceIdHandler;
 import dev.arkloop.common.ids.Ids;
@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * Writes audit entries without holding up the request: the insert is sent and not waited for; a
  * failure is logged, never turned into an error for the caller.
  */
-public final class AuditTrail {
+public final class AuditTrail implements Auditor {
   private static final Logger LOG = LoggerFactory.getLogger(AuditTrail.class);
   private static final String BEFORE_KEY = "arkloop.audit.before";
   /** Fields never copied into audit state: secrets shown once, credentials. */
@@ -42,8 +42,9 @@ public final class AuditTrail {
   }
 
   /** Records a successful authenticated call; target = the result's {@code id}, else the last path id. */
+  @Override
   public void record(RoutingContext ctx, String action, JsonObject after) {
-    Principal principal = ctx.get("arkloop.principal") == null ? null : Authenticator.principal(ctx);
+    Principal principal = Principal.ifAuthenticated(ctx);
     String targetId = after != null && after.getValue("id") != null ? String.valueOf(after.getValue("id"))
         : lastPathId(ctx);
     String targetType = action.contains(".") ? action.substring(0, action.indexOf('.')) : action;

@@ -1,5 +1,6 @@
 package dev.arkloop.api.auth;
 
+import dev.arkloop.api.http.ClientIp;
 import dev.arkloop.api.http.Permissions;
 import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.audit.AuditTrail;
@@ -216,7 +217,7 @@ public final class AuthRoutes {
   }
 
   private Future<JsonObject> logout(RoutingContext ctx) {
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     Future<Void> denyThisToken = principal.tokenId() == null ? Future.succeededFuture()
         : revocations.deny(principal.tokenId(), principal.tokenExpiresAtEpochSeconds());
     return Future.all(refreshTokens.revokeAllOf(principal.userId()), users.invalidateTokens(principal.userId()),

@@ -1,10 +1,10 @@
 package dev.arkloop.api.billing;
 
-import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.api.http.Permissions;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
 import dev.arkloop.api.http.PgErrors;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.common.db.RowJson;
@@ -64,7 +64,7 @@ final class EntitlementOverrideRoutes {
             + "created_by_user_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING " + COLUMNS)
         .execute(Tuple.of(Ids.newId(), orgId, key, value, valueType,
             reason == null ? null : Fields.length("reason", reason, 0, 1000), expiresAt,
-            Authenticator.principal(ctx).userId()))
+            Principal.of(ctx).userId()))
         .map(RowJson::first)
         .onSuccess(v -> entitlements.announceChange(orgId))
         .recover(e -> Future.failedFuture(PgErrors.foreignKeyViolation(e) ? ApiException.notFound("accounts") : e));

@@ -1,6 +1,5 @@
 package dev.arkloop.api.billing;
 
-import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.api.http.Permissions;
 import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.Params;
@@ -76,7 +75,7 @@ final class SubscriptionRoutes {
   }
 
   private Future<JsonArray> list(RoutingContext ctx) {
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     UUID orgId = principal.has(Permissions.PLATFORM_SUBSCRIPTIONS_MANAGE) ? Params.optionalUuid(ctx, "org_id")
         : principal.orgId();
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM subscriptions WHERE ($1::uuid IS NULL OR org_id = $1) "
@@ -85,7 +84,7 @@ final class SubscriptionRoutes {
   }
 
   private Future<JsonObject> get(RoutingContext ctx) {
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     UUID orgId = principal.has(Permissions.PLATFORM_SUBSCRIPTIONS_MANAGE) ? null : principal.orgId();
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM subscriptions WHERE id = $1 AND ($2::uuid IS NULL OR org_id = $2)")
         .execute(Tuple.of(Params.pathId(ctx, "subscription_id"), orgId))

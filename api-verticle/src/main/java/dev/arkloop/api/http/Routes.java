@@ -1,7 +1,5 @@
 package dev.arkloop.api.http;
 
-import dev.arkloop.api.audit.AuditTrail;
-import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.common.error.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -23,13 +21,13 @@ import java.util.function.Function;
  */
 public final class Routes {
   private final Router router;
-  private final Authenticator authenticator;
-  private final AuditTrail audit;
+  private final Authentication authentication;
+  private final Auditor audit;
   private final RouteTable table = new RouteTable();
 
-  public Routes(Router router, Authenticator authenticator, AuditTrail audit) {
+  public Routes(Router router, Authentication authentication, Auditor audit) {
     this.router = router;
-    this.authenticator = authenticator;
+    this.authentication = authentication;
     this.audit = audit;
   }
 
@@ -185,14 +183,14 @@ public final class Routes {
       Route route = router.route(path);
       methods.forEach(route::method);
       if (authenticated) {
-        route.handler(authenticator::handle);
+        route.handler(Routes.this::authenticate);
         route.handler(this::authorize);
       }
       return route;
     }
 
     private void authorize(RoutingContext ctx) {
-      Principal principal = Authenticator.principal(ctx);
+      Principal principal = Principal.of(ctx);
       if (sessionOnly && principal.viaApiKey()) {
         ctx.fail(apiKeyNotAllowed());
         return;
@@ -209,6 +207,15 @@ public final class Routes {
       }
       ctx.next();
     }
+  }
+
+  private void authenticate(RoutingContext ctx) {
+    authentication.admit(ctx)
+        .onSuccess(principal -> {
+          ctx.put(Principal.CONTEXT_KEY, principal);
+          ctx.next();
+        })
+        .onFailure(ctx::fail);
   }
 
   /** API keys never act for a session: they may not sign out, refresh or otherwise drive one. */

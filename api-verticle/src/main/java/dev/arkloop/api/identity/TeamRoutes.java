@@ -3,10 +3,10 @@ package dev.arkloop.api.identity;
 import static dev.arkloop.api.http.Permissions.TEAMS_MANAGE;
 import static dev.arkloop.api.http.Permissions.TEAMS_READ;
 
-import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
 import dev.arkloop.api.http.PgErrors;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.common.error.ApiException;
@@ -38,7 +38,7 @@ public final class TeamRoutes {
   }
 
   private static UUID orgId(RoutingContext ctx) {
-    return Authenticator.principal(ctx).orgId();
+    return Principal.of(ctx).orgId();
   }
 
   private Future<JsonObject> create(RoutingContext ctx) {

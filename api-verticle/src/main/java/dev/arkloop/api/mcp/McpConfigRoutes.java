@@ -3,7 +3,6 @@ package dev.arkloop.api.mcp;
 import static dev.arkloop.api.http.Permissions.MCP_CONFIGS_MANAGE;
 import static dev.arkloop.api.http.Permissions.PLATFORM_ADMIN;
 
-import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.api.billing.Entitlements;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
@@ -83,7 +82,7 @@ public final class McpConfigRoutes {
   }
 
   private static UUID orgId(RoutingContext ctx) {
-    return Authenticator.principal(ctx).orgId();
+    return Principal.of(ctx).orgId();
   }
 
   private Future<JsonObject> create(RoutingContext ctx) {
@@ -93,7 +92,7 @@ public final class McpConfigRoutes {
         .put("transport", Fields.oneOf("transport", body.string("transport"), TRANSPORTS));
     boolean stdio = config.getString("transport").equals("stdio");
     if (stdio) {
-      requireStdioAllowed(Authenticator.principal(ctx));
+      requireStdioAllowed(Principal.of(ctx));
     }
     String url = url(body.optionalString("url"));
     String command = Fields.length("command", body.optionalString("command"), 1, 1000);
@@ -120,7 +119,7 @@ public final class McpConfigRoutes {
     }
     config.put("env_sealed", env == null || env.isEmpty() ? null : secrets.seal(env.encode()));
     config.put("bearer_token_sealed", token == null ? null : secrets.seal(token));
-    config.put("stdio_approved_by", stdio ? Authenticator.principal(ctx).userId().toString() : null);
+    config.put("stdio_approved_by", stdio ? Principal.of(ctx).userId().toString() : null);
     return (stdio ? Future.<Void>succeededFuture() : entitlements.requireEnabled(orgId(ctx),
             Entitlements.MCP_REMOTE_ENABLED, "entitlement.mcp_remote_disabled"))
         .compose(allowed -> checkAddress(url))
@@ -152,13 +151,13 @@ public final class McpConfigRoutes {
     }
     return found(configs.get(orgId(ctx), id)).compose(existing -> {
       if (existing.getString("transport").equals("stdio")) {
-        requireStdioAllowed(Authenticator.principal(ctx));
+        requireStdioAllowed(Principal.of(ctx));
         if (!tools.stdioCommandAllowed(existing.getString("command"))) {
           return Future.failedFuture(new ApiException(403, "policy.denied",
               "this command is not on the server's stdio MCP command list",
               new JsonObject().put("reason", "mcp.stdio_command_not_allowed").put("field", "command")));
         }
-        changes.put("stdio_approved_by", Authenticator.principal(ctx).userId().toString());
+        changes.put("stdio_approved_by", Principal.of(ctx).userId().toString());
       }
       if (!existing.getString("transport").equals("stdio") && changes.containsKey("url")
           && changes.getString("url") == null) {

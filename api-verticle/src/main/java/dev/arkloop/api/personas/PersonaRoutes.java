@@ -3,9 +3,9 @@ package dev.arkloop.api.personas;
 import static dev.arkloop.api.http.Permissions.PERSONAS_MANAGE;
 import static dev.arkloop.api.http.Permissions.PERSONAS_READ;
 
-import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.api.http.Params;
 import dev.arkloop.api.http.PgErrors;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.http.ScopeParam;
@@ -48,7 +48,7 @@ public final class PersonaRoutes {
   }
 
   private static UUID orgId(RoutingContext ctx) {
-    return Authenticator.principal(ctx).orgId();
+    return Principal.of(ctx).orgId();
   }
 
   private Future<JsonObject> create(RoutingContext ctx) {

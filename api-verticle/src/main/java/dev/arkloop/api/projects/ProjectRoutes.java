@@ -3,7 +3,6 @@ package dev.arkloop.api.projects;
 import static dev.arkloop.api.http.Permissions.PROJECTS_MANAGE;
 import static dev.arkloop.api.http.Permissions.PROJECTS_READ;
 
-import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
@@ -135,6 +134,6 @@ public final class ProjectRoutes {
   }
 
   private static Principal principal(RoutingContext ctx) {
-    return Authenticator.principal(ctx);
+    return Principal.of(ctx);
   }
 }

@@ -3,7 +3,6 @@ package dev.arkloop.api.threads;
 import static dev.arkloop.api.http.Permissions.THREADS_READ;
 import static dev.arkloop.api.http.Permissions.THREADS_WRITE;
 
-import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
@@ -57,7 +56,7 @@ public final class ThreadRoutes {
     String title = title(body.optionalString("title"));
     Boolean isPrivate = body.optionalBoolean("is_private");
     UUID projectId = body.optionalUuid("project_id");
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     return requireProject(principal, projectId)
         .compose(v -> threads.create(principal.orgId(), principal.userId(), title, Boolean.TRUE.equals(isPrivate),
             projectId))
@@ -69,7 +68,7 @@ public final class ThreadRoutes {
     int limit = Params.limit(ctx, 50, 200);
     ThreadCursor before = ThreadCursor.fromRequest(ctx, "before_updated_at");
     UUID projectId = Params.optionalUuid(ctx, "project_id");
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     Future<Void> projectVisible = projectId == null ? Future.succeededFuture()
         : projects.visible(principal.orgId(), principal.userId(), projectId).compose(visible -> visible
             ? Future.succeededFuture() : Future.failedFuture(ApiException.notFound("projects")));
@@ -85,18 +84,18 @@ public final class ThreadRoutes {
     }
     Fields.length("q", q, 1, MAX_QUERY_CHARS);
     int limit = Params.limit(ctx, 50, 200);
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     return search.search(principal.orgId(), principal.userId(), q, limit);
   }
 
   private Future<JsonArray> starred(RoutingContext ctx) {
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     return stars.starredIds(principal.orgId(), principal.userId());
   }
 
   private Future<JsonObject> get(RoutingContext ctx) {
     UUID threadId = Params.pathId(ctx, "thread_id");
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     return threads.get(principal.orgId(), principal.userId(), threadId).compose(ThreadRoutes::found);
   }
 
@@ -107,7 +106,7 @@ public final class ThreadRoutes {
     String title = title(body.optionalString("title"));
     UUID projectId = body.optionalUuid("project_id");
     ThreadPatch patch = new ThreadPatch(body.has("title"), title, body.has("project_id"), projectId);
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     return threads.get(principal.orgId(), principal.userId(), threadId)
         .compose(ThreadRoutes::found)
         .compose(thread -> requireProject(principal, projectId).compose(v -> requireAuthorSees(principal, thread,
@@ -119,19 +118,19 @@ public final class ThreadRoutes {
 
   private Future<Void> delete(RoutingContext ctx) {
     UUID threadId = Params.pathId(ctx, "thread_id");
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     return threads.delete(principal.orgId(), principal.userId(), threadId).compose(ThreadRoutes::existed);
   }
 
   private Future<Void> star(RoutingContext ctx) {
     UUID threadId = Params.pathId(ctx, "thread_id");
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     return stars.star(principal.orgId(), principal.userId(), threadId).compose(ThreadRoutes::existed);
   }
 
   private Future<Void> unstar(RoutingContext ctx) {
     UUID threadId = Params.pathId(ctx, "thread_id");
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     return stars.unstar(principal.orgId(), principal.userId(), threadId).compose(ThreadRoutes::existed);
   }
 

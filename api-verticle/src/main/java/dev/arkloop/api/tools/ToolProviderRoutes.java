@@ -3,7 +3,7 @@ package dev.arkloop.api.tools;
 import static dev.arkloop.api.http.Permissions.PLATFORM_ADMIN;
 import static dev.arkloop.api.http.Permissions.SECRETS_MANAGE;
 
-import dev.arkloop.api.auth.Authenticator;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.http.ScopeParam;
@@ -56,12 +56,12 @@ public final class ToolProviderRoutes {
     if (provider == null) {
       throw new ApiException(404, "tool_providers.not_found", "no such tool provider");
     }
-    return new Target(scope, Authenticator.principal(ctx).orgId(), provider);
+    return new Target(scope, Principal.of(ctx).orgId(), provider);
   }
 
   private Future<JsonObject> list(RoutingContext ctx) {
     String scope = ScopeParam.of(ctx, ScopeParam.PLATFORM, SECRETS_MANAGE);
-    return providers.list(scope, Authenticator.principal(ctx).orgId()).map(rows -> {
+    return providers.list(scope, Principal.of(ctx).orgId()).map(rows -> {
       JsonArray groups = new JsonArray();
       for (String group : ToolProviderCatalog.GROUPS) {
         JsonArray items = new JsonArray();

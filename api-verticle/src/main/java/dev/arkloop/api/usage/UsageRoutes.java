@@ -1,6 +1,5 @@
 package dev.arkloop.api.usage;
 
-import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.api.http.Permissions;
 import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.Params;
@@ -37,14 +36,14 @@ public final class UsageRoutes {
 
   public void mount(Routes routes) {
     routes.get("/v1/me/usage").requires(Permissions.PROFILE_READ).respond(ctx -> {
-      Principal principal = Authenticator.principal(ctx);
+      Principal principal = Principal.of(ctx);
       YearMonth month = month(ctx);
       return usage.month(principal.orgId(), principal.userId(), month.getYear(), month.getMonthValue());
     });
-    routes.get("/v1/me/usage/daily").requires(Permissions.PROFILE_READ).respond(ctx -> daily(ctx, Authenticator.principal(ctx).orgId(),
-        Authenticator.principal(ctx).userId()));
+    routes.get("/v1/me/usage/daily").requires(Permissions.PROFILE_READ).respond(ctx -> daily(ctx, Principal.of(ctx).orgId(),
+        Principal.of(ctx).userId()));
     routes.get("/v1/me/usage/by-model").requires(Permissions.PROFILE_READ).respond(ctx -> {
-      Principal principal = Authenticator.principal(ctx);
+      Principal principal = Principal.of(ctx);
       YearMonth month = month(ctx);
       return usage.byModel(principal.orgId(), principal.userId(), month.getYear(), month.getMonthValue());
     });
@@ -74,7 +73,7 @@ public final class UsageRoutes {
 
   private Future<UUID> account(RoutingContext ctx) {
     UUID orgId = Params.pathId(ctx, "account_id");
-    return access.require(Authenticator.principal(ctx), orgId, Permissions.USAGE_READ).map(orgId);
+    return access.require(Principal.of(ctx), orgId, Permissions.USAGE_READ).map(orgId);
   }
 
   private Future<JsonArray> daily(RoutingContext ctx, UUID orgId, UUID userId) {

@@ -2,7 +2,6 @@ package dev.arkloop.api.webhooks;
 
 import static dev.arkloop.api.http.Permissions.WEBHOOKS_MANAGE;
 
-import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.Params;
 import dev.arkloop.api.http.RequestBody;
@@ -81,7 +80,7 @@ public final class WebhookRoutes {
       throw ApiException.invalid("url", e.getMessage());
     }
     SecretBox box = box();
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     String secret = WebhookSignature.newSecret();
     return allowed(uri)
         .compose(ok -> vertx.executeBlocking(() -> box.seal(secret), false))
@@ -199,7 +198,7 @@ public final class WebhookRoutes {
   }
 
   private static UUID orgId(RoutingContext ctx) {
-    return Authenticator.principal(ctx).orgId();
+    return Principal.of(ctx).orgId();
   }
 
   private static JsonObject found(JsonObject endpoint) {
