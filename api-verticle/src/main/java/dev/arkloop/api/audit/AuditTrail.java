@@ -28,6 +28,9 @@ public final class AuditTrail implements Auditor {
         ip_address, user_agent, before_state, after_state)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)""";
 
+  /** Where a request came from, as an audit entry records it. */
+  public record Origin(String traceId, String ip, String userAgent) {}
+
   private final Pool pool;
   private final boolean trustForwardedFor;
 
@@ -49,12 +52,22 @@ public final class AuditTrail implements Auditor {
         : lastPathId(ctx);
     String targetType = action.contains(".") ? action.substring(0, action.indexOf('.')) : action;
     write(principal == null ? null : principal.orgId(), principal == null ? null : principal.userId(), action,
-        targetType, targetId, ctx, new JsonObject(), redacted(ctx.get(BEFORE_KEY)), redacted(after));
+        targetType, targetId, origin(ctx), new JsonObject(), redacted(ctx.get(BEFORE_KEY)), redacted(after));
+  }
+
+  public Origin origin(RoutingContext ctx) {
+    String userAgent = ctx.request().getHeader("User-Agent");
+    return new Origin(TraceIdHandler.traceId(ctx), ClientIp.of(ctx, trustForwardedFor),
+        userAgent == null ? null : userAgent.substring(0, Math.min(512, userAgent.length())));
   }
 
   /** Records an event not tied to a successful route (logins, failed logins, token reuse). */
   public void event(RoutingContext ctx, UUID orgId, UUID actorUserId, String action, JsonObject metadata) {
-    write(orgId, actorUserId, action, "user", actorUserId == null ? null : actorUserId.toString(), ctx, metadata,
+    event(origin(ctx), orgId, actorUserId, action, metadata);
+  }
+
+  public void event(Origin origin, UUID orgId, UUID actorUserId, String action, JsonObject metadata) {
+    write(orgId, actorUserId, action, "user", actorUserId == null ? null : actorUserId.toString(), origin, metadata,
         null, null);
   }
 
@@ -65,12 +78,11 @@ public final class AuditTrail implements Auditor {
         .addValue(null).addValue(null).addValue(null).addValue(null));
   }
 
-  private void write(UUID orgId, UUID actor, String action, String targetType, String targetId, RoutingContext ctx,
+  private void write(UUID orgId, UUID actor, String action, String targetType, String targetId, Origin origin,
       JsonObject metadata, JsonObject before, JsonObject after) {
-    String userAgent = ctx.request().getHeader("User-Agent");
-    insert(Tuple.of(Ids.newId(), orgId, actor, action, targetType, targetId, TraceIdHandler.traceId(ctx), metadata)
-        .addValue(ClientIp.of(ctx, trustForwardedFor))
-        .addValue(userAgent == null ? null : userAgent.substring(0, Math.min(512, userAgent.length())))
+    insert(Tuple.of(Ids.newId(), orgId, actor, action, targetType, targetId, origin.traceId(), metadata)
+        .addValue(origin.ip())
+        .addValue(origin.userAgent())
         .addValue(before)
         .addValue(after));
   }

@@ -2,12 +2,13 @@ package dev.arkloop.api.billing;
 
 import dev.arkloop.api.ApiContext;
 import dev.arkloop.api.auth.RateLimiter;
+import dev.arkloop.api.http.Resource;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.runs.RunAdmission;
 import io.vertx.core.Future;
 
 /** Credits, redemption codes, plans, subscriptions, entitlements and feature flags. */
-public final class BillingModule {
+public final class BillingModule implements Resource {
   /** Cached entitlement and flag values expire on their own after this, in case an invalidation is lost. */
   static final long CACHE_TTL_MILLIS = 60_000;
 
@@ -46,6 +47,7 @@ public final class BillingModule {
     return new RunAdmissionPolicy(entitlements);
   }
 
+  @Override
   public void mount(Routes routes) {
     new CreditRoutes(credits).mount(routes);
     new PlanRoutes(api.pool(), entitlements).mount(routes);

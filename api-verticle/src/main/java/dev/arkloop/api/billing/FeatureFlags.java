@@ -1,6 +1,6 @@
 package dev.arkloop.api.billing;
 
-import dev.arkloop.api.auth.AccountFlags;
+import dev.arkloop.api.identity.AccountFlags;
 import dev.arkloop.common.error.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

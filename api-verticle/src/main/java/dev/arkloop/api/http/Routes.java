@@ -36,6 +36,17 @@ public final class Routes {
     return table;
   }
 
+  /** Runs {@code handler} before every endpoint under {@code pathPattern} mounted after this call. */
+  public void before(String pathPattern, Handler<RoutingContext> handler) {
+    router.route(pathPattern).handler(handler);
+  }
+
+  /** A public GET outside the API proper (health probes), listed in the contract as writing its own body. */
+  public Route probe(String path) {
+    table.addPublic("GET", path, 200, null);
+    return router.get(path);
+  }
+
   public Endpoint get(String path) {
     return new Endpoint(HttpMethod.GET, path);
   }

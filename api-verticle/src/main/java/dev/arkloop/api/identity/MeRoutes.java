@@ -1,6 +1,5 @@
 package dev.arkloop.api.identity;
 
-import dev.arkloop.api.auth.AccountFlags;
 import dev.arkloop.api.http.Permissions;
 import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.Fields;

@@ -7,6 +7,7 @@ import dev.arkloop.api.billing.Entitlements;
 import dev.arkloop.api.http.Params;
 import dev.arkloop.api.http.PgErrors;
 import dev.arkloop.api.http.RequestBody;
+import dev.arkloop.api.http.Resource;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.common.crypto.SecretBox;
 import dev.arkloop.common.error.ApiException;
@@ -24,7 +25,7 @@ import java.util.UUID;
  * {@code ?scope=platform}, of the platform) and the models routed to them. Keys are sealed with
  * {@link SecretBox} before they are stored and never come back: responses show {@code key_prefix}.
  */
-public final class LlmProviderRoutes {
+public final class LlmProviderRoutes implements Resource {
   private static final String BASE = "/v1/llm-providers";
   private static final String PROVIDER = BASE + "/:provider_id";
   private static final String MODEL = PROVIDER + "/models/:model_id";
@@ -47,6 +48,7 @@ public final class LlmProviderRoutes {
         guard, api.config().llm());
   }
 
+  @Override
   public void mount(Routes routes) {
     routes.get(BASE).requires(LLM_CREDENTIALS_MANAGE).respond(ctx -> providers.list(ProviderScope.of(ctx).orgId()));
     routes.post(BASE).requires(LLM_CREDENTIALS_MANAGE).status(201).audit("llm_provider.create").respond(this::create);

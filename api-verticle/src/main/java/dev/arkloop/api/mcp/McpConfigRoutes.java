@@ -7,10 +7,11 @@ import dev.arkloop.api.billing.Entitlements;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
 import dev.arkloop.api.http.PgErrors;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.RequestBody;
+import dev.arkloop.api.http.Resource;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.http.ScopeParam;
-import dev.arkloop.api.http.Principal;
 import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.crypto.SecretBox;
 import dev.arkloop.common.error.ApiException;
@@ -31,7 +32,7 @@ import java.util.UUID;
  * stdio on, only for a command on the operator's list, and only a platform admin may create, change
  * or enable one; the worker uses it only while that admin still is one.
  */
-public final class McpConfigRoutes {
+public final class McpConfigRoutes implements Resource {
   private static final String[] TRANSPORTS = {"stdio", "http_sse", "streamable_http"};
   private final McpConfigRepository configs;
   private final SecretBox secrets;
@@ -63,6 +64,7 @@ public final class McpConfigRoutes {
         : e));
   }
 
+  @Override
   public void mount(Routes routes) {
     String one = "/v1/mcp-configs/:config_id";
     routes.post("/v1/mcp-configs").requires(MCP_CONFIGS_MANAGE).status(201).audit("mcp_config.create")

@@ -5,6 +5,7 @@ import static dev.arkloop.api.http.Permissions.SECRETS_MANAGE;
 
 import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.RequestBody;
+import dev.arkloop.api.http.Resource;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.http.ScopeParam;
 import dev.arkloop.common.crypto.SecretBox;
@@ -21,7 +22,7 @@ import java.util.UUID;
  * {@code ?scope=org} ({@code data.secrets.manage}). API keys are sealed at rest and shown only as a
  * masked {@code key_prefix}.
  */
-public final class ToolProviderRoutes {
+public final class ToolProviderRoutes implements Resource {
   private final ToolProviderRepository providers;
   private final SecretBox secrets;
 
@@ -30,6 +31,7 @@ public final class ToolProviderRoutes {
     this.secrets = secrets;
   }
 
+  @Override
   public void mount(Routes routes) {
     String path = "/v1/tool-providers/:group/:provider/";
     routes.get("/v1/tool-providers").requiresAny(SECRETS_MANAGE, PLATFORM_ADMIN).respond(this::list);

@@ -1,8 +1,9 @@
 package dev.arkloop.api.usage;
 
+import dev.arkloop.api.http.Params;
 import dev.arkloop.api.http.Permissions;
 import dev.arkloop.api.http.Principal;
-import dev.arkloop.api.http.Params;
+import dev.arkloop.api.http.Resource;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.identity.AccountAccess;
 import dev.arkloop.api.identity.AccountRepository;
@@ -24,7 +25,7 @@ import java.util.UUID;
  * {@code /v1/accounts/{id}/usage*} is every run of the account ({@code data.usage.read} there, or
  * platform admin).
  */
-public final class UsageRoutes {
+public final class UsageRoutes implements Resource {
   private static final int MAX_DAYS = 366;
   private final UsageRepository usage;
   private final AccountAccess access;
@@ -34,6 +35,7 @@ public final class UsageRoutes {
     this.access = new AccountAccess(accounts);
   }
 
+  @Override
   public void mount(Routes routes) {
     routes.get("/v1/me/usage").requires(Permissions.PROFILE_READ).respond(ctx -> {
       Principal principal = Principal.of(ctx);

@@ -2,9 +2,10 @@ package dev.arkloop.api.webhooks;
 
 import static dev.arkloop.api.http.Permissions.WEBHOOKS_MANAGE;
 
-import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.Params;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.RequestBody;
+import dev.arkloop.api.http.Resource;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.threads.ThreadCursor;
 import dev.arkloop.common.bus.Addresses;
@@ -28,7 +29,7 @@ import java.util.List;
 import java.util.UUID;
 
 /** Webhook endpoints of the caller's account, their delivery log, redelivery and ping. */
-public final class WebhookRoutes {
+public final class WebhookRoutes implements Resource {
   private static final String BASE = "/v1/webhook-endpoints";
   private final Vertx vertx;
   private final WebhookRepository endpoints;
@@ -45,6 +46,7 @@ public final class WebhookRoutes {
     this.secrets = secrets;
   }
 
+  @Override
   public void mount(Routes routes) {
     routes.post(BASE).requires(WEBHOOKS_MANAGE).status(201).audit("webhook_endpoint.create").respond(this::create);
     routes.get(BASE).requires(WEBHOOKS_MANAGE).respond(ctx -> endpoints.list(orgId(ctx)));

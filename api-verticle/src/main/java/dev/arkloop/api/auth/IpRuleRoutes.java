@@ -1,14 +1,13 @@
-package dev.arkloop.api.audit;
+package dev.arkloop.api.auth;
 
 import static dev.arkloop.api.http.Permissions.IP_RULES_MANAGE;
 
-import dev.arkloop.api.auth.Cidr;
 import dev.arkloop.api.http.ClientIp;
-import dev.arkloop.api.auth.IpRules;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
 import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.RequestBody;
+import dev.arkloop.api.http.Resource;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.common.db.RowJson;
 import dev.arkloop.common.error.ApiException;
@@ -21,7 +20,7 @@ import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
 /** An account's IP allowlist and blocklist. Members may list; account admins create and delete. */
-public final class IpRuleRoutes {
+public final class IpRuleRoutes implements Resource {
   private static final String COLUMNS = "id, org_id, type, cidr::text AS cidr, note, created_at";
   private final Pool pool;
   private final IpRules ipRules;
@@ -33,6 +32,7 @@ public final class IpRuleRoutes {
     this.trustForwardedFor = trustForwardedFor;
   }
 
+  @Override
   public void mount(Routes routes) {
     routes.post("/v1/ip-rules").requires(IP_RULES_MANAGE).status(201).audit("ip_rule.create").respond(this::create);
     routes.get("/v1/ip-rules").requires(IP_RULES_MANAGE).respond(ctx -> pool.preparedQuery("SELECT " + COLUMNS
