@@ -6,12 +6,12 @@ import dev.arkloop.api.audit.AuditTrail;
 import dev.arkloop.api.auth.TokenRevocations;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
-import dev.arkloop.api.http.PgErrors;
 import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.http.TraceIdHandler;
 import dev.arkloop.api.runs.RunCanceller;
+import dev.arkloop.common.db.PgErrors;
 import dev.arkloop.common.error.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -65,8 +65,6 @@ final class AdminUserRoutes {
     UUID id = Params.pathId(ctx, "user_id");
     UserPatch patch = UserPatch.from(RequestBody.of(ctx));
     return users.update(id, patch)
-        .recover(e -> Future.failedFuture(PgErrors.uniqueViolation(e, "users_email_key")
-            ? ApiException.conflict("conflict", "another user has this email address") : e))
         .compose(changed -> {
           AuditTrail.before(ctx, changed.before());
           boolean suspended = "active".equals(changed.before().getString("status"))

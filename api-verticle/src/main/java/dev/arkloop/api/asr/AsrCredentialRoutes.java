@@ -5,12 +5,12 @@ import static dev.arkloop.api.http.Permissions.THREADS_READ;
 
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
-import dev.arkloop.api.http.PgErrors;
 import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.http.ScopeParam;
 import dev.arkloop.common.crypto.SecretBox;
+import dev.arkloop.common.db.PgErrors;
 import dev.arkloop.common.error.ApiException;
 import dev.arkloop.common.llm.ProviderApi;
 import io.vertx.core.Future;

@@ -13,9 +13,13 @@ import dev.arkloop.common.error.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
 
 /** Sign-up, sign-in, token refresh and sign-out under {@code /v1/auth}: parses, calls {@link LoginService}, answers. */
 public final class AuthRoutes implements Resource {
+  /** Refusals after which the refresh cookie is useless: the user is gone or suspended. */
+  private static final Set<String> USER_GONE = Set.of("user_not_found", "user_suspended");
+
   private final ArkloopConfig config;
   private final LoginService service;
   private final UserRepository users;
@@ -103,8 +107,8 @@ public final class AuthRoutes implements Resource {
     return service.refresh(presented, audit.origin(ctx))
         .map(tokens -> sessions.respond(ctx, tokens))
         .recover(refused -> {
-          if (refused instanceof ApiException) {
-            sessions.clearCookie(ctx); // the cookie will not work again; an outage is no reason to drop it
+          if (refused instanceof ApiException api && USER_GONE.contains(api.details().getString("reason"))) {
+            sessions.clearCookie(ctx);
           }
           return Future.failedFuture(refused);
         });

@@ -1,11 +1,11 @@
 package dev.arkloop.api.billing;
 
+import dev.arkloop.api.http.Params;
 import dev.arkloop.api.http.Permissions;
 import dev.arkloop.api.http.Principal;
-import dev.arkloop.api.http.Params;
-import dev.arkloop.api.http.PgErrors;
 import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Routes;
+import dev.arkloop.common.db.PgErrors;
 import dev.arkloop.common.db.RowJson;
 import dev.arkloop.common.error.ApiException;
 import dev.arkloop.common.ids.Ids;

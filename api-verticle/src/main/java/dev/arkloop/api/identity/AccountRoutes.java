@@ -1,14 +1,14 @@
 package dev.arkloop.api.identity;
 
-import dev.arkloop.api.http.Permissions;
-import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
-import dev.arkloop.api.http.PgErrors;
+import dev.arkloop.api.http.Permissions;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.common.billing.CreditLedger;
 import dev.arkloop.common.crypto.Tokens;
+import dev.arkloop.common.db.PgErrors;
 import dev.arkloop.common.error.ApiException;
 import dev.arkloop.common.ids.Ids;
 import io.vertx.core.Future;
@@ -53,14 +53,7 @@ public final class AccountRoutes {
     String slug = Fields.slug("slug", Fields.length("slug", body.string("slug"), 1, 100));
     String name = Fields.length("name", body.string("name").trim(), 1, 200);
     UUID userId = Principal.of(ctx).userId();
-    UUID orgId = Ids.newId();
-    return accounts.pool().withTransaction(tx ->
-            AccountRepository.create(tx, orgId, slug, name, "workspace", userId, Permissions.ROLE_ADMIN)
-                .compose(account -> initialCredits <= 0 ? Future.succeededFuture(account)
-                    : CreditLedger.record(tx, orgId, initialCredits, "initial_grant", "account", null, null, userId)
-                        .map(account)))
-        .recover(e -> Future.failedFuture(PgErrors.uniqueViolation(e, null)
-            ? ApiException.fieldConflict("accounts", "slug", "slug is already taken") : e));
+    return accounts.createWorkspace(slug, name, userId, initialCredits);
   }
 
   private Future<JsonObject> get(RoutingContext ctx) {

@@ -3,10 +3,9 @@ package dev.arkloop.api.threads;
 import static dev.arkloop.api.http.Permissions.THREADS_READ;
 import static dev.arkloop.api.http.Permissions.THREADS_WRITE;
 
-import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
-import dev.arkloop.api.http.PgErrors;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.projects.ProjectRepository;
@@ -59,8 +58,7 @@ public final class ThreadRoutes {
     Principal principal = Principal.of(ctx);
     return requireProject(principal, projectId)
         .compose(v -> threads.create(principal.orgId(), principal.userId(), title, Boolean.TRUE.equals(isPrivate),
-            projectId))
-        .recover(ThreadRoutes::projectGone);
+            projectId));
   }
 
   /** Query {@code limit} (1-200, default 50), {@code before} (or an alias), {@code project_id}. */
@@ -112,7 +110,6 @@ public final class ThreadRoutes {
         .compose(thread -> requireProject(principal, projectId).compose(v -> requireAuthorSees(principal, thread,
             projectId)))
         .compose(v -> threads.update(principal.orgId(), principal.userId(), threadId, patch))
-        .recover(ThreadRoutes::projectGone)
         .compose(ThreadRoutes::found);
   }
 
@@ -140,7 +137,7 @@ public final class ThreadRoutes {
       return Future.succeededFuture();
     }
     return projects.visible(principal.orgId(), principal.userId(), projectId)
-        .compose(visible -> visible ? Future.succeededFuture() : Future.failedFuture(unknownProject()));
+        .compose(visible -> visible ? Future.succeededFuture() : Future.failedFuture(ThreadRepository.unknownProject()));
   }
 
   /** Runs of a thread act for their creators: a thread never lands in a project its author cannot see. */
@@ -153,16 +150,6 @@ public final class ThreadRoutes {
         .compose(visible -> visible ? Future.succeededFuture() : Future.failedFuture(
             new ApiException(422, "validation.error", "the thread's author cannot see this project",
                 new JsonObject().put("field", "project_id").put("reason", "project_not_visible_to_author"))));
-  }
-
-  /** The project was deleted between the check and the write. */
-  private static <T> Future<T> projectGone(Throwable failure) {
-    return Future.failedFuture(PgErrors.foreignKeyViolation(failure) ? unknownProject() : failure);
-  }
-
-  private static ApiException unknownProject() {
-    return new ApiException(422, "validation.error", "project_id is not a project of this account",
-        new JsonObject().put("field", "project_id"));
   }
 
   private static String title(String title) {
