@@ -11,7 +11,6 @@ import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.http.TraceIdHandler;
 import dev.arkloop.api.runs.RunCanceller;
-import dev.arkloop.common.db.PgErrors;
 import dev.arkloop.common.error.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;

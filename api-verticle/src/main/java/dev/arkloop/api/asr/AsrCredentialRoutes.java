@@ -10,7 +10,6 @@ import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.http.ScopeParam;
 import dev.arkloop.common.crypto.SecretBox;
-import dev.arkloop.common.db.PgErrors;
 import dev.arkloop.common.error.ApiException;
 import dev.arkloop.common.llm.ProviderApi;
 import io.vertx.core.Future;
@@ -70,8 +69,7 @@ public final class AsrCredentialRoutes {
     String sealed = box().seal(apiKey);
     return (baseUrl == null ? Future.<String>succeededFuture() : addresses.validate(baseUrl))
         .compose(url -> credentials.create(orgId, provider, name, sealed, ProviderApi.keyPrefix(apiKey), url, model,
-            isDefault != null && isDefault))
-        .recover(AsrCredentialRoutes::conflict);
+            isDefault != null && isDefault));
   }
 
   private Future<JsonObject> update(RoutingContext ctx) {
@@ -88,7 +86,6 @@ public final class AsrCredentialRoutes {
     return (baseUrl == null ? Future.<String>succeededFuture() : addresses.validate(baseUrl))
         .compose(url -> credentials.update(orgId, id, name, sealed, apiKey == null ? null : ProviderApi.keyPrefix(apiKey),
             url, clearBaseUrl, model, isDefault))
-        .recover(AsrCredentialRoutes::conflict)
         .compose(updated -> updated == null ? Future.failedFuture(notFound()) : Future.succeededFuture(updated));
   }
 
@@ -97,12 +94,6 @@ public final class AsrCredentialRoutes {
       throw new ApiException(503, "encryption.not_configured", "ARKLOOP_ENCRYPTION_KEY is not configured");
     }
     return secrets;
-  }
-
-  private static <T> Future<T> conflict(Throwable failure) {
-    return Future.failedFuture(PgErrors.uniqueViolation(failure, "asr_credentials_org_name_key")
-        || PgErrors.uniqueViolation(failure, "asr_credentials_platform_name_key")
-        ? ApiException.fieldConflict("asr_credentials", "name", "an ASR credential with this name exists") : failure);
   }
 
   private static Future<JsonObject> ok() {

@@ -8,7 +8,6 @@ import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.common.billing.CreditLedger;
 import dev.arkloop.common.crypto.Tokens;
-import dev.arkloop.common.db.PgErrors;
 import dev.arkloop.common.error.ApiException;
 import dev.arkloop.common.ids.Ids;
 import io.vertx.core.Future;

@@ -8,7 +8,6 @@ import dev.arkloop.api.http.Params;
 import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Routes;
-import dev.arkloop.common.db.PgErrors;
 import dev.arkloop.common.error.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;

@@ -9,7 +9,6 @@ import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Resource;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.common.crypto.SecretBox;
-import dev.arkloop.common.db.PgErrors;
 import dev.arkloop.common.error.ApiException;
 import dev.arkloop.common.llm.ProviderApi;
 import dev.arkloop.common.net.OutboundGuard;
@@ -68,7 +67,7 @@ public final class LlmProviderRoutes implements Resource {
     Map<String, Object> columns = LlmInputs.providerCreate(RequestBody.of(ctx));
     return (scope.platform() ? Future.<Void>succeededFuture()
             : entitlements.requireEnabled(scope.orgId(), Entitlements.BYOK_ENABLED, "entitlement.byok_disabled"))
-        .compose(allowed -> stored(columns)).compose(ready -> providers.create(scope.orgId(), ready)).recover(LlmProviderRoutes::conflict);
+        .compose(allowed -> stored(columns)).compose(ready -> providers.create(scope.orgId(), ready));
   }
 
   private Future<JsonObject> update(RoutingContext ctx) {
@@ -77,7 +76,6 @@ public final class LlmProviderRoutes implements Resource {
     Map<String, Object> changes = LlmInputs.providerPatch(RequestBody.of(ctx));
     return stored(changes)
         .compose(ready -> providers.update(scope.orgId(), providerId, ready))
-        .recover(LlmProviderRoutes::conflict)
         .compose(found -> found ? providers.get(scope.orgId(), providerId) : notFound());
   }
 
@@ -92,8 +90,7 @@ public final class LlmProviderRoutes implements Resource {
     UUID providerId = Params.pathId(ctx, "provider_id");
     Map<String, Object> columns = LlmInputs.modelCreate(RequestBody.of(ctx));
     return provider(scope, providerId)
-        .compose(found -> providers.createModel(providerId, columns))
-        .recover(LlmProviderRoutes::conflict);
+        .compose(found -> providers.createModel(providerId, columns));
   }
 
   private Future<JsonObject> updateModel(RoutingContext ctx) {
@@ -103,7 +100,6 @@ public final class LlmProviderRoutes implements Resource {
     Map<String, Object> changes = LlmInputs.modelPatch(RequestBody.of(ctx));
     return provider(scope, providerId)
         .compose(found -> providers.updateModel(providerId, modelId, changes))
-        .recover(LlmProviderRoutes::conflict)
         .compose(model -> model == null ? Future.failedFuture(modelNotFound()) : Future.succeededFuture(model));
   }
 
@@ -157,17 +153,6 @@ public final class LlmProviderRoutes implements Resource {
   private Future<JsonObject> provider(ProviderScope scope, UUID providerId) {
     return providers.get(scope.orgId(), providerId)
         .compose(found -> found == null ? notFound() : Future.succeededFuture(found));
-  }
-
-  private static <T> Future<T> conflict(Throwable failure) {
-    if (PgErrors.uniqueViolation(failure, "llm_providers_org_name_key")
-        || PgErrors.uniqueViolation(failure, "llm_providers_platform_name_key")) {
-      return Future.failedFuture(ApiException.fieldConflict("llm_providers", "name", "a provider with this name already exists"));
-    }
-    if (PgErrors.uniqueViolation(failure, "llm_models_provider_model_key")) {
-      return Future.failedFuture(ApiException.fieldConflict("llm_provider_models", "model", "this provider already has this model"));
-    }
-    return Future.failedFuture(failure);
   }
 
   private static <T> Future<T> notFound() {

@@ -13,7 +13,6 @@ import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.http.ScopeParam;
 import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.crypto.SecretBox;
-import dev.arkloop.common.db.PgErrors;
 import dev.arkloop.common.error.ApiException;
 import dev.arkloop.common.net.OutboundGuard;
 import io.vertx.core.Future;
@@ -125,7 +124,7 @@ public final class McpConfigRoutes implements Resource {
     return (stdio ? Future.<Void>succeededFuture() : entitlements.requireEnabled(orgId(ctx),
             Entitlements.MCP_REMOTE_ENABLED, "entitlement.mcp_remote_disabled"))
         .compose(allowed -> checkAddress(url))
-        .compose(ok -> configs.create(orgId(ctx), config)).recover(this::conflict);
+        .compose(ok -> configs.create(orgId(ctx), config));
   }
 
   private Future<JsonObject> update(RoutingContext ctx) {
@@ -166,14 +165,10 @@ public final class McpConfigRoutes implements Resource {
         return Future.failedFuture(ApiException.invalid("url", "url is required for this transport"));
       }
       return checkAddress(changes.getString("url"))
-          .compose(ok -> found(configs.update(orgId(ctx), id, changes))).recover(this::conflict);
+          .compose(ok -> found(configs.update(orgId(ctx), id, changes)));
     });
   }
 
-  private Future<JsonObject> conflict(Throwable e) {
-    return Future.failedFuture(PgErrors.uniqueViolation(e, null)
-        ? ApiException.fieldConflict("mcp_configs", "name", "an MCP config with this name exists") : e);
-  }
 
   private void requireStdioAllowed(Principal principal) {
     if (!tools.mcpStdioEnabled()) {

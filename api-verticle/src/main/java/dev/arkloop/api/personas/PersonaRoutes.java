@@ -10,7 +10,6 @@ import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Resource;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.http.ScopeParam;
-import dev.arkloop.common.db.PgErrors;
 import dev.arkloop.common.error.ApiException;
 import dev.arkloop.common.personas.BuiltinPersonas;
 import dev.arkloop.common.personas.Persona;
@@ -75,9 +74,6 @@ public final class PersonaRoutes implements Resource {
       return personas.create(scope, orgId(ctx), key, version, active == null || active,
           stored(spec.mergeIn(fields)));
     })
-        .recover(e -> Future.failedFuture(PgErrors.uniqueViolation(e, null)
-            ? ApiException.fieldConflict("personas", "persona_key", "a persona " + key + "@" + version + " already exists")
-            : e))
         .map(Persona::toJson);
   }
 
