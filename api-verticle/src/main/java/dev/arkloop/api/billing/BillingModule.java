@@ -50,10 +50,10 @@ public final class BillingModule implements Resource {
   @Override
   public void mount(Routes routes) {
     new CreditRoutes(credits).mount(routes);
-    new PlanRoutes(api.pool(), entitlements).mount(routes);
-    new SubscriptionRoutes(api.pool(), entitlements).mount(routes);
-    new EntitlementOverrideRoutes(api.pool(), entitlements).mount(routes);
-    new FeatureFlagRoutes(api.pool(), flags).mount(routes);
+    new PlanRoutes(new PlanRepository(api.pool())).mount(routes);
+    new SubscriptionRoutes(new SubscriptionRepository(api.pool()), entitlements).mount(routes);
+    new EntitlementOverrideRoutes(new EntitlementOverrideRepository(api.pool()), entitlements).mount(routes);
+    new FeatureFlagRoutes(new FeatureFlagRepository(api.pool()), flags).mount(routes);
     new RedemptionRoutes(new RedemptionRepository(api.pool()), new RateLimiter(api.redis(), api.keys())).mount(routes);
   }
 }
