@@ -5,6 +5,7 @@ import dev.arkloop.api.auth.AuthModule;
 import dev.arkloop.api.billing.BillingModule;
 import dev.arkloop.api.billing.Entitlements;
 import dev.arkloop.api.email.EmailModule;
+import dev.arkloop.api.http.ApiContext;
 import dev.arkloop.api.identity.IdentityModule;
 import dev.arkloop.api.live.PubSub;
 import dev.arkloop.api.notifications.NotificationsModule;

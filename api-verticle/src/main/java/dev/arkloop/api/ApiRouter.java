@@ -7,6 +7,7 @@ import dev.arkloop.api.contract.ContractRegistry;
 import dev.arkloop.api.contract.ContractRoutes;
 import dev.arkloop.api.health.HealthRoutes;
 import dev.arkloop.api.http.AccessLogHandler;
+import dev.arkloop.api.http.ApiContext;
 import dev.arkloop.api.http.ColonActionHandler;
 import dev.arkloop.api.http.DependencyFailures;
 import dev.arkloop.api.http.ErrorHandler;

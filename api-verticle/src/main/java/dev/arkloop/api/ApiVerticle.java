@@ -1,5 +1,6 @@
 package dev.arkloop.api;
 
+import dev.arkloop.api.http.ApiContext;
 import dev.arkloop.api.http.ConnectionGuard;
 import dev.arkloop.api.http.InvalidRequestHandler;
 import dev.arkloop.common.config.ArkloopConfig;

@@ -1,10 +1,10 @@
 package dev.arkloop.api.admin;
 
-import dev.arkloop.api.ApiContext;
 import dev.arkloop.api.auth.TokenRevocations;
 import dev.arkloop.api.gateway.AccessLog;
 import dev.arkloop.api.gateway.GatewayAdminRoutes;
 import dev.arkloop.api.gateway.GatewayConfigStore;
+import dev.arkloop.api.http.ApiContext;
 import dev.arkloop.api.http.Resource;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.runs.RunCanceller;

@@ -1,7 +1,7 @@
 package dev.arkloop.api.auth;
 
-import dev.arkloop.api.ApiContext;
 import dev.arkloop.api.audit.AuditTrail;
+import dev.arkloop.api.http.ApiContext;
 import dev.arkloop.api.http.Authentication;
 import dev.arkloop.api.http.Resource;
 import dev.arkloop.api.http.Routes;

@@ -1,7 +1,7 @@
 package dev.arkloop.api.billing;
 
-import dev.arkloop.api.ApiContext;
 import dev.arkloop.api.auth.RateLimiter;
+import dev.arkloop.api.http.ApiContext;
 import dev.arkloop.api.http.Resource;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.runs.RunAdmission;

@@ -1,8 +1,8 @@
 package dev.arkloop.api.email;
 
-import dev.arkloop.api.ApiContext;
 import dev.arkloop.api.audit.AuditTrail;
 import dev.arkloop.api.auth.AuthModule;
+import dev.arkloop.api.http.ApiContext;
 import dev.arkloop.api.http.Resource;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.identity.IdentityModule;

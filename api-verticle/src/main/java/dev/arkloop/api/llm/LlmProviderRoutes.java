@@ -2,8 +2,8 @@ package dev.arkloop.api.llm;
 
 import static dev.arkloop.api.http.Permissions.LLM_CREDENTIALS_MANAGE;
 
-import dev.arkloop.api.ApiContext;
 import dev.arkloop.api.billing.Entitlements;
+import dev.arkloop.api.http.ApiContext;
 import dev.arkloop.api.http.Params;
 import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Resource;

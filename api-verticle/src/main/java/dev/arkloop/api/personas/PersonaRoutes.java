@@ -3,7 +3,7 @@ package dev.arkloop.api.personas;
 import static dev.arkloop.api.http.Permissions.PERSONAS_MANAGE;
 import static dev.arkloop.api.http.Permissions.PERSONAS_READ;
 
-import dev.arkloop.api.ApiContext;
+import dev.arkloop.api.http.ApiContext;
 import dev.arkloop.api.http.Params;
 import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.RequestBody;

@@ -1,6 +1,6 @@
 package dev.arkloop.api.projects;
 
-import dev.arkloop.api.ApiContext;
+import dev.arkloop.api.http.ApiContext;
 import dev.arkloop.api.http.Resource;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.common.workspace.PgWorkspaceStore;
