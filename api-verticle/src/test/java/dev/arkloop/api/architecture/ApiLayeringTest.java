@@ -12,8 +12,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The API's packages form no loops: {@code http} is the leaf every resource builds on, and depends
- * on no other API package (authentication and audit reach it through its own interfaces).
+ * The API's packages form no loops. {@code http} is the leaf every resource builds on and depends on
+ * no other API package (authentication and audit reach it through its own interfaces); the root
+ * package only assembles, so nothing depends on it.
  */
 class ApiLayeringTest {
   private static JavaClasses api;
@@ -29,6 +30,13 @@ class ApiLayeringTest {
     noClasses().that().resideInAPackage("dev.arkloop.api.http..")
         .should().dependOnClassesThat(resideInAPackage("dev.arkloop.api..")
             .and(resideOutsideOfPackage("dev.arkloop.api.http..")))
+        .check(api);
+  }
+
+  @Test
+  void noResourceDependsOnTheAssembly() {
+    noClasses().that().resideInAPackage("dev.arkloop.api.*..")
+        .should().dependOnClassesThat().resideInAPackage("dev.arkloop.api")
         .check(api);
   }
 
