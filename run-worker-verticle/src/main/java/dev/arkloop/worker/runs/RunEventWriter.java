@@ -234,6 +234,8 @@ final class RunEventWriter {
               leaseLost = true;
               return Future.succeededFuture(false);
             }
+            // nothing of the end was written: its seqs are free for the end that replaces it
+            lastSeq -= events.size();
             return Future.failedFuture(e);
           });
     });
