@@ -10,6 +10,7 @@ import dev.arkloop.common.runs.EventPayloads;
 import dev.arkloop.common.runs.EventTypes;
 import dev.arkloop.common.runs.RunEventLog;
 import dev.arkloop.common.runs.RunLifecycle;
+import dev.arkloop.common.runs.RunStatus;
 import dev.arkloop.common.runs.RunStreams;
 import dev.arkloop.worker.jobs.JobHandler;
 import dev.arkloop.worker.jobs.JobLease;
@@ -243,12 +244,12 @@ public final class RunExecuteHandler implements JobHandler {
       written = writer.finish(List.of(EventTypes.COMPLETED), List.of(EventPayloads.completed(done.state().usage.toJson())),
           false,
           tx -> RunStore.complete(tx, run, done.state(), route, creditsPerUsd)
-              .compose(v -> notices.ended(tx, run, done.state(), "completed")));
+              .compose(v -> notices.ended(tx, run, done.state(), RunStatus.COMPLETED)));
     } else if (outcome instanceof Outcome.Failed failed) {
       written = writer.finish(List.of(EventTypes.FAILED),
           List.of(EventPayloads.failed(failed.errorClass(), failed.message())), false,
           tx -> RunLifecycle.fail(tx, run.id(), run.threadId(), failed.errorClass(), failed.message())
-              .compose(v -> notices.ended(tx, run, failed.state(), "failed")));
+              .compose(v -> notices.ended(tx, run, failed.state(), RunStatus.FAILED)));
     } else if (outcome instanceof Outcome.Parked parked) {
       // the event becomes visible with the waiting status, so an answer can never arrive too early
       written = writer.finishParked(List.of(EventTypes.INPUT_REQUESTED, EventTypes.WAITING_FOR_INPUT),
