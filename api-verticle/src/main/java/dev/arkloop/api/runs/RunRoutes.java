@@ -25,12 +25,9 @@ import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Runs: create, list, get, cancel, input, retry, and the SSE event stream. */
 public final class RunRoutes {
-  private static final Logger LOG = LoggerFactory.getLogger(RunRoutes.class);
   static final int MAX_INPUT_BYTES = 32 * 1024;
   private static final List<String> CREATE_OPTIONS =
       List.of("route_id", "persona_id", "model", "reasoning_mode", "work_dir", "output_route_id", "output_model_key");

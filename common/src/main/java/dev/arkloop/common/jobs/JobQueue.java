@@ -28,6 +28,16 @@ public final class JobQueue {
 
   private final Pool pool;
 
+  /**
+   * A query that yields a row only while the lease {@code tokenParam} of job {@code idParam} is held,
+   * share-locking the job for the statement (a takeover waits for it): the fence of writes that
+   * belong to a lease holder but go to other tables, such as run events.
+   */
+  public static String leaseHeld(String idParam, String tokenParam) {
+    return "SELECT 1 FROM jobs WHERE id = " + idParam + " AND lease_token = " + tokenParam
+        + " AND status = 'leased' FOR SHARE";
+  }
+
   public JobQueue(Pool pool) {
     this.pool = pool;
   }
