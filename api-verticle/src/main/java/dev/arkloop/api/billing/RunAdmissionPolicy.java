@@ -3,6 +3,7 @@ package dev.arkloop.api.billing;
 import dev.arkloop.api.runs.RunAdmission;
 import dev.arkloop.common.billing.CreditLedger;
 import dev.arkloop.common.error.ApiException;
+import dev.arkloop.common.runs.RunStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
@@ -15,7 +16,6 @@ import java.util.UUID;
  * An advisory lock per account serialises concurrent creations, so the count cannot be raced past.
  */
 final class RunAdmissionPolicy implements RunAdmission {
-  private static final String ACTIVE = "('running', 'waiting_for_input', 'cancelling')";
   private static final String THIS_MONTH = """
       SELECT count(*) AS runs, coalesce(sum(coalesce(total_input_tokens, 0) + coalesce(total_output_tokens, 0)), 0)::bigint AS tokens
       FROM runs WHERE org_id = $1 AND created_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'""";
@@ -35,7 +35,7 @@ final class RunAdmissionPolicy implements RunAdmission {
                 new JsonObject().put("reason", "credits.exhausted").put("balance", balance))))
         .compose(v -> entitlements.integer(orgId, Entitlements.CONCURRENT_RUNS))
         .compose(limit -> limit <= 0 ? Future.succeededFuture() : tx.preparedQuery(
-                "SELECT count(*) AS active FROM runs WHERE org_id = $1 AND status IN " + ACTIVE)
+                "SELECT count(*) AS active FROM runs WHERE org_id = $1 AND status IN " + RunStatus.ACTIVE_SQL)
             .execute(Tuple.of(orgId))
             .compose(rows -> rows.iterator().next().getLong("active") >= limit
                 ? Future.failedFuture(new ApiException(429, "rate_limit", "too many active runs in this account",

@@ -61,8 +61,8 @@ public final class AsyncApiDocument {
         .property("kind", string()).property("tool_name", string()).property("arguments", object()));
     p.put(EventTypes.INPUT_PROVIDED, object().required("content", string()).property("input_key", optionalString)
         .property("trace_id", optionalString));
-    p.put(EventTypes.CANCEL_REQUESTED, object().property("trace_id", optionalString)
-        .property("requested_by_user_id", optionalString));
+    p.put(EventTypes.CANCEL_REQUESTED, object().description("Who asked to stop the run, and in which request")
+        .required("trace_id", optionalString).required("requested_by_user_id", optionalString));
     p.put(EventTypes.CANCELLED, object());
     p.put(EventTypes.COMPLETED, object().property("usage", object()
         .property("input_tokens", integer()).property("output_tokens", integer()).property("cost_usd", number())));

@@ -11,10 +11,11 @@ import static dev.arkloop.api.contract.JsonSchema.object;
 import static dev.arkloop.api.contract.JsonSchema.string;
 import static dev.arkloop.api.contract.JsonSchema.uuid;
 
+import dev.arkloop.common.runs.RunStatus;
+
 /** Schemas shared by several operations: the error envelope, the core resources, tokens. */
 final class CommonSchemas {
-  static final String[] RUN_STATUSES =
-      {"running", "waiting_for_input", "cancelling", "completed", "failed", "cancelled"};
+  static final String[] RUN_STATUSES = RunStatus.wireNames().toArray(String[]::new);
 
   private CommonSchemas() {}
 

@@ -1,14 +1,15 @@
 package dev.arkloop.api.runs;
 
 import dev.arkloop.api.http.Principal;
-import dev.arkloop.common.bus.Addresses;
 import dev.arkloop.common.db.RowJson;
-import dev.arkloop.common.error.ApiException;
-import dev.arkloop.common.ids.Ids;
+import dev.arkloop.common.error.DomainException;
 import dev.arkloop.common.jobs.JobQueue;
+import dev.arkloop.common.runs.EventPayloads;
 import dev.arkloop.common.runs.EventTypes;
 import dev.arkloop.common.runs.RunEvent;
 import dev.arkloop.common.runs.RunEventLog;
+import dev.arkloop.common.runs.RunLifecycle;
+import dev.arkloop.common.runs.RunStatus;
 import dev.arkloop.common.workspace.ProjectAccess;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -17,15 +18,22 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
-/** Runs as the API reads and writes them. Every query is scoped to the caller's account and visibility. */
+/**
+ * Runs as the API reads and writes them. Every query is scoped to the caller's account and visibility;
+ * status changes go through {@link RunLifecycle}. Refusals are {@link DomainException}s.
+ */
 final class RunRepository {
-  static final String ACTIVE = "('running', 'waiting_for_input', 'cancelling')";
-  private static final String VISIBLE_THREAD = "t.org_id = $2 AND t.deleted_at IS NULL "
-      + "AND (NOT t.is_private OR t.created_by_user_id = $3)";
+  /** The thread (alias {@code t}) is the caller's account's, not deleted, and not someone else's private one. */
+  private static final String VISIBLE_THREAD = "t.org_id = #{org_id} AND t.deleted_at IS NULL "
+      + "AND (NOT t.is_private OR t.created_by_user_id = #{user_id})";
   static final String SUMMARY = """
       SELECT r.id AS run_id, r.org_id, r.thread_id, r.status, r.model, r.persona_id, r.route_id,
              r.total_input_tokens, r.total_output_tokens, r.total_cost_usd, r.duration_ms, r.cache_hit_rate,
@@ -33,11 +41,19 @@ final class RunRepository {
              r.error_class, r.created_by_user_id, u.username AS created_by_user_name, u.email AS created_by_email
       FROM runs r JOIN threads t ON t.id = r.thread_id LEFT JOIN users u ON u.id = r.created_by_user_id""";
 
-  /** What creating a run wrote, to publish and wake after the commit. */
-  record Created(UUID runId, String traceId, UUID jobId, RunEvent started, boolean replayed) {}
+  /**
+   * What creating a run wrote: {@code afterCommit} is null when an Idempotency-Key replayed an
+   * earlier run, and nothing new was written.
+   */
+  record Created(UUID runId, String traceId, AfterCommit afterCommit) {}
 
-  /** What a cancel did: events the API wrote itself (when no worker held the run), or a signal to send. */
-  record Cancelled(boolean signalWorker, List<RunEvent> written) {}
+  /**
+   * What the committed change asks of the node: events to publish to Redis, a job to wake, a cancel
+   * signal to send to the worker holding the run. Each may be empty.
+   */
+  record AfterCommit(UUID runId, List<RunEvent> publish, UUID wakeJob, JsonObject cancelSignal) {
+    static final AfterCommit NOTHING = new AfterCommit(null, List.of(), null, null);
+  }
 
   private final Pool pool;
   private final RunAdmission admission;
@@ -49,8 +65,18 @@ final class RunRepository {
     this.maxAttempts = maxAttempts;
   }
 
-  Pool pool() {
-    return pool;
+  /** Named parameters for {@link #VISIBLE_THREAD}, plus the query's own. */
+  private static Map<String, Object> visibleTo(Principal principal) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("org_id", principal.orgId());
+    params.put("user_id", principal.userId());
+    return params;
+  }
+
+  private static Map<String, Object> visibleTo(Principal principal, String name, Object value) {
+    Map<String, Object> params = visibleTo(principal);
+    params.put(name, value);
+    return params;
   }
 
   /** Creates a run on a visible thread; with {@code hideLastAnswer} first hides its last assistant message (retry). */
@@ -62,20 +88,24 @@ final class RunRepository {
         .compose(existing -> existing != null ? Future.succeededFuture(existing)
             : activeRun(tx, threadId)
                 .compose(active -> active == null ? Future.succeededFuture()
-                    : Future.failedFuture(new ApiException(409, "runs.thread_busy", "the thread already has an active run",
+                    : Future.failedFuture(new DomainException(DomainException.Kind.CONFLICT, "runs.thread_busy",
+                        "the thread already has an active run",
                         new JsonObject().put("active_run_id", active.toString()))))
                 .compose(v -> hideLastAnswer ? hideLastAnswer(tx, threadId) : Future.succeededFuture())
                 .compose(v -> admission.admit(tx, principal.orgId()))
-                .compose(v -> insert(tx, principal, threadId, options, idempotencyKey, requestHash, traceId))));
+                .compose(v -> RunLifecycle.create(tx, new RunLifecycle.NewRun(principal.orgId(), threadId,
+                    principal.userId(), options, traceId, idempotencyKey, requestHash), maxAttempts))
+                .map(created -> new Created(created.runId(), traceId, new AfterCommit(created.runId(),
+                    List.of(created.started()), created.jobId(), null)))));
   }
 
   private Future<Void> lockVisibleThread(SqlConnection tx, Principal principal, UUID threadId) {
-    return tx.preparedQuery("SELECT t.id, t.project_id FROM threads t WHERE t.id = $1 AND " + VISIBLE_THREAD
-            + " FOR UPDATE")
-        .execute(Tuple.of(threadId, principal.orgId(), principal.userId()))
+    return SqlTemplate.forQuery(tx, "SELECT t.id, t.project_id FROM threads t WHERE t.id = #{thread_id} AND "
+            + VISIBLE_THREAD + " FOR UPDATE")
+        .execute(visibleTo(principal, "thread_id", threadId))
         .compose(rows -> {
           if (rows.size() == 0) {
-            return Future.failedFuture(ApiException.notFound("threads"));
+            return Future.failedFuture(DomainException.notFound("threads"));
           }
           UUID projectId = rows.iterator().next().getUUID("project_id");
           return projectId == null ? Future.succeededFuture()
@@ -85,9 +115,8 @@ final class RunRepository {
   }
 
   /** A shared thread in a project the caller cannot see: a run there would reach the project's files. */
-  private static ApiException projectNotVisible() {
-    return new ApiException(403, "auth.forbidden", "the thread's project is not visible to you",
-        new JsonObject().put("reason", "project_not_visible"));
+  private static DomainException projectNotVisible() {
+    return DomainException.forbidden("project_not_visible", "the thread's project is not visible to you");
   }
 
   private Future<Created> replay(SqlConnection tx, UUID orgId, String key, String requestHash) {
@@ -99,16 +128,16 @@ final class RunRepository {
           }
           Row row = rows.iterator().next();
           if (!requestHash.equals(row.getString("request_hash"))) {
-            return Future.failedFuture(new ApiException(409, "conflict",
+            return Future.failedFuture(new DomainException(DomainException.Kind.CONFLICT, "conflict",
                 "Idempotency-Key was already used with a different request",
                 new JsonObject().put("reason", "idempotency_key_reused")));
           }
-          return Future.succeededFuture(new Created(row.getUUID("id"), row.getString("trace_id"), null, null, true));
+          return Future.succeededFuture(new Created(row.getUUID("id"), row.getString("trace_id"), null));
         });
   }
 
   private static Future<UUID> activeRun(SqlConnection tx, UUID threadId) {
-    return tx.preparedQuery("SELECT id FROM runs WHERE thread_id = $1 AND status IN " + ACTIVE)
+    return tx.preparedQuery("SELECT id FROM runs WHERE thread_id = $1 AND status IN " + RunStatus.ACTIVE_SQL)
         .execute(Tuple.of(threadId))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID("id"));
   }
@@ -117,7 +146,8 @@ final class RunRepository {
     return tx.preparedQuery("SELECT 1 FROM messages WHERE thread_id = $1 AND role = 'user' AND NOT hidden LIMIT 1")
         .execute(Tuple.of(threadId))
         .compose(rows -> rows.size() == 0
-            ? Future.failedFuture(new ApiException(400, "runs.invalid_state", "the thread has no message to retry"))
+            ? Future.failedFuture(new DomainException(DomainException.Kind.INVALID, "runs.invalid_state",
+                "the thread has no message to retry", null))
             : tx.preparedQuery("""
                     UPDATE messages SET hidden = true WHERE id = (
                       SELECT id FROM messages WHERE thread_id = $1 AND NOT hidden ORDER BY created_at DESC, id DESC LIMIT 1)
@@ -125,69 +155,64 @@ final class RunRepository {
                 .execute(Tuple.of(threadId)).mapEmpty());
   }
 
-  private Future<Created> insert(SqlConnection tx, Principal principal, UUID threadId, JsonObject options,
-      String idempotencyKey, String requestHash, String traceId) {
-    UUID runId = Ids.newId();
-    JsonObject payload = new JsonObject().put("run_id", runId.toString()).put("thread_id", threadId.toString())
-        .put("org_id", principal.orgId().toString());
-    RunEvent started = RunEvent.now(runId, 1, EventTypes.STARTED, options);
-    return JobQueue.enqueue(tx, Addresses.RUN_EXECUTE, 1, payload, principal.orgId(), maxAttempts)
-        .compose(jobId -> tx.preparedQuery("""
-                INSERT INTO runs (id, org_id, thread_id, created_by_user_id, job_id, status, route_id, persona_id, model,
-                  options, trace_id, idempotency_key, request_hash)
-                VALUES ($1, $2, $3, $4, $5, 'running', $6, $7, $8, $9, $10, $11, $12)""")
-            .execute(Tuple.of(runId, principal.orgId(), threadId, principal.userId(), jobId,
-                options.getString("route_id"), options.getString("persona_id"), options.getString("model"), options,
-                traceId).addValue(idempotencyKey).addValue(requestHash))
-            .compose(v -> RunEventLog.append(tx, List.of(started)))
-            .compose(v -> tx.preparedQuery("UPDATE threads SET active_run_id = $2, updated_at = date_trunc('milliseconds', now()) WHERE id = $1")
-                .execute(Tuple.of(threadId, runId)))
-            .map(v -> new Created(runId, traceId, jobId, started, false)));
-  }
-
   /** A run of a thread the caller can see, or 404. */
   Future<JsonObject> get(Principal principal, UUID runId) {
-    return pool.preparedQuery(SUMMARY + " WHERE r.id = $1 AND " + VISIBLE_THREAD)
-        .execute(Tuple.of(runId, principal.orgId(), principal.userId()))
-        .compose(rows -> rows.size() == 0 ? Future.failedFuture(ApiException.notFound("runs"))
+    return SqlTemplate.forQuery(pool, SUMMARY + " WHERE r.id = #{run_id} AND " + VISIBLE_THREAD)
+        .execute(visibleTo(principal, "run_id", runId))
+        .compose(rows -> rows.size() == 0 ? Future.failedFuture(DomainException.notFound("runs"))
             : Future.succeededFuture(RowJson.first(rows)));
   }
 
   Future<JsonArray> listOfThread(Principal principal, UUID threadId, int limit) {
-    return pool.preparedQuery("SELECT t.id FROM threads t WHERE t.id = $1 AND " + VISIBLE_THREAD)
-        .execute(Tuple.of(threadId, principal.orgId(), principal.userId()))
-        .compose(rows -> rows.size() == 0 ? Future.failedFuture(ApiException.notFound("threads"))
+    return SqlTemplate.forQuery(pool, "SELECT t.id FROM threads t WHERE t.id = #{thread_id} AND " + VISIBLE_THREAD)
+        .execute(visibleTo(principal, "thread_id", threadId))
+        .compose(rows -> rows.size() == 0 ? Future.failedFuture(DomainException.notFound("threads"))
             : pool.preparedQuery("SELECT id AS run_id, status, created_at FROM runs WHERE thread_id = $1 "
                     + "ORDER BY created_at DESC, id DESC LIMIT $2")
                 .execute(Tuple.of(threadId, limit)).map(RowJson::toArray));
   }
 
   /** The account's runs, newest first, after a keyset cursor. */
-  Future<JsonArray> list(Principal principal, List<String> statuses, OffsetDateTime beforeTime, UUID beforeId,
+  Future<JsonArray> list(Principal principal, RunStatus status, OffsetDateTime beforeTime, UUID beforeId,
       int limit) {
-    return pool.preparedQuery(SUMMARY + " WHERE r.org_id = $1 AND t.org_id = $1 AND t.deleted_at IS NULL "
-            + "AND (NOT t.is_private OR t.created_by_user_id = $2) "
-            + "AND ($3::text[] IS NULL OR r.status = ANY($3)) "
-            + "AND ($4::timestamptz IS NULL OR (r.created_at, r.id) < ($4, $5)) "
-            + "ORDER BY r.created_at DESC, r.id DESC LIMIT $6")
-        .execute(Tuple.of(principal.orgId(), principal.userId(),
-            statuses == null ? null : statuses.toArray(String[]::new), beforeTime, beforeId, limit))
+    Map<String, Object> params = visibleTo(principal);
+    params.put("status", status == null ? null : status.wire());
+    params.put("before_time", beforeTime);
+    params.put("before_id", beforeId);
+    params.put("limit", limit);
+    return SqlTemplate.forQuery(pool, SUMMARY + " WHERE r.org_id = #{org_id} AND " + VISIBLE_THREAD
+            + " AND (#{status}::text IS NULL OR r.status = #{status}) "
+            + "AND (#{before_time}::timestamptz IS NULL OR (r.created_at, r.id) < (#{before_time}, #{before_id})) "
+            + "ORDER BY r.created_at DESC, r.id DESC LIMIT #{limit}")
+        .execute(params)
         .map(RowJson::toArray);
   }
 
   /** A page of the account's runs by offset, newest first, with the total that match: {@code {data, total}}. */
   Future<JsonObject> search(Principal principal, RunSearch search) {
-    return pool.preparedQuery("SELECT count(*) OVER () AS total_matching, s.* FROM (" + SUMMARY
-            + " WHERE r.org_id = $1 AND t.org_id = $1 AND t.deleted_at IS NULL "
-            + "AND (NOT t.is_private OR t.created_by_user_id = $2) "
-            + "AND ($3::text IS NULL OR r.id::text LIKE $3 || '%') AND ($4::uuid IS NULL OR r.thread_id = $4) "
-            + "AND ($5::uuid IS NULL OR r.created_by_user_id = $5) AND ($6::text IS NULL OR r.model = $6) "
-            + "AND ($7::text IS NULL OR r.persona_id = $7) AND ($8::text IS NULL OR r.status = $8) "
-            + "AND ($9::timestamptz IS NULL OR r.created_at >= $9) AND ($10::timestamptz IS NULL OR r.created_at < $10)"
-            + ") s ORDER BY s.created_at DESC, s.run_id DESC OFFSET $11 LIMIT $12")
-        .execute(Tuple.from(new Object[] {principal.orgId(), principal.userId(), search.runIdPrefix(),
-            search.threadId(), search.userId(), search.model(), search.personaId(), search.status(), search.since(),
-            search.until(), search.offset(), search.limit()}))
+    Map<String, Object> params = visibleTo(principal);
+    params.put("run_id_prefix", search.runIdPrefix());
+    params.put("thread_id", search.threadId());
+    params.put("user_id_filter", search.userId());
+    params.put("model", search.model());
+    params.put("persona_id", search.personaId());
+    params.put("status", search.status());
+    params.put("since", search.since());
+    params.put("until", search.until());
+    params.put("offset", search.offset());
+    params.put("limit", search.limit());
+    return SqlTemplate.forQuery(pool, "SELECT count(*) OVER () AS total_matching, s.* FROM (" + SUMMARY
+            + " WHERE r.org_id = #{org_id} AND " + VISIBLE_THREAD
+            + " AND (#{run_id_prefix}::text IS NULL OR r.id::text LIKE #{run_id_prefix} || '%') "
+            + "AND (#{thread_id}::uuid IS NULL OR r.thread_id = #{thread_id}) "
+            + "AND (#{user_id_filter}::uuid IS NULL OR r.created_by_user_id = #{user_id_filter}) "
+            + "AND (#{model}::text IS NULL OR r.model = #{model}) "
+            + "AND (#{persona_id}::text IS NULL OR r.persona_id = #{persona_id}) "
+            + "AND (#{status}::text IS NULL OR r.status = #{status}) "
+            + "AND (#{since}::timestamptz IS NULL OR r.created_at >= #{since}) "
+            + "AND (#{until}::timestamptz IS NULL OR r.created_at < #{until})"
+            + ") s ORDER BY s.created_at DESC, s.run_id DESC OFFSET #{offset} LIMIT #{limit}")
+        .execute(params)
         .compose(rows -> {
           JsonArray data = new JsonArray();
           long total = 0;
@@ -210,117 +235,96 @@ final class RunRepository {
    * holds the run's job (still queued, parked for input, or its worker's lease expired), the API takes
    * the job and writes the end itself, as the run's single writer; otherwise the worker is signalled.
    */
-  Future<Cancelled> cancel(Principal principal, UUID runId, String traceId) {
+  Future<AfterCommit> cancel(Principal principal, UUID runId, String traceId) {
     return pool.withTransaction(tx -> lockVisibleRun(tx, principal, runId)
         .compose(run -> cancelLocked(tx, run, runId, principal.userId(), traceId)));
   }
 
-  /** Cancels any account's run, as a platform admin does; null when the run does not exist. */
-  Future<Cancelled> cancelAny(UUID runId, UUID requestedBy, String traceId) {
+  /** Cancels any account's run, as a platform admin does; nothing when the run does not exist. */
+  Future<AfterCommit> cancelAny(UUID runId, UUID requestedBy, String traceId) {
     return pool.withTransaction(tx -> tx.preparedQuery("SELECT status, job_id, thread_id FROM runs WHERE id = $1 FOR UPDATE")
         .execute(Tuple.of(runId))
-        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(null)
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(AfterCommit.NOTHING)
             : cancelLocked(tx, rows.iterator().next(), runId, requestedBy, traceId)));
   }
 
   /** The user's runs that have not ended. */
   Future<List<UUID>> activeRunsOf(UUID userId) {
-    return pool.preparedQuery("SELECT id FROM runs WHERE created_by_user_id = $1 AND status IN " + ACTIVE)
+    return pool.preparedQuery("SELECT id FROM runs WHERE created_by_user_id = $1 AND status IN " + RunStatus.ACTIVE_SQL)
         .execute(Tuple.of(userId))
         .map(rows -> {
-          List<UUID> ids = new java.util.ArrayList<>();
+          List<UUID> ids = new ArrayList<>();
           rows.forEach(row -> ids.add(row.getUUID("id")));
           return ids;
         });
   }
 
-  private static Future<Cancelled> cancelLocked(SqlConnection tx, Row run, UUID runId, UUID requestedBy,
+  private static Future<AfterCommit> cancelLocked(SqlConnection tx, Row run, UUID runId, UUID requestedBy,
       String traceId) {
-    String status = run.getString("status");
-    if (!status.equals("running") && !status.equals("waiting_for_input")) {
-      return Future.succeededFuture(new Cancelled(false, List.of()));
+    if (!RunStatus.of(run.getString("status")).canMoveTo(RunStatus.CANCELLING)) {
+      return Future.succeededFuture(AfterCommit.NOTHING);
     }
-    JsonObject request = new JsonObject().put("trace_id", traceId)
-        .put("requested_by_user_id", requestedBy.toString());
+    JsonObject request = EventPayloads.cancelRequested(traceId, requestedBy);
     UUID jobId = run.getUUID("job_id");
-    return tx.preparedQuery("UPDATE runs SET status = 'cancelling', updated_at = now() WHERE id = $1")
-        .execute(Tuple.of(runId))
-        .compose(v -> tx.preparedQuery("INSERT INTO run_signals (id, run_id, type, payload) VALUES ($1, $2, 'cancel', $3)")
-            .execute(Tuple.of(Ids.newId(), runId, request)))
-        .compose(v -> tx.preparedQuery("SELECT id FROM jobs WHERE id = $1 AND (status IN ('queued', 'parked') "
-                + "OR (status = 'leased' AND lease_expires_at < now())) FOR UPDATE SKIP LOCKED")
-            .execute(Tuple.of(jobId)))
-        .compose(job -> job.size() == 0 ? Future.succeededFuture(new Cancelled(true, List.of()))
-            : finishCancelled(tx, runId, jobId, run.getUUID("thread_id"), request));
+    return RunLifecycle.requestCancel(tx, runId, request)
+        .compose(v -> JobQueue.takeIdle(tx, jobId))
+        .compose(idle -> idle ? finishCancelled(tx, runId, jobId, run.getUUID("thread_id"), request)
+            : Future.succeededFuture(new AfterCommit(runId, List.of(), null, request)));
   }
 
   /** Locks a run of a thread the caller can see (404 otherwise) for the rest of the transaction. */
   private static Future<Row> lockVisibleRun(SqlConnection tx, Principal principal, UUID runId) {
-    return tx.preparedQuery("SELECT r.status, r.job_id, r.thread_id, r.loop_state->>'awaiting_call_id' AS awaiting_call_id FROM runs r "
-            + "JOIN threads t ON t.id = r.thread_id WHERE r.id = $1 AND " + VISIBLE_THREAD + " FOR UPDATE OF r")
-        .execute(Tuple.of(runId, principal.orgId(), principal.userId()))
-        .compose(rows -> rows.size() == 0 ? Future.failedFuture(ApiException.notFound("runs"))
+    return SqlTemplate.forQuery(tx, "SELECT r.status, r.job_id, r.thread_id, "
+            + "r.loop_state->>'awaiting_call_id' AS awaiting_call_id FROM runs r "
+            + "JOIN threads t ON t.id = r.thread_id WHERE r.id = #{run_id} AND " + VISIBLE_THREAD + " FOR UPDATE OF r")
+        .execute(visibleTo(principal, "run_id", runId))
+        .compose(rows -> rows.size() == 0 ? Future.failedFuture(DomainException.notFound("runs"))
             : Future.succeededFuture(rows.iterator().next()));
   }
 
-  private static Future<Cancelled> finishCancelled(SqlConnection tx, UUID runId, UUID jobId, UUID threadId,
+  /** No worker holds the run: the API writes its end, as its writer for this transaction. */
+  private static Future<AfterCommit> finishCancelled(SqlConnection tx, UUID runId, UUID jobId, UUID threadId,
       JsonObject request) {
     return RunEventLog.lastSeq(tx, runId).compose(last -> {
       List<RunEvent> events = List.of(
           RunEvent.now(runId, last + 1, EventTypes.CANCEL_REQUESTED, request),
-          RunEvent.now(runId, last + 2, EventTypes.CANCELLED, new JsonObject()));
+          RunEvent.now(runId, last + 2, EventTypes.CANCELLED, EventPayloads.cancelled()));
       return RunEventLog.append(tx, events)
-          .compose(v -> tx.preparedQuery("""
-                  UPDATE runs SET status = 'cancelled', cancelled_at = now(), loop_state = NULL,
-                    duration_ms = (extract(epoch FROM now() - created_at) * 1000)::bigint, updated_at = now()
-                  WHERE id = $1""").execute(Tuple.of(runId)))
-          .compose(v -> tx.preparedQuery("UPDATE jobs SET status = 'done', lease_token = NULL, lease_expires_at = NULL, "
-              + "updated_at = now() WHERE id = $1").execute(Tuple.of(jobId)))
-          .compose(v -> tx.preparedQuery("UPDATE threads SET active_run_id = NULL, updated_at = date_trunc('milliseconds', now()) "
-              + "WHERE id = $1 AND active_run_id = $2").execute(Tuple.of(threadId, runId)))
-          .compose(v -> tx.preparedQuery("UPDATE run_signals SET consumed_at = now() WHERE run_id = $1 "
-              + "AND consumed_at IS NULL").execute(Tuple.of(runId)))
-          .map(v -> new Cancelled(false, events));
+          .compose(v -> RunLifecycle.cancel(tx, runId, threadId))
+          .compose(v -> JobQueue.closeTaken(tx, jobId))
+          .map(v -> new AfterCommit(runId, events, null, null));
     });
   }
 
-  /** Hands the user's answer to a run waiting for input, and requeues its job. Returns the job id. */
-  Future<UUID> provideInput(Principal principal, UUID runId, String content, String requestId, String traceId) {
+  /** Hands the user's answer to a run waiting for input, and requeues its job. */
+  Future<AfterCommit> provideInput(Principal principal, UUID runId, String content, String requestId,
+      String traceId) {
     return pool.withTransaction(tx -> lockVisibleRun(tx, principal, runId)
         .compose(run -> {
-          if (!"waiting_for_input".equals(run.getString("status"))) {
-            return Future.failedFuture(new ApiException(409, "runs.not_active", "the run is not waiting for input",
-                new JsonObject().put("status", run.getString("status"))));
+          RunStatus status = RunStatus.of(run.getString("status"));
+          if (!status.canMoveTo(RunStatus.RUNNING)) {
+            return Future.failedFuture(new DomainException(DomainException.Kind.CONFLICT, "runs.not_active",
+                "the run is not waiting for input", new JsonObject().put("status", status.wire())));
           }
           // the original clients answer a run.input_requested by its request_id: it must be the open one
           if (requestId != null && !requestId.equals(run.getString("awaiting_call_id"))) {
-            return Future.failedFuture(new ApiException(409, "runs.input_request_mismatch",
-                "the run is not waiting for that input request", new JsonObject().put("field", "request_id")));
+            return Future.failedFuture(new DomainException(DomainException.Kind.CONFLICT,
+                "runs.input_request_mismatch", "the run is not waiting for that input request",
+                new JsonObject().put("field", "request_id")));
           }
           UUID jobId = run.getUUID("job_id");
-          return tx.preparedQuery("INSERT INTO run_signals (id, run_id, type, payload) VALUES ($1, $2, 'input', $3)")
-              .execute(Tuple.of(Ids.newId(), runId, new JsonObject().put("content", content).put("trace_id", traceId)))
-              .compose(v -> tx.preparedQuery("UPDATE runs SET status = 'running', updated_at = now() WHERE id = $1")
-                  .execute(Tuple.of(runId)))
-              // a job parked with a deadline (a tool approval) waits as queued with a later run_after
-              .compose(v -> tx.preparedQuery("UPDATE jobs SET status = 'queued', run_after = now(), updated_at = now() "
-                  + "WHERE id = $1 AND status IN ('parked', 'queued')").execute(Tuple.of(jobId)))
-              .map(jobId);
+          return RunLifecycle.resume(tx, runId, jobId, new JsonObject().put("content", content)
+                  .put("trace_id", traceId))
+              .map(v -> new AfterCommit(runId, List.of(), jobId, null));
         }));
   }
 
-  /** Whether the run (visible to the caller) has ended; 404 otherwise. */
-  Future<Boolean> finished(Principal principal, UUID runId) {
-    return pool.preparedQuery("SELECT r.status FROM runs r JOIN threads t ON t.id = r.thread_id "
-            + "WHERE r.id = $1 AND " + VISIBLE_THREAD)
-        .execute(Tuple.of(runId, principal.orgId(), principal.userId()))
-        .compose(rows -> {
-          if (rows.size() == 0) {
-            return Future.failedFuture(ApiException.notFound("runs"));
-          }
-          String status = rows.iterator().next().getString("status");
-          return Future.succeededFuture(status.equals("completed") || status.equals("failed")
-              || status.equals("cancelled"));
-        });
+  /** The run's status (visible to the caller); 404 otherwise. */
+  Future<RunStatus> status(Principal principal, UUID runId) {
+    return SqlTemplate.forQuery(pool, "SELECT r.status FROM runs r JOIN threads t ON t.id = r.thread_id "
+            + "WHERE r.id = #{run_id} AND " + VISIBLE_THREAD)
+        .execute(visibleTo(principal, "run_id", runId))
+        .compose(rows -> rows.size() == 0 ? Future.failedFuture(DomainException.notFound("runs"))
+            : Future.succeededFuture(RunStatus.of(rows.iterator().next().getString("status"))));
   }
 }

@@ -10,11 +10,10 @@ import dev.arkloop.api.http.Params;
 import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.http.TraceIdHandler;
-import dev.arkloop.common.bus.Addresses;
 import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.crypto.Tokens;
 import dev.arkloop.common.error.ApiException;
-import dev.arkloop.common.runs.RunStreams;
+import dev.arkloop.common.runs.RunStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -25,30 +24,25 @@ import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Runs: create, list, get, cancel, input, retry, and the SSE event stream. */
 public final class RunRoutes {
-  private static final Logger LOG = LoggerFactory.getLogger(RunRoutes.class);
   static final int MAX_INPUT_BYTES = 32 * 1024;
   private static final List<String> CREATE_OPTIONS =
       List.of("route_id", "persona_id", "model", "reasoning_mode", "work_dir", "output_route_id", "output_model_key");
-  private static final List<String> STATUSES =
-      List.of("running", "waiting_for_input", "cancelling", "completed", "failed", "cancelled");
 
   private final Vertx vertx;
   private final RunRepository runs;
-  private final RunStreams streams;
+  private final RunService service;
   private final RunEventHub hub;
   private final EventFetcher fetcher;
   private final ArkloopConfig.Runs settings;
 
-  RunRoutes(Vertx vertx, RunRepository runs, RunStreams streams, RunEventHub hub, EventFetcher fetcher,
+  RunRoutes(Vertx vertx, RunRepository runs, RunService service, RunEventHub hub, EventFetcher fetcher,
       ArkloopConfig.Runs settings) {
     this.vertx = vertx;
     this.runs = runs;
-    this.streams = streams;
+    this.service = service;
     this.hub = hub;
     this.fetcher = fetcher;
     this.settings = settings;
@@ -85,35 +79,24 @@ public final class RunRoutes {
     }
     String requestHash = Tokens.sha256Hex(threadId + "|" + retry + "|" + options.encode());
     Principal principal = Principal.of(ctx);
-    return runs.create(principal, threadId, options, key, requestHash, TraceIdHandler.traceId(ctx), retry)
-        .map(created -> {
-          if (!created.replayed()) {
-            streams.publish(List.of(created.started()))
-                .onFailure(e -> LOG.debug("run.started not published to Redis: {}", e.toString()));
-            vertx.eventBus().send(Addresses.jobWake(Addresses.RUN_EXECUTE),
-                new JsonObject().put("job_id", created.jobId().toString()));
-          }
-          return new JsonObject().put("run_id", created.runId().toString()).put("trace_id", created.traceId())
-              .put("id", created.runId().toString());
-        });
+    return service.create(principal, threadId, options, key, requestHash, TraceIdHandler.traceId(ctx), retry)
+        .map(created -> new JsonObject().put("run_id", created.runId().toString())
+            .put("trace_id", created.traceId()).put("id", created.runId().toString()));
   }
 
   /** With {@code offset}: the original clients' {@code {data, total}} page; without: the seed's array and cursor. */
   private Future<Object> listOrSearch(RoutingContext ctx) {
     return RunSearch.requested(ctx)
-        ? runs.search(Principal.of(ctx), RunSearch.parse(ctx, STATUSES)).map(page -> (Object) page)
+        ? runs.search(Principal.of(ctx), RunSearch.parse(ctx)).map(page -> (Object) page)
         : list(ctx).map(page -> (Object) page);
   }
 
   private Future<JsonArray> list(RoutingContext ctx) {
-    String status = Params.query(ctx, "status");
-    if (status != null && !STATUSES.contains(status)) {
-      throw ApiException.invalid("status", "status must be one of " + String.join(", ", STATUSES));
-    }
+    RunStatus status = status(ctx);
     Cursor cursor = Cursor.parse(Params.query(ctx, "before") != null ? Params.query(ctx, "before")
         : Params.query(ctx, "cursor"));
     int limit = Params.limit(ctx, 50, 200);
-    return runs.list(Principal.of(ctx), status == null ? null : List.of(status),
+    return runs.list(Principal.of(ctx), status,
             cursor == null ? null : cursor.time(), cursor == null ? null : cursor.id(), limit)
         .map(page -> {
           page.forEach(item -> {
@@ -131,17 +114,8 @@ public final class RunRoutes {
     if (lastSeen != null && lastSeen < 0) {
       throw ApiException.invalid("last_seen_seq", "last_seen_seq must be >= 0");
     }
-    return runs.cancel(Principal.of(ctx), runId, TraceIdHandler.traceId(ctx)).map(result -> {
-      if (!result.written().isEmpty()) {
-        streams.publish(result.written()).onFailure(e -> LOG.debug("cancel events not published: {}", e.toString()));
-      }
-      if (result.signalWorker()) {
-        vertx.eventBus().send(Addresses.runSignals(runId), new JsonObject().put("type", "cancel")
-            .put("trace_id", TraceIdHandler.traceId(ctx))
-            .put("requested_by_user_id", Principal.of(ctx).userId().toString()));
-      }
-      return new JsonObject().put("ok", true);
-    });
+    return service.cancel(Principal.of(ctx), runId, TraceIdHandler.traceId(ctx))
+        .map(v -> new JsonObject().put("ok", true));
   }
 
   private Future<JsonObject> input(RoutingContext ctx) {
@@ -153,21 +127,28 @@ public final class RunRoutes {
       throw new ApiException(422, "validation.error", "content must be at most " + MAX_INPUT_BYTES + " bytes",
           new JsonObject().put("field", "content"));
     }
-    return runs.provideInput(Principal.of(ctx), runId, content, requestId, TraceIdHandler.traceId(ctx))
-        .map(jobId -> {
-          vertx.eventBus().send(Addresses.jobWake(Addresses.RUN_EXECUTE), new JsonObject().put("job_id", jobId.toString()));
-          return new JsonObject().put("ok", true);
-        });
+    return service.provideInput(Principal.of(ctx), runId, content, requestId, TraceIdHandler.traceId(ctx))
+        .map(v -> new JsonObject().put("ok", true));
   }
 
   private void events(RoutingContext ctx) {
     UUID runId = Params.pathId(ctx, "run_id");
     long afterSeq = afterSeq(ctx);
     boolean follow = Params.bool(ctx, "follow", true);
-    runs.finished(Principal.of(ctx), runId)
-        .onSuccess(finished -> new SseStream(vertx, ctx.response(), hub, fetcher, runId, afterSeq, follow, finished,
+    service.status(Principal.of(ctx), runId)
+        .onSuccess(status -> new SseStream(vertx, ctx.response(), hub, fetcher, runId, afterSeq, follow,
+            status.terminal(),
             settings.sseBatchLimit(), settings.sseHeartbeatSeconds()).start())
         .onFailure(ctx::fail);
+  }
+
+  /** The {@code status} filter, if any: one of {@link RunStatus}'s names. */
+  static RunStatus status(RoutingContext ctx) {
+    String status = Params.query(ctx, "status");
+    if (status != null && !RunStatus.wireNames().contains(status)) {
+      throw ApiException.invalid("status", "status must be one of " + String.join(", ", RunStatus.wireNames()));
+    }
+    return status == null ? null : RunStatus.of(status);
   }
 
   private static long afterSeq(RoutingContext ctx) {

@@ -2,10 +2,10 @@ package dev.arkloop.api.runs;
 
 import dev.arkloop.api.http.Params;
 import dev.arkloop.common.error.ApiException;
+import dev.arkloop.common.runs.RunStatus;
 import io.vertx.ext.web.RoutingContext;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -21,18 +21,15 @@ record RunSearch(String runIdPrefix, UUID threadId, UUID userId, String model, S
     return Params.query(ctx, "offset") != null;
   }
 
-  static RunSearch parse(RoutingContext ctx, List<String> statuses) {
+  static RunSearch parse(RoutingContext ctx) {
     String prefix = Params.query(ctx, "run_id");
     if (prefix != null && !ID_PREFIX.matcher(prefix).matches()) {
       throw ApiException.invalid("run_id", "run_id must be the start of a run id");
     }
-    String status = Params.query(ctx, "status");
-    if (status != null && !statuses.contains(status)) {
-      throw ApiException.invalid("status", "status must be one of " + String.join(", ", statuses));
-    }
+    RunStatus status = RunRoutes.status(ctx);
     return new RunSearch(prefix == null ? null : prefix.toLowerCase(java.util.Locale.ROOT),
         Params.optionalUuid(ctx, "thread_id"), Params.optionalUuid(ctx, "user_id"), Params.query(ctx, "model"),
-        Params.query(ctx, "persona_id"), status, time(ctx, "since"), time(ctx, "until"),
+        Params.query(ctx, "persona_id"), status == null ? null : status.wire(), time(ctx, "since"), time(ctx, "until"),
         Params.intInRange(ctx, "offset", 0, 0, 1_000_000), Params.limit(ctx, 50, 200));
   }
 

@@ -19,8 +19,9 @@ public final class RunsModule {
     var settings = api.config().runs();
     this.hub = new RunEventHub(api.vertx(), pubSub, streams, fetcher, settings.sseBatchLimit());
     this.repository = new RunRepository(api.pool(), admission, settings.maxAttempts());
-    this.routes = new RunRoutes(api.vertx(), repository, streams, hub, fetcher, settings);
-    this.canceller = new RunCanceller(api.vertx(), repository, streams);
+    RunService service = new RunService(api.vertx(), repository, streams);
+    this.routes = new RunRoutes(api.vertx(), repository, service, hub, fetcher, settings);
+    this.canceller = new RunCanceller(repository, service);
   }
 
   public Future<Void> start() {

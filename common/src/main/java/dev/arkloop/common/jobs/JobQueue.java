@@ -28,6 +28,16 @@ public final class JobQueue {
 
   private final Pool pool;
 
+  /**
+   * A query that yields a row only while the lease {@code tokenParam} of job {@code idParam} is held,
+   * share-locking the job for the statement (a takeover waits for it): the fence of writes that
+   * belong to a lease holder but go to other tables, such as run events.
+   */
+  public static String leaseHeld(String idParam, String tokenParam) {
+    return "SELECT 1 FROM jobs WHERE id = " + idParam + " AND lease_token = " + tokenParam
+        + " AND status = 'leased' FOR SHARE";
+  }
+
   public JobQueue(Pool pool) {
     this.pool = pool;
   }
@@ -114,6 +124,53 @@ public final class JobQueue {
             + "WHERE id = $1 AND lease_token = $2 AND status = 'leased'")
         .execute(Tuple.of(job.id(), job.leaseToken()))
         .map(rows -> rows.rowCount() == 1);
+  }
+
+  /**
+   * A parked attempt ended well: the job waits for a wake-up ({@link #wake}), or with {@code
+   * deadlineSeconds} until then at the latest. Its attempt count starts over, so pauses never
+   * exhaust it. Fenced by the lease; false when it was lost.
+   */
+  public static Future<Boolean> park(SqlClient tx, Job job, Integer deadlineSeconds) {
+    return tx.preparedQuery("UPDATE jobs SET status = CASE WHEN $3::int IS NULL THEN 'parked' ELSE 'queued' END, "
+            + "run_after = now() + make_interval(secs => coalesce($3::int, 0)), attempts = 0, lease_token = NULL, "
+            + "lease_owner = NULL, lease_expires_at = NULL, updated_at = now() "
+            + "WHERE id = $1 AND lease_token = $2 AND status = 'leased'")
+        .execute(Tuple.of(job.id(), job.leaseToken(), deadlineSeconds))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /** Makes a parked job (or one queued for later, as with a deadline) claimable now. */
+  public static Future<Void> wake(SqlClient tx, UUID jobId) {
+    return tx.preparedQuery("UPDATE jobs SET status = 'queued', run_after = now(), updated_at = now() "
+            + "WHERE id = $1 AND status IN ('parked', 'queued')")
+        .execute(Tuple.of(jobId)).mapEmpty();
+  }
+
+  /**
+   * Locks the job for the caller's transaction if no live worker holds it (queued, parked, or its
+   * lease expired), so the caller may end it itself with {@link #closeTaken}; false when a worker
+   * holds it or another transaction has it locked.
+   */
+  public static Future<Boolean> takeIdle(SqlClient tx, UUID jobId) {
+    return tx.preparedQuery("SELECT id FROM jobs WHERE id = $1 AND (status IN ('queued', 'parked') "
+            + "OR (status = 'leased' AND lease_expires_at < now())) FOR UPDATE SKIP LOCKED")
+        .execute(Tuple.of(jobId))
+        .map(rows -> rows.size() == 1);
+  }
+
+  /** Marks a job taken with {@link #takeIdle} done; an expired lease it had is voided. */
+  public static Future<Void> closeTaken(SqlClient tx, UUID jobId) {
+    return tx.preparedQuery("UPDATE jobs SET status = 'done', lease_token = NULL, lease_expires_at = NULL, "
+            + "updated_at = now() WHERE id = $1")
+        .execute(Tuple.of(jobId)).mapEmpty();
+  }
+
+  /** Replaces one text field of the job's payload (a mail body that may hold a sign-in code). */
+  public static Future<Void> redactPayload(SqlClient client, UUID jobId, String field, String replacement) {
+    return client.preparedQuery("UPDATE jobs SET payload = jsonb_set(payload, ARRAY[$2::text], to_jsonb($3::text)) "
+            + "WHERE id = $1")
+        .execute(Tuple.of(jobId, field, replacement)).mapEmpty();
   }
 
   private static Future<Boolean> finish(SqlClient client, Job job, String status, String error) {

@@ -1,5 +1,6 @@
 package dev.arkloop.common.runs;
 
+import dev.arkloop.common.jobs.JobQueue;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -34,8 +35,8 @@ public final class RunEventLog {
    */
   public static Future<Boolean> appendFenced(SqlClient client, UUID jobId, UUID leaseToken, List<RunEvent> events) {
     Tuple values = columns(events).addValue(jobId).addValue(leaseToken);
-    return client.preparedQuery("WITH lease AS (SELECT 1 FROM jobs WHERE id = $6 AND lease_token = $7 "
-            + "AND status = 'leased' FOR SHARE) " + INSERT_SELECT + " WHERE EXISTS (SELECT 1 FROM lease)")
+    return client.preparedQuery("WITH lease AS (" + JobQueue.leaseHeld("$6", "$7") + ") " + INSERT_SELECT
+            + " WHERE EXISTS (SELECT 1 FROM lease)")
         .execute(values)
         .map(rows -> rows.rowCount() == events.size());
   }

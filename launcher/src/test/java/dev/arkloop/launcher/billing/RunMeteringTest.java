@@ -4,6 +4,7 @@ import static dev.arkloop.common.testing.Await.await;
 import static dev.arkloop.common.testing.TestClient.assertError;
 import static dev.arkloop.launcher.TestNode.thread;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arkloop.common.billing.CreditLedger;
 import dev.arkloop.common.config.ArkloopConfig;
@@ -20,6 +21,7 @@ import dev.arkloop.common.testing.llm.FakeLlmServer.Reply;
 import dev.arkloop.launcher.RunEvents;
 import dev.arkloop.launcher.TestNode;
 import dev.arkloop.worker.RunWorkerVerticle;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -217,6 +219,40 @@ class RunMeteringTest {
       String next = new RunEvents(node).start(user, "credits are back", new JsonObject());
       List<JsonObject> after = new RunEvents(node).follow(user, next);
       assertEquals("run.completed", after.get(after.size() - 1).getString("type"));
+    }
+  }
+
+  @Test
+  void creditsUsedUpDuringARunStopItBeforeTheNextModelTurn() {
+    try (TestNode node = node(); FakeLlmServer upstream = await(FakeLlmServer.start(node.vertx()))) {
+      TestClient admin = node.register("root");
+      TestClient user = node.register("spender");
+      String org = orgOf(user);
+      pricedModel(user, upstream);
+      Promise<Void> firstTurnAnswers = Promise.promise();
+      // the first turn calls a tool there is none of: its error result sends the loop round again
+      upstream.enqueue(Reply.sse(ChatCompletionsWire.stream().toolCall(0, "call_1", "not_a_tool", "{}")
+              .finish("tool_calls").usage(20, 7, 0).done()).heldUntil(firstTurnAnswers.future()),
+          Reply.sse(ChatCompletionsWire.answer(20, 7, "never asked for")));
+      deployRunWorker(node);
+      String runId = new RunEvents(node).start(user, "spend it all", new JsonObject());
+
+      Await.until("the first model turn is in flight", 30, () -> upstream.requests().size() == 1);
+      long balance = credits(user).getLong("balance");
+      assertEquals(200, admin.post("/v1/admin/credits/adjust", new JsonObject().put("org_id", org)
+          .put("amount", -balance)).statusCode());
+      node.vertx().runOnContext(v -> firstTurnAnswers.complete());
+
+      List<JsonObject> events = new RunEvents(node).follow(user, runId);
+      List<String> types = events.stream().map(event -> event.getString("type")).toList();
+      assertTrue(types.contains("tool.result"), types.toString());
+      JsonObject last = events.get(events.size() - 1);
+      assertEquals("run.failed", last.getString("type"), types.toString());
+      assertEquals("entitlement.credits_exhausted", last.getJsonObject("data").getString("error_class"));
+      assertEquals("entitlement.credits_exhausted",
+          user.get("/v1/runs/" + runId).bodyAsJsonObject().getString("error_class"));
+      assertEquals(1, upstream.requests().size(), "the second turn must not reach the model");
+      assertLedgerEqualsBalance(node, user);
     }
   }
 

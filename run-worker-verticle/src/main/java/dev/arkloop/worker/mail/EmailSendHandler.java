@@ -8,7 +8,7 @@ import dev.arkloop.worker.jobs.JobLease;
 import io.vertx.core.Future;
 import io.vertx.ext.mail.SMTPException;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
+import io.vertx.sqlclient.SqlConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,8 +21,6 @@ import org.slf4j.LoggerFactory;
 public final class EmailSendHandler implements JobHandler {
   public static final String TYPE = EmailMessage.JOB_TYPE;
   private static final Logger LOG = LoggerFactory.getLogger(EmailSendHandler.class);
-  private static final String SCRUB = "UPDATE jobs SET payload = jsonb_set(payload, '{text}', to_jsonb($2::text)) "
-      + "WHERE id = $1";
 
   private final Pool pool;
   private final Mailers mailers;
@@ -51,7 +49,7 @@ public final class EmailSendHandler implements JobHandler {
   private Future<Void> send(Job job, EmailMessage message, SmtpMailer mailer) {
     return mailer.send(message)
         .compose(sent -> pool.withTransaction(tx -> JobQueue.complete(tx, job)
-            .compose(held -> tx.preparedQuery(SCRUB).execute(Tuple.of(job.id(), EmailMessage.SCRUBBED)))))
+            .compose(held -> scrub(tx, job))))
         .<Void>mapEmpty()
         .onSuccess(v -> LOG.info("mail sent [job: {}, attempt: {}]", job.id(), job.attempts()))
         .recover(e -> e instanceof SMTPException smtp && smtp.isPermanent()
@@ -70,8 +68,12 @@ public final class EmailSendHandler implements JobHandler {
   private Future<Void> finish(Job job, String error) {
     LOG.warn("mail not sent, giving up [job: {}]: {}", job.id(), error);
     return pool.withTransaction(tx -> JobQueue.fail(tx, job, error)
-            .compose(held -> tx.preparedQuery(SCRUB).execute(Tuple.of(job.id(), EmailMessage.SCRUBBED))))
+            .compose(held -> scrub(tx, job)))
         .mapEmpty();
+  }
+
+  private static Future<Void> scrub(SqlConnection tx, Job job) {
+    return JobQueue.redactPayload(tx, job.id(), "text", EmailMessage.SCRUBBED);
   }
 
   /** The failure without the mail itself: SMTP replies and connection errors only. */

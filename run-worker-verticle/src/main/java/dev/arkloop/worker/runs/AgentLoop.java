@@ -1,10 +1,10 @@
 package dev.arkloop.worker.runs;
 
 import dev.arkloop.common.personas.Persona;
+import dev.arkloop.common.runs.EventPayloads;
 import dev.arkloop.common.runs.EventTypes;
 import dev.arkloop.worker.llm.LlmException;
 import dev.arkloop.worker.llm.LlmListener;
-import dev.arkloop.worker.llm.ModelCaller;
 import dev.arkloop.worker.llm.LlmRequest;
 import dev.arkloop.worker.llm.LlmTurn;
 import dev.arkloop.worker.llm.ModelCaller;
@@ -12,30 +12,37 @@ import dev.arkloop.worker.tools.ToolCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.function.Supplier;
 
 /**
  * The agent loop of one run: call the model with the persona's prompt, tools and budgets, stream its
  * text as {@code message.delta} (its reasoning too, as {@code channel: thinking}, when the persona
  * streams thinking), hand the tool calls to the {@link ToolRunner}, and go round again until it
  * answers, the persona's {@code reasoning_iterations} run out, a human must answer, or the run is
- * stopped from outside.
+ * stopped from outside. Every model turn after the attempt's first needs credits left on the account:
+ * a balance used up meanwhile (by other runs) ends the run as {@code entitlement.credits_exhausted}.
  */
 final class AgentLoop {
+  static final String CREDITS_EXHAUSTED = "entitlement.credits_exhausted";
   private final ModelCaller model;
   private final Persona persona;
   private final ToolCatalog catalog;
   private final RunEventWriter events;
   private final ToolRunner tools;
   private final Future<String> abort;
+  private final Supplier<Future<Boolean>> hasCredits;
+  /** The worker checked the credits before this attempt's first turn; later turns check again. */
+  private boolean firstTurn = true;
 
   AgentLoop(ModelCaller model, Persona persona, ToolCatalog catalog, RunEventWriter events, ToolRunner tools,
-      Future<String> abort) {
+      Future<String> abort, Supplier<Future<Boolean>> hasCredits) {
     this.model = model;
     this.persona = persona;
     this.catalog = catalog;
     this.events = events;
     this.tools = tools;
     this.abort = abort;
+    this.hasCredits = hasCredits;
   }
 
   Future<Outcome> run(LoopState state) {
@@ -47,26 +54,18 @@ final class AgentLoop {
       return Future.succeededFuture(new Outcome.Failed(state, "budget.reasoning_iterations",
           "the model kept calling tools past " + limit + " iterations"));
     }
+    // a balance that cannot be read lets the turn go on: overdraft is bounded by the runs already running
+    Future<Boolean> mayGoOn = firstTurn ? Future.succeededFuture(true) : hasCredits.get().otherwise(true);
+    firstTurn = false;
+    return mayGoOn.compose(credits -> credits ? turn(state)
+        : Future.succeededFuture(new Outcome.Failed(state, CREDITS_EXHAUSTED, "the account has no credits left")));
+  }
+
+  private Future<Outcome> turn(LoopState state) {
     int segment = state.segment;
-    return events.emit(EventTypes.SEGMENT_START, segmentStart(segment))
+    return events.emit(EventTypes.SEGMENT_START, EventPayloads.segmentStart(segment))
         .compose(v -> model.call(request(state), listener(), abort.mapEmpty()))
         .compose(turn -> afterTurn(state, segment, turn), failure -> Future.succeededFuture(failed(state, failure)));
-  }
-
-  /**
-   * The seed's numeric {@code segment} plus the original clients' {@code segment_id}, {@code kind} and
-   * {@code display}: the first model call plans, later ones follow tool results. Shown, not collapsed:
-   * the answer streams inside a segment.
-   */
-  private static JsonObject segmentStart(int segment) {
-    return new JsonObject().put("segment", segment).put("segment_id", segmentId(segment))
-        .put("kind", segment == 0 ? "planning_round" : "tool_round")
-        .put("display", new JsonObject().put("mode", "visible").put("label", "Round " + (segment + 1)));
-  }
-
-  /** Unique in the run: the index only grows, across pauses for input too. */
-  private static String segmentId(int segment) {
-    return "seg_" + segment;
   }
 
   /** Continues a parked run with the stored input ({@code null} when the job woke without one). */
@@ -82,15 +81,14 @@ final class AgentLoop {
     return new LlmListener() {
       @Override
       public void onText(String delta) {
-        events.emit(EventTypes.MESSAGE_DELTA, new JsonObject().put("content_delta", delta).put("role", "assistant"));
+        events.emit(EventTypes.MESSAGE_DELTA, EventPayloads.messageDelta(delta));
       }
 
       @Override
       public void onThinking(String delta) {
         // not streamed means not stored either: the delta never becomes an event
         if (persona.streamThinking()) {
-          events.emit(EventTypes.MESSAGE_DELTA, new JsonObject().put("content_delta", delta).put("role", "assistant")
-              .put("channel", "thinking"));
+          events.emit(EventTypes.MESSAGE_DELTA, EventPayloads.thinkingDelta(delta));
         }
       }
     };
@@ -124,8 +122,7 @@ final class AgentLoop {
     state.conversation.add(assistant);
     state.segment = segment + 1;
     state.pendingCalls = calls;
-    Future<Void> ended = events.emit(EventTypes.SEGMENT_END,
-        new JsonObject().put("segment", segment).put("segment_id", segmentId(segment)));
+    Future<Void> ended = events.emit(EventTypes.SEGMENT_END, EventPayloads.segmentEnd(segment));
     if (calls.isEmpty()) {
       return ended.map(v -> new Outcome.Completed(state));
     }

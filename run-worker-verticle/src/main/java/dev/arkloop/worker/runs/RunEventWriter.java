@@ -234,6 +234,8 @@ final class RunEventWriter {
               leaseLost = true;
               return Future.succeededFuture(false);
             }
+            // nothing of the end was written: its seqs are free for the end that replaces it
+            lastSeq -= events.size();
             return Future.failedFuture(e);
           });
     });
@@ -253,7 +255,7 @@ final class RunEventWriter {
             return Future.failedFuture(new LeaseLostException());
           }
           return sameTransaction.apply(tx)
-              .compose(done -> parkJob ? park(tx, deadlineSeconds) : JobQueue.complete(tx, job))
+              .compose(done -> parkJob ? JobQueue.park(tx, job, deadlineSeconds) : JobQueue.complete(tx, job))
               .compose(held -> held ? Future.succeededFuture(true) : Future.failedFuture(new LeaseLostException()));
         }))
         .recover(failure -> {
@@ -266,16 +268,6 @@ final class RunEventWriter {
           return vertx.timer(retry.next(), TimeUnit.MILLISECONDS)
               .compose(t -> endTransaction(events, parkJob, deadlineSeconds, sameTransaction, retry));
         });
-  }
-
-  /** A parked attempt ended well: its attempt count starts over, so pauses never exhaust the job. */
-  private Future<Boolean> park(SqlConnection tx, Integer deadlineSeconds) {
-    return tx.preparedQuery("UPDATE jobs SET status = CASE WHEN $3::int IS NULL THEN 'parked' ELSE 'queued' END, "
-            + "run_after = now() + make_interval(secs => coalesce($3::int, 0)), attempts = 0, lease_token = NULL, "
-            + "lease_owner = NULL, lease_expires_at = NULL, updated_at = now() "
-            + "WHERE id = $1 AND lease_token = $2 AND status = 'leased'")
-        .execute(io.vertx.sqlclient.Tuple.of(job.id(), job.leaseToken(), deadlineSeconds))
-        .map(rows -> rows.rowCount() == 1);
   }
 
   private void publish(List<RunEvent> events) {

@@ -6,8 +6,11 @@ import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.notifications.Notifications;
 import dev.arkloop.common.jobs.Job;
 import dev.arkloop.common.jobs.JobQueue;
+import dev.arkloop.common.runs.EventPayloads;
 import dev.arkloop.common.runs.EventTypes;
 import dev.arkloop.common.runs.RunEventLog;
+import dev.arkloop.common.runs.RunLifecycle;
+import dev.arkloop.common.runs.RunStatus;
 import dev.arkloop.common.runs.RunStreams;
 import dev.arkloop.worker.jobs.JobHandler;
 import dev.arkloop.worker.jobs.JobLease;
@@ -37,7 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RunExecuteHandler implements JobHandler {
   private static final Logger LOG = LoggerFactory.getLogger(RunExecuteHandler.class);
-  public static final int PAYLOAD_VERSION = 1;
+  public static final int PAYLOAD_VERSION = RunLifecycle.JOB_PAYLOAD_VERSION;
 
   private final Vertx vertx;
   private final Pool pool;
@@ -138,7 +141,7 @@ public final class RunExecuteHandler implements JobHandler {
           })
           .compose(signals -> CreditLedger.balance(pool, run.orgId()).compose(balance -> balance <= 0
               ? Future.succeededFuture(new Outcome.Failed(LoopState.fresh(new JsonArray()),
-                  "entitlement.credits_exhausted", "the account has no credits left"))
+                  AgentLoop.CREDITS_EXHAUSTED, "the account has no credits left"))
               : policies.personas().resolve(run.orgId(), personaId()).compose(persona -> {
             Outcome refused = RunPolicies.refusal(persona, personaId());
             if (refused != null) {
@@ -153,7 +156,8 @@ public final class RunExecuteHandler implements JobHandler {
               ToolContext context = new ToolContext(run.id(), run.orgId(), run.threadId(), run.projectId(),
                   run.createdBy());
               return policies.tools().available(context).compose(available -> prepare(routes.get(0)).compose(state -> {
-                AgentLoop loop = policies.loop(model, persona, available, writer, context, abort.future());
+                AgentLoop loop = policies.loop(model, persona, available, writer, context, abort.future(),
+                    () -> CreditLedger.balance(pool, run.orgId()).map(left -> left > 0));
                 return (state.awaitingCallId != null ? loop.resume(state, RunPolicies.input(signals)) : loop.run(state))
                     .recover(e -> Future.succeededFuture(e instanceof LeaseLostException
                         ? new Outcome.Aborted(state, "lease")
@@ -179,8 +183,7 @@ public final class RunExecuteHandler implements JobHandler {
         return Future.succeededFuture(LoopState.fromJson(run.loopState()));
       }
       return store.conversation(run).compose(conversation -> writer.emit(EventTypes.ROUTE_SELECTED,
-              new JsonObject().put("route_id", route.routeId()).put("provider", route.providerName())
-                  .put("model", route.model()))
+              EventPayloads.routeSelected(route.routeId(), route.providerName(), route.model()))
           .map(LoopState.fresh(conversation)));
     }
 
@@ -194,8 +197,7 @@ public final class RunExecuteHandler implements JobHandler {
         return;
       }
       cancelRequested = true;
-      writer.emit(EventTypes.CANCEL_REQUESTED, new JsonObject().put("trace_id", signal.getString("trace_id"))
-          .put("requested_by_user_id", signal.getString("requested_by_user_id")));
+      writer.emit(EventTypes.CANCEL_REQUESTED, EventPayloads.cancelRequested(signal));
       abort.tryComplete("cancel");
     }
   }
@@ -205,60 +207,65 @@ public final class RunExecuteHandler implements JobHandler {
     return new ModelCaller.RouteEvents() {
       @Override
       public void retry(int attempt, long delayMs, String errorClass) {
-        writer.emit(EventTypes.LLM_RETRY, new JsonObject().put("attempt", attempt).put("delay_ms", delayMs)
-            .put("error_class", errorClass));
+        writer.emit(EventTypes.LLM_RETRY, EventPayloads.llmRetry(attempt, delayMs, errorClass));
       }
 
       @Override
       public void fallback(ModelRoute from, ModelRoute to, String reason) {
-        writer.emit(EventTypes.PROVIDER_FALLBACK, new JsonObject()
-            .put("from", from.providerName() + "^" + from.model()).put("to", to.providerName() + "^" + to.model())
-            .put("from_route_id", from.routeId()).put("to_route_id", to.routeId()).put("reason", reason));
+        writer.emit(EventTypes.PROVIDER_FALLBACK, EventPayloads.providerFallback(
+            from.providerName() + "^" + from.model(), to.providerName() + "^" + to.model(), from.routeId(),
+            to.routeId(), reason));
       }
     };
   }
 
   private static Future<Boolean> failRun(RunEventWriter writer, RunStore.RunRow run, String errorClass,
       String message) {
-    return writer.finish(List.of(EventTypes.FAILED),
-        List.of(new JsonObject().put("error_class", errorClass).put("message", message)), false,
-        tx -> RunStore.fail(tx, run, errorClass, message));
+    return writer.finish(List.of(EventTypes.FAILED), List.of(EventPayloads.failed(errorClass, message)), false,
+        tx -> RunLifecycle.fail(tx, run.id(), run.threadId(), errorClass, message));
   }
 
-  /** The original clients' form of the question: {@code request_id}, {@code message}, {@code requestedSchema?}. */
   private static JsonObject inputRequested(Outcome.Parked parked) {
-    JsonObject requested = new JsonObject().put("request_id", parked.callId()).put("message", parked.prompt());
     Object schema = parked.details().getValue("requestedSchema");
-    return schema instanceof JsonObject ? requested.put("requestedSchema", schema) : requested;
+    return EventPayloads.inputRequested(parked.callId(), parked.prompt(),
+        schema instanceof JsonObject json ? json : null);
+  }
+
+  /** The newest stored cancel request's payload, or null. */
+  private static JsonObject cancelSignal(List<RunStore.Signal> signals) {
+    return signals.stream().filter(s -> s.type().equals("cancel")).reduce((a, b) -> b).map(RunStore.Signal::payload)
+        .orElse(null);
   }
 
   /** Writes the run's end for an outcome. Returns once it is committed (or the lease was found lost). */
   private Future<Void> end(RunEventWriter writer, RunStore.RunRow run, ModelRoute route, Outcome outcome) {
     Future<Boolean> written;
     if (outcome instanceof Outcome.Completed done) {
-      written = writer.finish(List.of(EventTypes.COMPLETED),
-          List.of(new JsonObject().put("usage", done.state().usage.toJson())), false,
+      written = writer.finish(List.of(EventTypes.COMPLETED), List.of(EventPayloads.completed(done.state().usage.toJson())),
+          false,
           tx -> RunStore.complete(tx, run, done.state(), route, creditsPerUsd)
-              .compose(v -> notices.ended(tx, run, done.state(), "completed")));
+              .compose(v -> notices.ended(tx, run, done.state(), RunStatus.COMPLETED)));
     } else if (outcome instanceof Outcome.Failed failed) {
       written = writer.finish(List.of(EventTypes.FAILED),
-          List.of(new JsonObject().put("error_class", failed.errorClass()).put("message", failed.message())), false,
-          tx -> RunStore.fail(tx, run, failed.errorClass(), failed.message())
-              .compose(v -> notices.ended(tx, run, failed.state(), "failed")));
+          List.of(EventPayloads.failed(failed.errorClass(), failed.message())), false,
+          tx -> RunLifecycle.fail(tx, run.id(), run.threadId(), failed.errorClass(), failed.message())
+              .compose(v -> notices.ended(tx, run, failed.state(), RunStatus.FAILED)));
     } else if (outcome instanceof Outcome.Parked parked) {
       // the event becomes visible with the waiting status, so an answer can never arrive too early
       written = writer.finishParked(List.of(EventTypes.INPUT_REQUESTED, EventTypes.WAITING_FOR_INPUT),
-              List.of(inputRequested(parked), new JsonObject().put("prompt", parked.prompt()).put("input_key", parked.callId())
-                  .put("tool_call_id", parked.callId()).mergeIn(parked.details())), parked.deadlineSeconds(),
-              tx -> RunStore.park(tx, run, parked.state()))
-          // parking fails when a cancel got in first: the run ends cancelled instead
-          .recover(e -> writer.finish(List.of(EventTypes.CANCEL_REQUESTED, EventTypes.CANCELLED),
-              List.of(new JsonObject(), new JsonObject()), false, tx -> RunStore.cancel(tx, run)));
+              List.of(inputRequested(parked),
+                  EventPayloads.waitingForInput(parked.prompt(), parked.callId(), parked.details())),
+              parked.deadlineSeconds(), tx -> RunLifecycle.park(tx, run.id(), parked.state().toJson()))
+          // parking fails when a cancel got in first: the run ends cancelled instead, as its stored request says
+          .recover(e -> store.pendingSignals(run.id()).compose(signals -> writer.finish(
+              List.of(EventTypes.CANCEL_REQUESTED, EventTypes.CANCELLED),
+              List.of(EventPayloads.cancelRequested(cancelSignal(signals)), EventPayloads.cancelled()), false,
+              tx -> RunLifecycle.cancel(tx, run.id(), run.threadId()))));
     } else {
       String reason = ((Outcome.Aborted) outcome).reason();
       if (reason.equals("cancel")) {
-        written = writer.finish(List.of(EventTypes.CANCELLED), List.of(new JsonObject()), false,
-            tx -> RunStore.cancel(tx, run));
+        written = writer.finish(List.of(EventTypes.CANCELLED), List.of(EventPayloads.cancelled()), false,
+            tx -> RunLifecycle.cancel(tx, run.id(), run.threadId()));
       } else if (reason.equals("timeout")) {
         written = failRun(writer, run, "timeout", "the run exceeded its time limit of " + settings.timeoutMillis() / 1000 + " s");
       } else {

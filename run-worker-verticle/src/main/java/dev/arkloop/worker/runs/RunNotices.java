@@ -1,6 +1,7 @@
 package dev.arkloop.worker.runs;
 
 import dev.arkloop.common.notifications.Notifications;
+import dev.arkloop.common.runs.RunStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
@@ -15,7 +16,8 @@ final class RunNotices {
     this.notifications = notifications;
   }
 
-  Future<Void> ended(SqlConnection tx, RunStore.RunRow run, LoopState state, String status) {
+  Future<Void> ended(SqlConnection tx, RunStore.RunRow run, LoopState state, RunStatus ended) {
+    String status = ended.wire();
     if (state == null || state.timedOutApprovals.isEmpty() || run.createdBy() == null) {
       return Future.succeededFuture();
     }

@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * What shapes a run besides its model: the persona it names (or the default one), the tools that
@@ -45,10 +46,10 @@ public final class RunPolicies {
   }
 
   AgentLoop loop(ModelCaller model, Persona persona, List<Tool> available, RunEventWriter writer, ToolContext context,
-      Future<String> abort) {
+      Future<String> abort, Supplier<Future<Boolean>> hasCredits) {
     ToolCatalog catalog = new ToolCatalog(available, persona);
     ToolRunner runner = new ToolRunner(catalog, writer, context, abort, persona.toolTimeoutMs(), approvalTimeoutSeconds);
-    return new AgentLoop(model, persona, catalog, writer, runner, abort);
+    return new AgentLoop(model, persona, catalog, writer, runner, abort, hasCredits);
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.arkloop.worker.runs;
 
 import dev.arkloop.common.billing.CreditLedger;
+import dev.arkloop.common.runs.RunLifecycle;
+import dev.arkloop.common.runs.RunStatus;
 import dev.arkloop.common.threads.Conversation;
 import dev.arkloop.worker.llm.LlmTurn;
 import dev.arkloop.worker.llm.ModelRoute;
@@ -19,11 +21,11 @@ import java.util.UUID;
 /** What the worker reads and writes of runs, their threads and signals. */
 final class RunStore {
   /** A run as the worker needs it. */
-  record RunRow(UUID id, UUID orgId, UUID threadId, UUID projectId, UUID createdBy, String status, String traceId,
-      JsonObject options, JsonObject loopState, OffsetDateTime createdAt) {
+  record RunRow(UUID id, UUID orgId, UUID threadId, UUID projectId, UUID createdBy, RunStatus status,
+      String traceId, JsonObject options, JsonObject loopState, OffsetDateTime createdAt) {
 
     boolean terminal() {
-      return status.equals("completed") || status.equals("failed") || status.equals("cancelled");
+      return status.terminal();
     }
   }
 
@@ -48,7 +50,7 @@ final class RunStore {
           }
           Row row = rows.iterator().next();
           return new RunRow(row.getUUID("id"), row.getUUID("org_id"), row.getUUID("thread_id"),
-              row.getUUID("project_id"), row.getUUID("created_by_user_id"), row.getString("status"),
+              row.getUUID("project_id"), row.getUUID("created_by_user_id"), RunStatus.of(row.getString("status")),
               row.getString("trace_id"), json(row.getValue("options")), json(row.getValue("loop_state")),
               row.getOffsetDateTime("created_at"));
         });
@@ -76,73 +78,23 @@ final class RunStore {
         });
   }
 
-  /**
-   * A run woken at its approval deadline is still waiting: it runs again from here, so an answer
-   * that comes now is refused (409) instead of being lost.
-   */
   Future<Void> markStarted(UUID runId) {
-    return pool.preparedQuery("UPDATE runs SET started_at = coalesce(started_at, now()), updated_at = now(), "
-            + "status = CASE WHEN status = 'waiting_for_input' THEN 'running' ELSE status END WHERE id = $1")
-        .execute(Tuple.of(runId)).mapEmpty();
+    return RunLifecycle.start(pool, runId);
   }
 
-  static Future<Void> consumeSignals(SqlConnection tx, UUID runId) {
-    return tx.preparedQuery("UPDATE run_signals SET consumed_at = now() WHERE run_id = $1 AND consumed_at IS NULL")
-        .execute(Tuple.of(runId)).mapEmpty();
-  }
-
-  /** The run succeeded: usage on the run, the final assistant message, the thread freed. */
+  /** The run succeeded: usage on the run, its credits debited, the final assistant message, the thread freed. */
   static Future<Void> complete(SqlConnection tx, RunRow run, LoopState state, ModelRoute route, long creditsPerUsd) {
     LlmTurn.Usage usage = state.usage;
     double cost = route == null ? 0 : route.prices().cost(usage);
     Double cacheHitRate = usage.inputTokens() == 0 ? null
         : (double) usage.cacheReadTokens() / (usage.inputTokens() + usage.cacheReadTokens());
-    return tx.preparedQuery("""
-            UPDATE runs SET status = 'completed', model = $2, total_input_tokens = $3, total_output_tokens = $4,
-              cache_read_tokens = $5, cache_write_tokens = $6, cache_hit_rate = $7, total_cost_usd = $8::numeric,
-              duration_ms = (extract(epoch FROM now() - created_at) * 1000)::bigint, completed_at = now(),
-              loop_state = NULL, updated_at = now()
-            WHERE id = $1""")
-        .execute(Tuple.of(run.id(), route == null ? null : route.model(), usage.inputTokens(), usage.outputTokens(), usage.cacheReadTokens(),
+    return RunLifecycle.complete(tx, run.id(), run.threadId(), new RunLifecycle.Totals(
+            route == null ? null : route.model(), usage.inputTokens(), usage.outputTokens(), usage.cacheReadTokens(),
             usage.cacheWriteTokens(), cacheHitRate, cost))
         .compose(v -> CreditLedger.debitRun(tx, run.id(), creditsPerUsd))
         .compose(v -> Conversation.appendAssistantMessage(tx, run.orgId(), run.threadId(), run.id(),
             state.text.toString(), state.contentJson()))
-        .compose(v -> release(tx, run));
-  }
-
-  static Future<Void> fail(SqlConnection tx, RunRow run, String errorClass, String message) {
-    return tx.preparedQuery("""
-            UPDATE runs SET status = 'failed', error_class = $2, error_message = $3, failed_at = now(),
-              duration_ms = (extract(epoch FROM now() - created_at) * 1000)::bigint, loop_state = NULL, updated_at = now()
-            WHERE id = $1""")
-        .execute(Tuple.of(run.id(), errorClass, message))
-        .compose(v -> release(tx, run));
-  }
-
-  static Future<Void> cancel(SqlConnection tx, RunRow run) {
-    return tx.preparedQuery("""
-            UPDATE runs SET status = 'cancelled', cancelled_at = now(),
-              duration_ms = (extract(epoch FROM now() - created_at) * 1000)::bigint, loop_state = NULL, updated_at = now()
-            WHERE id = $1""")
-        .execute(Tuple.of(run.id()))
-        .compose(v -> release(tx, run));
-  }
-
-  /** The run waits for the user: its state is saved for whichever worker resumes it. */
-  static Future<Void> park(SqlConnection tx, RunRow run, LoopState state) {
-    return tx.preparedQuery("UPDATE runs SET status = 'waiting_for_input', loop_state = $2, updated_at = now() "
-            + "WHERE id = $1 AND status = 'running'")
-        .execute(Tuple.of(run.id(), state.toJson()))
-        .compose(rows -> rows.rowCount() == 1 ? consumeSignals(tx, run.id())
-            : Future.failedFuture(new IllegalStateException("run is no longer running")));
-  }
-
-  private static Future<Void> release(SqlConnection tx, RunRow run) {
-    return tx.preparedQuery("UPDATE threads SET active_run_id = NULL, updated_at = date_trunc('milliseconds', now()) "
-            + "WHERE id = $1 AND active_run_id = $2")
-        .execute(Tuple.of(run.threadId(), run.id()))
-        .compose(v -> consumeSignals(tx, run.id()));
+        .mapEmpty();
   }
 
   private static JsonObject json(Object value) {

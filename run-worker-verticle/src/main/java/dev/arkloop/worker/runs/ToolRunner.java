@@ -1,5 +1,6 @@
 package dev.arkloop.worker.runs;
 
+import dev.arkloop.common.runs.EventPayloads;
 import dev.arkloop.common.runs.EventTypes;
 import dev.arkloop.worker.tools.BuiltinTools;
 import dev.arkloop.worker.tools.Tool;
@@ -53,7 +54,7 @@ final class ToolRunner {
     }
     if (BuiltinTools.ASK_USER.equals(name)) {
       state.parts.add(callPart(id, name, arguments));
-      return events.emit(EventTypes.TOOL_CALL, callData(id, name, arguments))
+      return events.emit(EventTypes.TOOL_CALL, EventPayloads.toolCall(id, name, arguments))
           .map(v -> park(state, id, name, "input", arguments.getString("prompt", ""), schemaOf(arguments), null));
     }
     if (catalog.needsApproval(name)) {
@@ -87,8 +88,8 @@ final class ToolRunner {
     }
     clearAwaiting(state);
     String content = input.getString("content", "");
-    Future<Void> provided = events.emit(EventTypes.INPUT_PROVIDED, new JsonObject().put("content", content)
-        .put("input_key", id).put("trace_id", input.getString("trace_id")));
+    Future<Void> provided = events.emit(EventTypes.INPUT_PROVIDED,
+        EventPayloads.inputProvided(content, id, input.getString("trace_id")));
     if (!"approval".equals(kind)) {
       JsonObject answer = new JsonObject().put("answer", content);
       return provided.compose(v -> result(state, id, name, answer, null)).compose(v -> next(state));
@@ -128,7 +129,7 @@ final class ToolRunner {
     Future<JsonObject> called = tool == null
         ? Future.failedFuture(new ToolException("tool.not_found", "no tool named " + name))
         : invoke(tool, arguments);
-    return events.emit(EventTypes.TOOL_CALL, callData(id, name, arguments))
+    return events.emit(EventTypes.TOOL_CALL, EventPayloads.toolCall(id, name, arguments))
         .compose(v -> called.transform(done -> done.succeeded() ? result(state, id, name, done.result(), null)
             : result(state, id, name, null, toolError(done.cause()))));
   }
@@ -143,22 +144,19 @@ final class ToolRunner {
 
   /** Records a result or an error for the model, the final message and the event stream. */
   private Future<Void> result(LoopState state, String id, String name, JsonObject result, JsonObject error) {
-    JsonObject data = new JsonObject().put("tool_call_id", id).put("tool_name", name);
     JsonObject part = new JsonObject().put("type", "tool_result").put("tool_call_id", id).put("tool_name", name);
     String content;
     if (error == null) {
-      data.put("result", result);
       part.put("result", result);
       content = result.encode();
     } else {
-      data.put("error", error);
       part.put("error", error);
       content = new JsonObject().put("error", error).encode();
     }
     state.conversation.add(new JsonObject().put("role", "tool").put("tool_call_id", id).put("name", name)
         .put("content", content));
     state.parts.add(part);
-    return events.emit(EventTypes.TOOL_RESULT, data);
+    return events.emit(EventTypes.TOOL_RESULT, EventPayloads.toolResult(id, name, result, error));
   }
 
   private Future<Void> deny(LoopState state, String id, String name, String reason) {
@@ -168,12 +166,7 @@ final class ToolRunner {
         .put("content", new JsonObject().put("error", error).encode()));
     state.parts.add(new JsonObject().put("type", "tool_denied").put("tool_call_id", id).put("tool_name", name)
         .put("reason", reason));
-    return events.emit(EventTypes.TOOL_DENIED, new JsonObject().put("tool_call_id", id).put("tool_name", name)
-        .put("reason", reason));
-  }
-
-  private static JsonObject callData(String id, String name, JsonObject arguments) {
-    return new JsonObject().put("tool_call_id", id).put("tool_name", name).put("arguments", arguments);
+    return events.emit(EventTypes.TOOL_DENIED, EventPayloads.toolDenied(id, name, reason));
   }
 
   private static JsonObject callPart(String id, String name, JsonObject arguments) {

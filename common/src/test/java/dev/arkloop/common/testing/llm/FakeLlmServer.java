@@ -40,6 +40,7 @@ public final class FakeLlmServer implements AutoCloseable {
     private List<Buffer> chunks;
     private long chunkDelayMs;
     private boolean stall;
+    private Future<?> heldUntil;
 
     private Reply(int status, List<String> chunks) {
       this.status = status;
@@ -80,6 +81,12 @@ public final class FakeLlmServer implements AutoCloseable {
         pieces.add(all.getBuffer(start, Math.min(all.length(), start + bytes)));
       }
       this.chunks = pieces;
+      return this;
+    }
+
+    /** Answers only once {@code release} completes: the test acts while the call is in flight. */
+    public Reply heldUntil(Future<?> release) {
+      this.heldUntil = release;
       return this;
     }
 
@@ -157,6 +164,10 @@ public final class FakeLlmServer implements AutoCloseable {
   }
 
   private void respond(HttpServerResponse response, Reply reply) {
+    if (reply.heldUntil != null && !reply.heldUntil.isComplete()) {
+      reply.heldUntil.onComplete(v -> vertx.runOnContext(x -> respond(response, reply)));
+      return;
+    }
     response.setStatusCode(reply.status);
     reply.headers.forEach(response::putHeader);
     response.setChunked(true);
