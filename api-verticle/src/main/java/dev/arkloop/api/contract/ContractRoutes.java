@@ -17,7 +17,8 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * Serves the contract: {@code /v1/openapi.json} and {@code .yaml}, {@code /v1/asyncapi.json}, and,
  * unless turned off, the API reference at {@code /docs} (Swagger UI from its WebJar, no CDN). Mount
- * it after every other route: the document is built from the route table on first request.
+ * it after every other route: the document is built from the route table as mounting ends, and a
+ * route without its contract entry fails startup.
  */
 public final class ContractRoutes {
   private static final String WEBJAR = "META-INF/resources/webjars/swagger-ui/";
@@ -79,6 +80,7 @@ public final class ContractRoutes {
           .putHeader("Content-Type", "text/html; charset=utf-8").end(PAGE));
       routes.get("/docs/:asset").publicAccess().handler(this::asset);
     }
+    openApi(); // now, so a route without a contract entry fails startup instead of the first request
   }
 
   /** The OpenAPI document, built once from the route table as mounted. */
