@@ -71,7 +71,7 @@ final class ToolContracts {
             .required("providers", array(object().required("group_name", string()).required("provider_name", string())
                 .required("is_active", bool()).property("key_prefix", string().nullable())
                 .property("base_url", string().nullable()).property("requires_api_key", bool())
-                .property("requires_base_url", bool()).property("configured", bool())))))));
+                .property("requires_base_url", bool()).property("configured", bool()))))));
     String path = "/v1/tool-providers/{group}/{provider}/";
     JsonSchema done = object().description("The provider's state after the change");
     r.declare("PUT", path + "activate", "Make a provider the active one of its group")
