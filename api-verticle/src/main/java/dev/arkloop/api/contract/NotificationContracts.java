@@ -19,6 +19,15 @@ final class NotificationContracts {
 
   private NotificationContracts() {}
 
+  /** One notification, as listed and as sent on its stream (also the AsyncAPI message's payload). */
+  static JsonSchema notification() {
+    return object()
+        .required("id", uuid()).required("user_id", uuid()).property("org_id", uuid().nullable())
+        .required("type", string()).required("title", string()).property("body", string().nullable())
+        .property("payload", object().nullable()).property("read_at", dateTime().nullable())
+        .required("created_at", dateTime());
+  }
+
   static void declare(ContractRegistry r) {
     notifications(r);
     broadcasts(r);
@@ -26,11 +35,7 @@ final class NotificationContracts {
   }
 
   private static void notifications(ContractRegistry r) {
-    r.schema("Notification", object()
-        .required("id", uuid()).required("user_id", uuid()).property("org_id", uuid().nullable())
-        .required("type", string()).required("title", string()).property("body", string().nullable())
-        .property("payload", object().nullable()).property("read_at", dateTime().nullable())
-        .required("created_at", dateTime()));
+    r.schema("Notification", notification());
     r.declare("GET", "/v1/notifications", "The caller's notifications, newest first")
         .query("unread_only", bool().defaultValue(false), "Only unread ones")
         .query("type", string(), "Only this type")
@@ -51,7 +56,7 @@ final class NotificationContracts {
         .operationId("notifications.events.stream")
         .description("Sends the notifications after `Last-Event-ID` (a notification id), then new ones as they "
             + "arrive. Each frame is `id: <notification id>` and `data: <notification JSON>`; `: ping` "
-            + "comments keep the connection alive.")
+            + "comments keep the connection alive. Described in the AsyncAPI document at `/v1/asyncapi.json`.")
         .header("Last-Event-ID", uuid(), "Resume after this notification")
         .returns("text/event-stream", string().description("SSE frames, one notification each"));
     r.declare("PATCH", "/v1/notifications/{notification_id}", "Mark one notification read")
