@@ -173,6 +173,7 @@ final class AdminContracts {
             .property("risk_reject_threshold", number().with("minimum", 0).with("maximum", 1)))
         .returns(config);
     r.declare("GET", "/v1/admin/access-log", "Requests the gateway saw, newest first")
+        .operationId("admin.access_log.list")
         .query("limit", limit(200), "Page size")
         .query("before", string(), "next_before of the previous page")
         .query("since", dateTime(), "Only entries from this time")

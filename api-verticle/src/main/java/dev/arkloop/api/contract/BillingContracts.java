@@ -129,6 +129,7 @@ final class BillingContracts {
         .property("batch_id", string().nullable()).property("created_at", dateTime());
     r.schema("RedemptionCode", code);
     r.declare("POST", "/v1/admin/redemption-codes/batch", "Create a batch of redemption codes")
+        .operationId("admin.redemption_codes.create_batch")
         .body(object().required("count", integer().range(1, 500)).required("type", type)
             .required("value", string().length(1, 200).description("Credits as an integer string, or a feature"))
             .property("max_uses", integer().range(1, 1_000_000).defaultValue(1))

@@ -35,6 +35,7 @@ final class IdentityContracts {
         .returns(ref("Account"))
         .errors(409, "accounts.slug_conflict");
     r.declare("GET", "/v1/accounts/me", "The accounts the caller belongs to, with the caller's role")
+        .operationId("accounts.list_mine")
         .returns(array(ref("Account")));
     r.declare("GET", "/v1/accounts/{account_id}", "Get an account the caller belongs to")
         .returns(ref("Account"))

@@ -176,6 +176,8 @@ class ContractDocumentTest {
     JsonObject broken = asyncApi.copy();
     broken.getJsonObject("operations").getJsonObject("receiveRunEvents").put("action", "listen");
     assertFalse(meta.validate(broken.encode(), InputFormat.JSON).isEmpty(), "the meta-schema rejects a bad action");
+    assertEquals("/v1/notifications/events", asyncApi.getJsonObject("channels").getJsonObject("notifications")
+        .getString("address"), "the notifications stream is described too");
   }
 
   @Test
