@@ -10,7 +10,7 @@ import dev.arkloop.api.ApiVerticle;
 import dev.arkloop.client.api.AuthApi;
 import dev.arkloop.client.api.RunsApi;
 import dev.arkloop.client.api.ThreadsApi;
-import dev.arkloop.client.model.AuthRegister201Response;
+import dev.arkloop.client.model.Registration;
 import dev.arkloop.client.model.AuthRegisterRequest;
 import dev.arkloop.client.model.Message;
 import dev.arkloop.client.model.Run;
@@ -73,7 +73,7 @@ class GeneratedClientFlowTest {
 
   @Test
   void aGeneratedClientRegistersTalksAndRunsTheAgentToCompletion() throws Exception {
-    AuthRegister201Response registered = new AuthApi(client(null)).authRegister(new AuthRegisterRequest()
+    Registration registered = new AuthApi(client(null)).authRegister(new AuthRegisterRequest()
         .login("generated").password("correct horse battery").email("generated@example.com"));
     assertNotNull(registered.getUserId());
     ApiClient user = client(registered.getAccessToken());

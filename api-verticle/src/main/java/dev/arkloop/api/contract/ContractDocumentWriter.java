@@ -38,6 +38,15 @@ public final class ContractDocumentWriter {
         "ARKLOOP_EMBEDDED_REDIS_PORT", "0",
         "ARKLOOP_AUTH_JWT_SECRET", Ids.randomHex(32),
         "ARKLOOP_ENCRYPTION_KEY", SecretBox.generateKey()), List.of());
+    try {
+      write(config, output);
+    } finally {
+      deleteTree(dataDir);
+    }
+    System.out.println("wrote " + output);
+  }
+
+  private static void write(ArkloopConfig config, Path output) throws Exception {
     try (Infrastructure infrastructure = Infrastructure.start(config)) {
       String schemaVersion = new Migrations(infrastructure.database()).migrate();
       NodeEndpoints endpoints = new NodeEndpoints(infrastructure.database(), infrastructure.redisUrl(), schemaVersion);
@@ -55,6 +64,16 @@ public final class ContractDocumentWriter {
         vertx.close().await();
       }
     }
-    System.out.println("wrote " + output);
+  }
+
+  /** Best effort: a leftover temporary directory must not fail the build. */
+  private static void deleteTree(Path root) {
+    try (var paths = Files.walk(root)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (java.io.IOException e) {
+      System.err.println("could not remove " + root + ": " + e);
+    }
   }
 }

@@ -125,7 +125,9 @@ final class NotificationContracts {
     r.declare("DELETE", item, "Delete a webhook endpoint")
         .returns(ref("Ok")).errors(404, "webhooks.not_found");
     r.declare("POST", item + "/rotate-secret", "Replace the signing secret (the previous one stays valid a while)")
-        .returns(ref("WebhookEndpoint"))
+        .returns(object().required("id", uuid()).required("secret", string().description("The new secret, shown once"))
+            .property("previous_secret_expires_at", dateTime().nullable()
+                .description("Until then deliveries are also signed with the previous secret")))
         .errors(404, "webhooks.not_found")
         .errors(503, "secrets.not_configured");
     JsonSchema delivery = object()

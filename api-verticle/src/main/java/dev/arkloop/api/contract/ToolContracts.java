@@ -73,27 +73,25 @@ final class ToolContracts {
                 .property("base_url", string().nullable()).property("requires_api_key", bool())
                 .property("requires_base_url", bool()).property("configured", bool()))))));
     String path = "/v1/tool-providers/{group}/{provider}/";
-    JsonSchema done = object().description("The provider's state after the change");
     r.declare("PUT", path + "activate", "Make a provider the active one of its group")
         .operationId("tool_providers.activate")
         .query("scope", ProviderContracts.scopeParameter(), scopeText)
-        .returns(done).errors(404, "tool_providers.not_found");
+        .errors(404, "tool_providers.not_found");
     r.declare("PUT", path + "deactivate", "Deactivate a provider")
         .operationId("tool_providers.deactivate")
         .query("scope", ProviderContracts.scopeParameter(), scopeText)
-        .returns(done).errors(404, "tool_providers.not_found");
+        .errors(404, "tool_providers.not_found");
     r.declare("PUT", path + "credential", "Store a provider's API key and/or base URL (encrypted)")
         .operationId("tool_providers.credential.put")
         .query("scope", ProviderContracts.scopeParameter(), scopeText)
         .body(object().property("api_key", string().length(1, 4096)).property("base_url", string().length(1, 2048)))
-        .returns(done)
         .errors(404, "tool_providers.not_found")
         .errors(422, "validation.error")
         .errors(503, "secrets.not_configured");
     r.declare("DELETE", path + "credential", "Remove a provider's stored credential")
         .operationId("tool_providers.credential.delete")
         .query("scope", ProviderContracts.scopeParameter(), scopeText)
-        .returns(done).errors(404, "tool_providers.not_found");
+        .errors(404, "tool_providers.not_found");
   }
 
   private static void mcp(ContractRegistry r) {
