@@ -71,16 +71,23 @@ public final class ContractRoutes {
   }
 
   public void mount(Routes routes) {
-    routes.get("/v1/openapi.json").publicAccess().respond(ctx -> Future.succeededFuture(openApi()));
-    routes.get("/v1/openapi.yaml").publicAccess().handler(ctx -> ctx.response()
-        .putHeader("Content-Type", "application/yaml; charset=utf-8").end(openApiYaml()));
+    routes.get("/v1/openapi.json").publicAccess().respond(ctx -> offLoop(this::openApi));
+    routes.get("/v1/openapi.yaml").publicAccess().handler(ctx -> offLoop(this::openApiYaml)
+        .onSuccess(yaml -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8").end(yaml))
+        .onFailure(ctx::fail));
     routes.get("/v1/asyncapi.json").publicAccess().respond(ctx -> Future.succeededFuture(asyncApi()));
     if (docsEnabled) {
       routes.get("/docs").publicAccess().handler(ctx -> ctx.response()
           .putHeader("Content-Type", "text/html; charset=utf-8").end(PAGE));
       routes.get("/docs/:asset").publicAccess().handler(this::asset);
     }
-    openApi(); // now, so a route without a contract entry fails startup instead of the first request
+    // now, so a route without a contract entry fails startup; the document itself is built on first request
+    OpenApiDocument.requireDeclared(table.entries(), contracts);
+  }
+
+  /** Building (a few hundred operations) and rendering are CPU work: kept off the event loop. */
+  private <T> Future<T> offLoop(java.util.concurrent.Callable<T> work) {
+    return vertx.executeBlocking(work, false);
   }
 
   /** The OpenAPI document, built once from the route table as mounted. */

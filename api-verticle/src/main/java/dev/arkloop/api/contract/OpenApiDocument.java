@@ -32,13 +32,7 @@ public final class OpenApiDocument {
    * @throws IllegalStateException when a mounted route has no declaration: every route needs one
    */
   public static JsonObject build(List<RouteTable.Entry> routes, ContractRegistry contracts) {
-    List<String> undeclared = routes.stream()
-        .filter(route -> contracts.find(route.method(), route.templatePath()) == null)
-        .map(route -> route.method() + " " + route.templatePath()).toList();
-    if (!undeclared.isEmpty()) {
-      throw new IllegalStateException("routes without a contract entry (declare them in a *Contracts class of "
-          + "dev.arkloop.api.contract): " + undeclared);
-    }
+    requireDeclared(routes, contracts);
     Map<String, Boolean> hasGet = new LinkedHashMap<>();
     routes.forEach(route -> hasGet.merge(route.templatePath(), route.method().equals("GET"), Boolean::logicalOr));
     Map<String, JsonObject> paths = new TreeMap<>();
@@ -70,6 +64,17 @@ public final class OpenApiDocument {
             .add(new JsonObject().put("apiKey", new JsonArray())))
         .put("paths", new JsonObject(new LinkedHashMap<>(paths)))
         .put("components", components(contracts));
+  }
+
+  /** @throws IllegalStateException naming every route that has no declaration */
+  public static void requireDeclared(List<RouteTable.Entry> routes, ContractRegistry contracts) {
+    List<String> undeclared = routes.stream()
+        .filter(route -> contracts.find(route.method(), route.templatePath()) == null)
+        .map(route -> route.method() + " " + route.templatePath()).toList();
+    if (!undeclared.isEmpty()) {
+      throw new IllegalStateException("routes without a contract entry (declare them in a *Contracts class of "
+          + "dev.arkloop.api.contract): " + undeclared);
+    }
   }
 
   private static String uniqueId(Set<String> used, RouteTable.Entry route, OperationContract contract,
