@@ -152,7 +152,34 @@ public final class AsyncApiDocument {
             .put("channel", new JsonObject().put("$ref", "#/channels/runEvents"))
             .put("summary", "Read a run's events")
             .put("messages", operationMessages)))
-        .put("components", new JsonObject().put("messages", messages));
+        .put("components", new JsonObject().put("messages", messages))
+        .mergeIn(notificationStream(messages), true);
+  }
+
+  /**
+   * The caller's notifications at {@code GET /v1/notifications/events}: frames {@code id: <notification
+   * id>}, {@code data: <notification JSON>}; {@code Last-Event-ID} resumes after a notification.
+   */
+  private static JsonObject notificationStream(JsonObject messages) {
+    messages.put("notification", new JsonObject().put("name", "notification").put("title", "notification")
+        .put("contentType", "application/json")
+        .put("summary", "One notification of the caller (a frame's id is the notification's id)")
+        .put("payload", NotificationContracts.notification().toJson()));
+    return new JsonObject()
+        .put("channels", new JsonObject().put("notifications", new JsonObject()
+            .put("address", "/v1/notifications/events")
+            .put("description", "The caller's notifications, live. `Last-Event-ID: <notification id>` resumes "
+                + "after that notification; without it only notifications from connect time on are sent. `: ping` "
+                + "comments keep the connection alive.")
+            .put("bindings", new JsonObject().put("http", new JsonObject().put("bindingVersion", "0.3.0")))
+            .put("messages", new JsonObject().put("notification", new JsonObject()
+                .put("$ref", "#/components/messages/notification")))))
+        .put("operations", new JsonObject().put("receiveNotifications", new JsonObject()
+            .put("action", "receive")
+            .put("channel", new JsonObject().put("$ref", "#/channels/notifications"))
+            .put("summary", "Read the caller's notifications")
+            .put("messages", new JsonArray().add(new JsonObject()
+                .put("$ref", "#/channels/notifications/messages/notification")))));
   }
 
   /** {@code run.failed} → {@code runFailed}. */

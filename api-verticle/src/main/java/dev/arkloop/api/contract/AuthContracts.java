@@ -14,6 +14,8 @@ final class AuthContracts {
   private AuthContracts() {}
 
   static void declare(ContractRegistry r) {
+    r.schema("Registration", object().required("user_id", uuid()).required("access_token", string())
+        .required("token_type", JsonSchema.constant("bearer")).property("warning", string()));
     r.declare("GET", "/v1/auth/captcha-config", "Captcha (Cloudflare Turnstile) settings for sign-in forms")
         .returns(object().required("enabled", bool()).property("site_key", string().nullable()));
     r.declare("GET", "/v1/auth/registration-mode", "Whether anyone may register")
@@ -31,8 +33,7 @@ final class AuthContracts {
             .property("invite_code", string().description("Required when the registration mode is invite_only"))
             .property("locale", string().length(2, 35))
             .property("cf_turnstile_token", string().description("Required when Turnstile is enabled")))
-        .returns(object().required("user_id", uuid()).required("access_token", string())
-            .required("token_type", JsonSchema.constant("bearer")).property("warning", string()))
+        .returns(ref("Registration"))
         .responseHeader("Set-Cookie", "arkloop_refresh_token (HttpOnly, Path=/v1/auth)")
         .errors(403, "auth.forbidden")
         .errors(409, "auth.login_exists", "users.email_conflict", "conflict")

@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * The declared contracts, keyed by method and OpenAPI path ({@code POST /v1/threads/{thread_id}/runs}),
- * and the named schemas they reference. Operations not declared here still appear in the document
- * from the route table, with their path parameters, security and standard errors.
+ * and the named schemas they reference. Every mounted route must have one: the document refuses to
+ * build without it, so a route cannot exist without its contract entry.
  */
 public final class ContractRegistry {
   private final Map<String, OperationContract> operations = new LinkedHashMap<>();
@@ -22,6 +22,12 @@ public final class ContractRegistry {
     RunContracts.declare(registry);
     ProjectContracts.declare(registry);
     PlatformContracts.declare(registry);
+    IdentityContracts.declare(registry);
+    NotificationContracts.declare(registry);
+    BillingContracts.declare(registry);
+    AdminContracts.declare(registry);
+    ProviderContracts.declare(registry);
+    ToolContracts.declare(registry);
     return registry;
   }
 

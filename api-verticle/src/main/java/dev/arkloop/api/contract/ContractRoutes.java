@@ -18,7 +18,8 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * Serves the contract: {@code /v1/openapi.json} and {@code .yaml}, {@code /v1/asyncapi.json}, and,
  * unless turned off, the API reference at {@code /docs} (Swagger UI from its WebJar, no CDN). Mount
- * it after every other route: the document is built from the route table on first request.
+ * it after every other route: the document is built from the route table as mounting ends, and a
+ * route without its contract entry fails startup.
  */
 public final class ContractRoutes implements Resource {
   private static final String WEBJAR = "META-INF/resources/webjars/swagger-ui/";
@@ -72,15 +73,23 @@ public final class ContractRoutes implements Resource {
 
   @Override
   public void mount(Routes routes) {
-    routes.get("/v1/openapi.json").publicAccess().respond(ctx -> Future.succeededFuture(openApi()));
-    routes.get("/v1/openapi.yaml").publicAccess().handler(ctx -> ctx.response()
-        .putHeader("Content-Type", "application/yaml; charset=utf-8").end(openApiYaml()));
+    routes.get("/v1/openapi.json").publicAccess().respond(ctx -> offLoop(this::openApi));
+    routes.get("/v1/openapi.yaml").publicAccess().handler(ctx -> offLoop(this::openApiYaml)
+        .onSuccess(yaml -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8").end(yaml))
+        .onFailure(ctx::fail));
     routes.get("/v1/asyncapi.json").publicAccess().respond(ctx -> Future.succeededFuture(asyncApi()));
     if (docsEnabled) {
       routes.get("/docs").publicAccess().handler(ctx -> ctx.response()
           .putHeader("Content-Type", "text/html; charset=utf-8").end(PAGE));
       routes.get("/docs/:asset").publicAccess().handler(this::asset);
     }
+    // now, so a route without a contract entry fails startup; the document itself is built on first request
+    OpenApiDocument.requireDeclared(table.entries(), contracts);
+  }
+
+  /** Building (a few hundred operations) and rendering are CPU work: kept off the event loop. */
+  private <T> Future<T> offLoop(java.util.concurrent.Callable<T> work) {
+    return vertx.executeBlocking(work, false);
   }
 
   /** The OpenAPI document, built once from the route table as mounted. */

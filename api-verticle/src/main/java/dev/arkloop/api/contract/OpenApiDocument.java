@@ -28,7 +28,11 @@ public final class OpenApiDocument {
 
   private OpenApiDocument() {}
 
+  /**
+   * @throws IllegalStateException when a mounted route has no declaration: every route needs one
+   */
   public static JsonObject build(List<RouteTable.Entry> routes, ContractRegistry contracts) {
+    requireDeclared(routes, contracts);
     Map<String, Boolean> hasGet = new LinkedHashMap<>();
     routes.forEach(route -> hasGet.merge(route.templatePath(), route.method().equals("GET"), Boolean::logicalOr));
     Map<String, JsonObject> paths = new TreeMap<>();
@@ -62,6 +66,17 @@ public final class OpenApiDocument {
         .put("components", components(contracts));
   }
 
+  /** @throws IllegalStateException naming every route that has no declaration */
+  public static void requireDeclared(List<RouteTable.Entry> routes, ContractRegistry contracts) {
+    List<String> undeclared = routes.stream()
+        .filter(route -> contracts.find(route.method(), route.templatePath()) == null)
+        .map(route -> route.method() + " " + route.templatePath()).toList();
+    if (!undeclared.isEmpty()) {
+      throw new IllegalStateException("routes without a contract entry (declare them in a *Contracts class of "
+          + "dev.arkloop.api.contract): " + undeclared);
+    }
+  }
+
   private static String uniqueId(Set<String> used, RouteTable.Entry route, OperationContract contract,
       Boolean hasGet) {
     String id = route.operationId() != null ? route.operationId()
@@ -88,9 +103,9 @@ public final class OpenApiDocument {
 
   private static JsonObject operation(RouteTable.Entry route, OperationContract contract, String id, String tag) {
     JsonObject op = new JsonObject().put("operationId", id).put("tags", new JsonArray().add(tag));
-    op.put("summary", contract != null ? contract.summary() : route.method() + " " + route.templatePath());
+    op.put("summary", contract.summary());
     StringBuilder description = new StringBuilder();
-    if (contract != null && contract.descriptionText() != null) {
+    if (contract.descriptionText() != null) {
       description.append(contract.descriptionText()).append("\n\n");
     }
     if (!route.permissions().isEmpty()) {
@@ -116,65 +131,41 @@ public final class OpenApiDocument {
           .put("schema", pathSchema(name).toJson()));
     }
     boolean hasQuery = false;
-    if (contract != null) {
-      for (OperationContract.Parameter p : contract.parameters()) {
-        hasQuery |= p.in().equals("query");
-        JsonObject param = new JsonObject().put("name", p.name()).put("in", p.in()).put("required", p.required())
-            .put("schema", p.schema().toJson());
-        if (p.description() != null) {
-          param.put("description", p.description());
-        }
-        parameters.add(param);
+    for (OperationContract.Parameter p : contract.parameters()) {
+      hasQuery |= p.in().equals("query");
+      JsonObject param = new JsonObject().put("name", p.name()).put("in", p.in()).put("required", p.required())
+          .put("schema", p.schema().toJson());
+      if (p.description() != null) {
+        param.put("description", p.description());
       }
+      parameters.add(param);
     }
     if (!parameters.isEmpty()) {
       op.put("parameters", parameters);
     }
 
-    boolean takesBody = BODY_METHODS.contains(route.method());
-    if (contract != null && contract.body() != null) {
+    boolean takesBody = contract.body() != null && BODY_METHODS.contains(route.method());
+    if (contract.body() != null) {
       op.put("requestBody", new JsonObject().put("required", contract.bodyRequired()).put("content",
-          new JsonObject().put("application/json", new JsonObject().put("schema", contract.body().toJson()))));
-    } else if (takesBody && contract == null) {
-      op.put("requestBody", new JsonObject().put("required", false).put("content",
-          new JsonObject().put("application/json", new JsonObject().put("schema",
-              JsonSchema.object().description("Not described yet: see the API reference.").toJson()))));
-    } else if (contract != null) {
-      takesBody = false;
+          new JsonObject().put(contract.bodyContentType(), new JsonObject().put("schema", contract.body().toJson()))));
     }
 
-    Map<Integer, List<String>> errors = standardErrors(route, takesBody, hasQuery || contract == null);
-    if (contract == null) {
-      // not declared yet: any error envelope the error handler can give, without a list of codes
-      for (int status : List.of(400, 401, 402, 403, 404, 409, 410, 422, 502)) {
-        errors.putIfAbsent(status, new ArrayList<>(List.of(status == 409 ? "conflict" : "validation.error")));
+    Map<Integer, List<String>> errors = standardErrors(route, takesBody, hasQuery);
+    contract.errors().forEach((status, codes) -> codes.forEach(code -> {
+      List<String> list = errors.computeIfAbsent(status, s -> new ArrayList<>());
+      if (!list.contains(code)) {
+        list.add(code);
       }
-    }
-    if (contract != null) {
-      contract.errors().forEach((status, codes) -> codes.forEach(code -> {
-        List<String> list = errors.computeIfAbsent(status, s -> new ArrayList<>());
-        if (!list.contains(code)) {
-          list.add(code);
-        }
-      }));
-    }
+    }));
     JsonObject responses = new JsonObject();
     int successStatus = successStatus(route, contract);
     responses.put(String.valueOf(successStatus), success(successStatus, contract));
-    if (contract != null) {
-      contract.otherSuccesses().forEach((status, text) -> responses.put(String.valueOf(status),
-          success(status, contract).put("description", text)));
-    }
-    if (contract == null && !route.method().equals("GET") && successStatus != 204) {
-      responses.put("204", new JsonObject().put("description", "No content").put("headers", traceHeader()));
-    }
-    new TreeMap<>(errors).forEach((status, codes) -> responses.put(String.valueOf(status), error(status, codes,
-        contract != null)));
-    if (contract != null) {
-      contract.ownResponses().forEach((status, own) -> responses.put(String.valueOf(status), new JsonObject()
-          .put("description", own.getKey()).put("headers", traceHeader()).put("content", new JsonObject()
-              .put("application/json", new JsonObject().put("schema", own.getValue().toJson())))));
-    }
+    contract.otherSuccesses().forEach((status, text) -> responses.put(String.valueOf(status),
+        success(status, contract).put("description", text)));
+    new TreeMap<>(errors).forEach((status, codes) -> responses.put(String.valueOf(status), error(status, codes)));
+    contract.ownResponses().forEach((status, own) -> responses.put(String.valueOf(status), new JsonObject()
+        .put("description", own.getKey()).put("headers", traceHeader()).put("content", new JsonObject()
+            .put("application/json", new JsonObject().put("schema", own.getValue().toJson())))));
     op.put("responses", responses);
     return op;
   }
@@ -225,24 +216,19 @@ public final class OpenApiDocument {
 
   /** A declared operation without a response body answers 204 (the handler's null). */
   private static int successStatus(RouteTable.Entry route, OperationContract contract) {
-    return contract != null && contract.response() == null && route.successStatus() == 200 ? 204
-        : route.successStatus();
+    return contract.response() == null && route.successStatus() == 200 ? 204 : route.successStatus();
   }
 
   private static JsonObject success(int status, OperationContract contract) {
     JsonObject response = new JsonObject().put("description", STATUS_TEXT.getOrDefault(status, "OK"))
         .put("headers", traceHeader());
-    if (status == 204 || contract != null && contract.response() == null) {
+    if (status == 204 || contract.response() == null) {
       return response;
     }
-    JsonSchema schema = contract != null ? contract.response()
-        : JsonSchema.any().description("Not described yet: see the API reference.");
-    String type = contract != null ? contract.responseContentType() : "application/json";
-    response.put("content", new JsonObject().put(type, new JsonObject().put("schema", schema.toJson())));
-    if (contract != null) {
-      contract.responseHeaders().forEach((name, text) -> response.getJsonObject("headers").put(name,
-          new JsonObject().put("description", text).put("schema", new JsonObject().put("type", "string"))));
-    }
+    response.put("content", new JsonObject().put(contract.responseContentType(), new JsonObject()
+        .put("schema", contract.response().toJson())));
+    contract.responseHeaders().forEach((name, text) -> response.getJsonObject("headers").put(name,
+        new JsonObject().put("description", text).put("schema", new JsonObject().put("type", "string"))));
     return response;
   }
 
@@ -250,12 +236,10 @@ public final class OpenApiDocument {
     return new JsonObject().put("X-Trace-Id", new JsonObject().put("$ref", "#/components/headers/TraceId"));
   }
 
-  private static JsonObject error(int status, List<String> codes, boolean declared) {
-    JsonObject schema = declared
-        ? new JsonObject().put("allOf", new JsonArray().add(new JsonObject().put("$ref",
-            "#/components/schemas/ErrorEnvelope")).add(new JsonObject().put("properties", new JsonObject()
-            .put("error", new JsonObject().put("enum", new JsonArray(codes))))))
-        : new JsonObject().put("$ref", "#/components/schemas/ErrorEnvelope");
+  private static JsonObject error(int status, List<String> codes) {
+    JsonObject schema = new JsonObject().put("allOf", new JsonArray().add(new JsonObject().put("$ref",
+        "#/components/schemas/ErrorEnvelope")).add(new JsonObject().put("properties", new JsonObject()
+        .put("error", new JsonObject().put("enum", new JsonArray(codes))))));
     JsonObject headers = traceHeader();
     if (status == 429) {
       headers.put("Retry-After", new JsonObject().put("description", "seconds to wait before retrying")

@@ -16,6 +16,7 @@ public final class OperationContract {
   private final String summary;
   private String operationId;
   private JsonSchema body;
+  private String bodyContentType = "application/json";
   private boolean bodyRequired;
   private JsonSchema response;
   private String responseContentType = "application/json";
@@ -44,6 +45,12 @@ public final class OperationContract {
     this.body = schema;
     this.bodyRequired = true;
     return this;
+  }
+
+  /** A body that is not JSON (raw bytes, a multipart form). */
+  public OperationContract body(String contentType, JsonSchema schema) {
+    this.bodyContentType = contentType;
+    return body(schema);
   }
 
   /** A body that may be omitted entirely. */
@@ -130,6 +137,10 @@ public final class OperationContract {
 
   public JsonSchema body() {
     return body;
+  }
+
+  public String bodyContentType() {
+    return bodyContentType;
   }
 
   public boolean bodyRequired() {

@@ -67,6 +67,7 @@ final class ProjectContracts {
         .errors(404, "projects.not_found", "workspace_files.not_found");
     r.declare("PUT", file, "Write a workspace file (raw bytes as the body)")
         .requiredQuery("path", path, null)
+        .body("application/octet-stream", string().format("binary").description("The file's bytes"))
         .returns(entry)
         .alsoSucceedsWith(201, "Created (the file did not exist)")
         .errors(400, "workspace_files.invalid_path")

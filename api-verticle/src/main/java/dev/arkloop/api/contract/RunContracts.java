@@ -13,6 +13,10 @@ final class RunContracts {
   private RunContracts() {}
 
   static void declare(ContractRegistry r) {
+    // named, so generated clients get a type for each alternative of GET /v1/runs
+    r.schema("RunList", array(ref("Run")).description("Runs, newest first"));
+    r.schema("RunPage", object().required("data", array(ref("Run"))).required("total", integer().minimum(0))
+        .description("A page of runs when `offset` is given"));
     JsonSchema option = string().length(1, 200);
     JsonSchema createOptions = object()
         .property("route_id", option.description("Model route"))
@@ -22,12 +26,13 @@ final class RunContracts {
         .property("work_dir", option)
         .property("output_route_id", option)
         .property("output_model_key", option);
+    r.schema("RunOptions", createOptions.description("How to run: route, persona, model; all optional"));
     JsonSchema idempotencyKey = string().length(1, 200);
     r.declare("POST", "/v1/threads/{thread_id}/runs", "Start a run of the agent on a thread")
         .description("Writes the run, its first event (`run.started`, seq 1) and its job in one transaction. "
             + "Follow it with `GET /v1/runs/{run_id}/events`. A repeated `Idempotency-Key` with the same "
             + "request answers the first run again.")
-        .optionalBody(createOptions)
+        .optionalBody(ref("RunOptions"))
         .header("Idempotency-Key", idempotencyKey, "Makes a retried request start one run only")
         .returns(ref("RunCreated"))
         .errors(402, "credits.exhausted")
@@ -37,7 +42,7 @@ final class RunContracts {
         .errors(429, "rate_limit");
     r.declare("POST", "/v1/threads/{thread_id}/retry", "Run again from the thread's last user message")
         .description("Also answers as `POST /v1/threads/{thread_id}:retry`. Hides the last assistant message.")
-        .optionalBody(createOptions)
+        .optionalBody(ref("RunOptions"))
         .header("Idempotency-Key", idempotencyKey, "Makes a retried request start one run only")
         .returns(ref("RunCreated"))
         .errors(400, "runs.invalid_state")
@@ -57,8 +62,7 @@ final class RunContracts {
         .query("offset", integer().minimum(0), "Offset paging as the original clients use it: the answer is "
             + "then {data, total} and the filters run_id (prefix), thread_id, user_id, model, persona_id, since "
             + "and until apply")
-        .returns(JsonSchema.oneOf(array(ref("Run")),
-            object().required("data", array(ref("Run"))).required("total", integer().minimum(0))));
+        .returns(JsonSchema.oneOf(ref("RunList"), ref("RunPage")));
     r.declare("GET", "/v1/runs/{run_id}", "Get a run")
         .returns(ref("Run"))
         .errors(404, "runs.not_found");

@@ -37,6 +37,7 @@ final class ThreadContracts {
         .query("limit", limit(200), "Page size")
         .returns(array(ref("Thread")));
     r.declare("GET", "/v1/threads/starred", "Ids of the caller's starred threads")
+        .operationId("threads.starred.list")
         .returns(array(uuid()));
     r.declare("GET", "/v1/threads/{thread_id}", "Get a thread")
         .returns(ref("Thread"))
