@@ -212,6 +212,8 @@ public record ArkloopConfig(
       long inviteReward,
       long inviteeReward,
       long creditsPerUsd,
+      boolean metering,
+      long lowCreditsThreshold,
       int monthlyGrantCheckSeconds,
       java.util.Map<String, String> entitlementDefaults) {}
 

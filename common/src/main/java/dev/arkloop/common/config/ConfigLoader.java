@@ -181,6 +181,8 @@ public final class ConfigLoader {
         s.parsed("ARKLOOP_CREDITS_INVITE_REWARD", ConfigLoader::nonNegativeLong),
         s.parsed("ARKLOOP_CREDITS_INVITEE_REWARD", ConfigLoader::nonNegativeLong),
         s.parsed("ARKLOOP_CREDITS_PER_USD", ConfigLoader::nonNegativeLong),
+        s.optional("ARKLOOP_CREDITS_METERING") == null || s.bool("ARKLOOP_CREDITS_METERING"),
+        s.parsed("ARKLOOP_CREDITS_LOW_THRESHOLD", ConfigLoader::nonNegativeLong),
         s.integer("ARKLOOP_CREDITS_MONTHLY_GRANT_CHECK_SECONDS", 1, 86_400),
         Map.copyOf(defaults));
   }
