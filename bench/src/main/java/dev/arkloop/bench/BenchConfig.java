@@ -25,6 +25,9 @@ record BenchConfig(
                                   clients, 30 s warm-up while the JIT settles, 30 s measured)
                    sse_hold       --clients SSE subscribers of one 65 s run (try 10000)
                    worker_runs    1000 stub runs (20 deltas, no delay) by --clients clients (try 200)
+                   webhook_burst  1000 stub runs created at once by --clients clients, each delivering
+                                  run.completed to a local receiver the bench starts (needs the node's
+                                  ARKLOOP_WEBHOOKS_ALLOW_PRIVATE=1; bench/run.sh sets it)
         --url URL                 server (default http://127.0.0.1:19001)
         --metrics-url URL         the server's management address, where /metrics is (default http://127.0.0.1:19091)
         --clients N               concurrent clients (default 200)
