@@ -102,7 +102,8 @@ public final class RunWorkerVerticle extends VerticleBase {
       LOG.warn("ARKLOOP_ENCRYPTION_KEY is not set: providers configured over the API cannot be used");
     }
     return new DatabaseModelRouter(pool, key == null ? null : new SecretBox(key), clients,
-        EnvRoutes.of(config, clients), new StubModelRouter(vertx, config.runs().stubTokenDelayMs()));
+        EnvRoutes.of(config, clients), new StubModelRouter(vertx, config.runs().stubTokenDelayMs(),
+            config.billing().stubCostPer1kTokens()));
   }
 
   @Override

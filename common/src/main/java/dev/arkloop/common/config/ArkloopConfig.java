@@ -214,6 +214,7 @@ public record ArkloopConfig(
       long creditsPerUsd,
       boolean metering,
       long lowCreditsThreshold,
+      double stubCostPer1kTokens,
       int monthlyGrantCheckSeconds,
       java.util.Map<String, String> entitlementDefaults) {}
 
