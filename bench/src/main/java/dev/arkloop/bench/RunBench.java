@@ -143,11 +143,11 @@ final class RunBench {
   }
 
   /**
-   * {@code runs} stub runs (20 deltas, no delay) created by {@code clients} concurrent clients; each
+   * {@code --runs} stub runs (20 deltas, no delay) created by {@code clients} concurrent clients; each
    * client creates a thread, starts a run and follows it to its end.
    */
   private static JsonObject workerRuns(VertxApi api, BenchConfig config) throws Exception {
-    int total = 1000;
+    int total = config.runs();
     List<String> keys = await(api.signUpWithKeys(config.clients()));
     AtomicInteger next = new AtomicInteger();
     AtomicInteger failures = new AtomicInteger();
