@@ -12,6 +12,12 @@ metrics_port="${ARKLOOP_BENCH_METRICS_PORT:-19191}"
 # the load generator is one client address: lift the per-address connection cap unless told otherwise
 export ARKLOOP_MAX_CONNECTIONS_PER_IP="${ARKLOOP_MAX_CONNECTIONS_PER_IP:-0}"
 export ARKLOOP_METRICS_ADDR="127.0.0.1:$metrics_port"
+if [ "$scenario" = webhook_burst ]; then
+  # the receiver is on loopback; the 1,000 runs of one account are all queued at once (64 worker slots)
+  export ARKLOOP_WEBHOOKS_ALLOW_PRIVATE="${ARKLOOP_WEBHOOKS_ALLOW_PRIVATE:-1}"
+  export ARKLOOP_MAX_CONCURRENT_RUNS_PER_ACCOUNT="${ARKLOOP_MAX_CONCURRENT_RUNS_PER_ACCOUNT:-2000}"
+  export ARKLOOP_WORKER_CONCURRENCY="${ARKLOOP_WORKER_CONCURRENCY:-64}"
+fi
 
 ./mvnw -q -B package -DskipTests
 data="$(mktemp -d -t arkloop-bench-XXXXXX)"

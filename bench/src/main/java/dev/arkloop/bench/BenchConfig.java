@@ -16,7 +16,8 @@ record BenchConfig(
     long maxP99Millis,
     Duration waitReady,
     String out,
-    URI metricsUrl) {
+    URI metricsUrl,
+    int runs) {
 
   static final String USAGE = """
       usage: java -jar bench/target/arkloop-bench.jar <scenario> [options]
@@ -24,7 +25,10 @@ record BenchConfig(
                    event_latency  worker append -> SSE receipt, --clients parallel runs (defaults: 4
                                   clients, 30 s warm-up while the JIT settles, 30 s measured)
                    sse_hold       --clients SSE subscribers of one 65 s run (try 10000)
-                   worker_runs    1000 stub runs (20 deltas, no delay) by --clients clients (try 200)
+                   worker_runs    --runs stub runs (20 deltas, no delay) by --clients clients (try 200)
+                   webhook_burst  1000 stub runs created at once by --clients clients, each delivering
+                                  run.completed to a local receiver the bench starts (needs the node's
+                                  ARKLOOP_WEBHOOKS_ALLOW_PRIVATE=1; bench/run.sh sets it)
         --url URL                 server (default http://127.0.0.1:19001)
         --metrics-url URL         the server's management address, where /metrics is (default http://127.0.0.1:19091)
         --clients N               concurrent clients (default 200)
@@ -34,7 +38,8 @@ record BenchConfig(
         --max-error-rate F        pass threshold (default 0.001)
         --max-p99-ms MS           pass threshold for every operation's p99 (default 1000)
         --wait-ready SECONDS      wait for GET /readyz first (default 60)
-        --out FILE                also write the JSON report to FILE""";
+        --out FILE                also write the JSON report to FILE
+        --runs N                  runs of worker_runs (default 1000)""";
 
   static BenchConfig parse(String[] args) {
     if (args.length == 0 || args[0].startsWith("-")) {
@@ -52,6 +57,7 @@ record BenchConfig(
     long maxP99 = 1000;
     double waitReady = 60;
     String out = null;
+    int runs = 1000;
     for (int i = 1; i < args.length; i++) {
       String flag = args[i];
       if (i + 1 >= args.length) {
@@ -69,11 +75,12 @@ record BenchConfig(
         case "--wait-ready" -> waitReady = Double.parseDouble(value);
         case "--out" -> out = value;
         case "--metrics-url" -> metricsUrl = URI.create(value);
+        case "--runs" -> runs = Integer.parseInt(value);
         default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
       }
     }
     return new BenchConfig(scenario, url, clients, seconds(duration), seconds(warmup), rps, maxErrorRate, maxP99,
-        seconds(waitReady), out, metricsUrl);
+        seconds(waitReady), out, metricsUrl, runs);
   }
 
   private static Duration seconds(double value) {

@@ -14,11 +14,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The run-plane scenarios: {@code event_latency} (worker append to SSE receipt), {@code sse_hold}
- * (many subscribers of one run), {@code worker_runs} (many stub runs end to end). Each returns a JSON
+ * (many subscribers of one run), {@code worker_runs} (many stub runs end to end), {@code webhook_burst}
+ * (the webhook deliveries of a burst of runs, {@link WebhookBurst}). Each returns a JSON
  * report with its configuration, percentiles and a pass/fail against the targets.
  */
 final class RunBench {
-  static final List<String> SCENARIOS = List.of("event_latency", "sse_hold", "worker_runs");
+  static final List<String> SCENARIOS = List.of("event_latency", "sse_hold", "worker_runs", WebhookBurst.SCENARIO);
   private static final long LATENCY_TARGET_P99_MS = 5;
   private static final long HEAP_LIMIT_BYTES = 1L << 30;
 
@@ -31,6 +32,7 @@ final class RunBench {
       return switch (config.scenario()) {
         case "event_latency" -> eventLatency(api, config);
         case "sse_hold" -> sseHold(vertx, api, config);
+        case WebhookBurst.SCENARIO -> WebhookBurst.run(vertx, api, config);
         default -> workerRuns(api, config);
       };
     } finally {
@@ -141,11 +143,11 @@ final class RunBench {
   }
 
   /**
-   * {@code runs} stub runs (20 deltas, no delay) created by {@code clients} concurrent clients; each
+   * {@code --runs} stub runs (20 deltas, no delay) created by {@code clients} concurrent clients; each
    * client creates a thread, starts a run and follows it to its end.
    */
   private static JsonObject workerRuns(VertxApi api, BenchConfig config) throws Exception {
-    int total = 1000;
+    int total = config.runs();
     List<String> keys = await(api.signUpWithKeys(config.clients()));
     AtomicInteger next = new AtomicInteger();
     AtomicInteger failures = new AtomicInteger();
@@ -194,7 +196,7 @@ final class RunBench {
   }
 
   /** Percentiles in milliseconds of samples in units of {@code 1 / perMillisecond} ms, to 0.01 ms. */
-  private static JsonObject percentiles(long[] sorted, long perMillisecond) {
+  static JsonObject percentiles(long[] sorted, long perMillisecond) {
     if (sorted.length == 0) {
       return new JsonObject();
     }
@@ -210,7 +212,7 @@ final class RunBench {
     return Math.round(value / perMillisecond * 100) / 100.0;
   }
 
-  private static JsonObject report(BenchConfig config, JsonObject results, boolean pass, String target) {
+  static JsonObject report(BenchConfig config, JsonObject results, boolean pass, String target) {
     return new JsonObject()
         .put("config", new JsonObject().put("scenario", config.scenario()).put("url", config.url().toString())
             .put("clients", config.clients()))

@@ -90,28 +90,24 @@ final class VertxApi {
 
   /** Registers a user and creates {@code keys} API keys able to use threads and runs. */
   Future<List<String>> signUpWithKeys(int keys) {
-    String login = "runbench" + Long.toHexString(System.nanoTime());
-    return call(HttpMethod.POST, "/v1/auth/register", null, new JsonObject().put("login", login)
-            .put("password", "bench password " + login).put("email", login + "@bench.invalid"))
-        .compose(reply -> {
-          if (reply.status() != 201) {
-            return Future.failedFuture("registration failed: " + reply.body());
-          }
-          String token = reply.json().getString("access_token");
-          List<Future<Reply>> created = new ArrayList<>();
-          for (int i = 0; i < keys; i++) {
-            created.add(call(HttpMethod.POST, "/v1/api-keys", token, new JsonObject().put("name", "run bench " + i)
-                .put("scopes", new JsonArray().add("data.threads.read").add("data.threads.write")
-                    .add("data.runs.read").add("data.runs.write"))));
-          }
-          return Future.all(created).map(all -> {
-            List<String> list = new ArrayList<>();
-            for (Future<Reply> key : created) {
-              list.add(key.result().json().getString("key"));
-            }
-            return list;
-          });
-        });
+    return signUp().compose(token -> runKeys(token, keys));
+  }
+
+  /** {@code keys} API keys of the user signed in with {@code token}, able to use threads and runs. */
+  Future<List<String>> runKeys(String token, int keys) {
+    List<Future<Reply>> created = new ArrayList<>();
+    for (int i = 0; i < keys; i++) {
+      created.add(call(HttpMethod.POST, "/v1/api-keys", token, new JsonObject().put("name", "run bench " + i)
+          .put("scopes", new JsonArray().add("data.threads.read").add("data.threads.write")
+              .add("data.runs.read").add("data.runs.write"))));
+    }
+    return Future.all(created).map(all -> {
+      List<String> list = new ArrayList<>();
+      for (Future<Reply> key : created) {
+        list.add(key.result().json().getString("key"));
+      }
+      return list;
+    });
   }
 
   /** A thread with one user message; returns the thread id. */
@@ -125,6 +121,13 @@ final class VertxApi {
           return call(HttpMethod.POST, "/v1/threads/" + id + "/messages", bearer,
               new JsonObject().put("content", message)).map(id);
         });
+  }
+
+  /** A webhook endpoint of the caller's account; returns it with its signing {@code secret}. */
+  Future<JsonObject> webhookEndpoint(String bearer, String url, JsonArray events) {
+    return call(HttpMethod.POST, "/v1/webhook-endpoints", bearer, new JsonObject().put("url", url).put("events", events))
+        .compose(reply -> reply.status() == 201 ? Future.succeededFuture(reply.json())
+            : Future.failedFuture("webhook endpoint " + reply.status() + ": " + reply.body()));
   }
 
   Future<String> run(String bearer, String threadId) {

@@ -24,6 +24,7 @@ import dev.arkloop.common.mail.MailSettings;
 import dev.arkloop.worker.notifications.BroadcastHandler;
 import dev.arkloop.common.notifications.NotificationChannels;
 import dev.arkloop.common.notifications.Notifications;
+import dev.arkloop.common.billing.CreditLedger;
 import dev.arkloop.common.webhooks.WebhookAddresses;
 import dev.arkloop.common.webhooks.WebhookSender;
 import dev.arkloop.worker.webhooks.WebhookDeliverHandler;
@@ -63,9 +64,12 @@ public final class RunWorkerVerticle extends VerticleBase {
     tooling = new RunTooling(vertx, pool, config);
     RedisKeys keys = new RedisKeys(config.infra().redisKeyPrefix());
     NotificationChannels channels = new NotificationChannels(redis, keys);
+    Notifications notifications = new Notifications(channels);
+    ArkloopConfig.Billing billing = config.billing();
     List<JobHandler> handlers = new ArrayList<>(List.of(new RunExecuteHandler(vertx, pool, streams, modelRouter(),
         tooling.policies(), config.runs(), new ResilientModelCaller.Policy(config.llm().retryMaxAttempts(),
-            config.llm().retryBaseDelayMs()), new Notifications(channels), config.billing().creditsPerUsd())));
+            config.llm().retryBaseDelayMs()), notifications, new CreditLedger.Metering(billing.metering(),
+            billing.creditsPerUsd(), billing.lowCreditsThreshold(), notifications))));
     MailSettings mailSettings = new MailSettings(vertx, pool, config.mail(),
         SecretBox.optional(config.secrets().encryptionKey()));
     mailers = new Mailers(vertx, mailSettings);
@@ -74,7 +78,7 @@ public final class RunWorkerVerticle extends VerticleBase {
     webhookSender = new WebhookSender(vertx, new WebhookAddresses(vertx, config.webhooks().allowPrivate()),
         config.webhooks().timeoutMillis());
     handlers.add(new WebhookDeliverHandler(vertx, pool, SecretBox.optional(config.secrets().encryptionKey()),
-        webhookSender, new Notifications(channels), config.webhooks()));
+        webhookSender, notifications, config.webhooks()));
     handlers.removeIf(handler -> !worker.consumes(handler.type()));
     runner = new JobRunner(vertx, new JobQueue(pool), handlers, new JobRunner.Settings(
         worker.concurrency(), Duration.ofMillis(worker.pollMillis()), Duration.ofSeconds(worker.leaseSeconds()),
@@ -98,7 +102,8 @@ public final class RunWorkerVerticle extends VerticleBase {
       LOG.warn("ARKLOOP_ENCRYPTION_KEY is not set: providers configured over the API cannot be used");
     }
     return new DatabaseModelRouter(pool, key == null ? null : new SecretBox(key), clients,
-        EnvRoutes.of(config, clients), new StubModelRouter(vertx, config.runs().stubTokenDelayMs()));
+        EnvRoutes.of(config, clients), new StubModelRouter(vertx, config.runs().stubTokenDelayMs(),
+            config.billing().stubCostPer1kTokens()));
   }
 
   @Override

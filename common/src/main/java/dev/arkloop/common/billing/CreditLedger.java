@@ -1,7 +1,11 @@
 package dev.arkloop.common.billing;
 
+import dev.arkloop.common.notifications.Notifications;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
@@ -16,7 +20,7 @@ public final class CreditLedger {
   static final String APPLY = """
       INSERT INTO credit_balances (org_id, balance) SELECT org_id, sum(amount) FROM t GROUP BY org_id
       ON CONFLICT (org_id) DO UPDATE SET balance = credit_balances.balance + EXCLUDED.balance, updated_at = now()
-      RETURNING balance""";
+      RETURNING org_id, balance""";
 
   private static final String RECORD = """
       WITH t AS (
@@ -37,8 +41,24 @@ public final class CreditLedger {
         INSERT INTO credit_transactions (id, org_id, amount, type, reference_type, reference_id, thread_id)
         SELECT gen_random_uuid(), org_id, -credits_used, 'consumption', 'run', id::text, thread_id FROM r
         WHERE credits_used > 0
-        ON CONFLICT DO NOTHING RETURNING org_id, amount)
-      """ + APPLY;
+        ON CONFLICT DO NOTHING RETURNING org_id, amount),
+      b AS (""" + APPLY + """
+      )
+      SELECT b.org_id, b.balance, (b.balance - (SELECT sum(amount) FROM t))::bigint AS balance_before FROM b""";
+
+  /** Who hears that an account's credits run low: its active admins (the owner of a personal account). */
+  private static final String ADMINS = """
+      SELECT m.user_id, o.name FROM memberships m JOIN orgs o ON o.id = m.org_id JOIN users u ON u.id = m.user_id
+      WHERE m.org_id = $1 AND m.role = 'account_admin' AND u.status = 'active' AND u.deleted_at IS NULL""";
+
+  /** The type of the notification a debit sends when it takes the balance below the low threshold. */
+  public static final String LOW_CREDITS = "credits.low";
+
+  /**
+   * How runs are debited: credits per USD of cost, and the balance below which a debit notifies the
+   * account's admins (0 = never). {@code enabled} false skips the debit (only to measure its cost).
+   */
+  public record Metering(boolean enabled, long creditsPerUsd, long lowThreshold, Notifications notifications) {}
 
   private CreditLedger() {}
 
@@ -53,9 +73,41 @@ public final class CreditLedger {
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong("balance"));
   }
 
-  /** Debits a run that has just ended with its cost written (in the same transaction). */
-  public static Future<Void> debitRun(SqlClient tx, UUID runId, long creditsPerUsd) {
-    return tx.preparedQuery(DEBIT_RUN).execute(Tuple.of(runId, creditsPerUsd)).mapEmpty();
+  /**
+   * Debits a run that has just ended with its cost written (in the same transaction). The debit that
+   * takes the balance from at least the low threshold to below it, and only that one, notifies the
+   * account's admins in this transaction: runs that go on below the threshold do not repeat it.
+   */
+  public static Future<Void> debitRun(SqlConnection tx, UUID runId, Metering metering) {
+    if (!metering.enabled()) {
+      return Future.succeededFuture();
+    }
+    return tx.preparedQuery(DEBIT_RUN).execute(Tuple.of(runId, metering.creditsPerUsd())).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.succeededFuture();
+      }
+      Row debit = rows.iterator().next();
+      long balance = debit.getLong("balance");
+      long threshold = metering.lowThreshold();
+      boolean crossed = threshold > 0 && balance < threshold && debit.getLong("balance_before") >= threshold;
+      return crossed ? notifyLow(tx, debit.getUUID("org_id"), balance, threshold, runId, metering.notifications())
+          : Future.succeededFuture();
+    });
+  }
+
+  private static Future<Void> notifyLow(SqlConnection tx, UUID orgId, long balance, long threshold, UUID runId,
+      Notifications notifications) {
+    return tx.preparedQuery(ADMINS).execute(Tuple.of(orgId)).compose(admins -> {
+      JsonObject payload = new JsonObject().put("account_id", orgId.toString()).put("balance", balance)
+          .put("threshold", threshold).put("run_id", runId.toString());
+      Future<?> sent = Future.succeededFuture();
+      for (Row admin : admins) {
+        sent = sent.compose(v -> notifications.send(tx, admin.getUUID("user_id"), orgId, LOW_CREDITS,
+            "Credits running low", "The account " + admin.getString("name") + " has " + balance
+                + " credits left, below " + threshold + ". Runs stop when none are left.", payload));
+      }
+      return sent.mapEmpty();
+    });
   }
 
   /** The account's balance (0 before its first transaction). */

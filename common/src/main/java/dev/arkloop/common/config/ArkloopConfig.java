@@ -212,6 +212,9 @@ public record ArkloopConfig(
       long inviteReward,
       long inviteeReward,
       long creditsPerUsd,
+      boolean metering,
+      long lowCreditsThreshold,
+      double stubCostPer1kTokens,
       int monthlyGrantCheckSeconds,
       java.util.Map<String, String> entitlementDefaults) {}
 

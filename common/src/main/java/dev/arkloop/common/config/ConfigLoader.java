@@ -181,6 +181,9 @@ public final class ConfigLoader {
         s.parsed("ARKLOOP_CREDITS_INVITE_REWARD", ConfigLoader::nonNegativeLong),
         s.parsed("ARKLOOP_CREDITS_INVITEE_REWARD", ConfigLoader::nonNegativeLong),
         s.parsed("ARKLOOP_CREDITS_PER_USD", ConfigLoader::nonNegativeLong),
+        s.optional("ARKLOOP_CREDITS_METERING") == null || s.bool("ARKLOOP_CREDITS_METERING"),
+        s.parsed("ARKLOOP_CREDITS_LOW_THRESHOLD", ConfigLoader::nonNegativeLong),
+        s.parsed("ARKLOOP_STUB_COST_PER_1K_TOKENS", ConfigLoader::usd),
         s.integer("ARKLOOP_CREDITS_MONTHLY_GRANT_CHECK_SECONDS", 1, 86_400),
         Map.copyOf(defaults));
   }
@@ -226,6 +229,18 @@ public final class ConfigLoader {
       return Math.round(value * 60_000);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("must be a number of minutes");
+    }
+  }
+
+  private static double usd(String raw) {
+    try {
+      double value = Double.parseDouble(raw);
+      if (!(value >= 0 && value <= 1000)) {
+        throw new IllegalArgumentException("must be between 0 and 1000 USD");
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("must be a number of USD");
     }
   }
 

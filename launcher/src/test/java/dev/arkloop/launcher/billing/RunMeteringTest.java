@@ -13,6 +13,7 @@ import dev.arkloop.common.db.Pools;
 import dev.arkloop.common.jobs.Job;
 import dev.arkloop.common.jobs.JobQueue;
 import dev.arkloop.common.testing.Await;
+import dev.arkloop.common.testing.SseClient;
 import dev.arkloop.common.testing.TestClient;
 import dev.arkloop.common.testing.TestInfra;
 import dev.arkloop.common.testing.llm.ChatCompletionsWire;
@@ -23,6 +24,7 @@ import dev.arkloop.launcher.TestNode;
 import dev.arkloop.worker.RunWorkerVerticle;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Pool;
@@ -56,8 +58,13 @@ class RunMeteringTest {
   }
 
   private static void deployRunWorker(TestNode node) {
+    deployRunWorker(node, Map.of());
+  }
+
+  private static void deployRunWorker(TestNode node, Map<String, String> settings) {
     Map<String, String> env = new HashMap<>(Map.of("ARKLOOP_WORKER_POLL_SECONDS", "0.1",
         "ARKLOOP_ALLOW_PRIVATE_PROVIDER_URLS", "1"));
+    env.putAll(settings);
     env.put("ARKLOOP_DATABASE_URL", node.endpoints().database().toUrl());
     env.put("ARKLOOP_REDIS_URL", node.endpoints().redisUrl());
     env.put("ARKLOOP_REDIS_KEY_PREFIX", node.config().infra().redisKeyPrefix());
@@ -135,12 +142,63 @@ class RunMeteringTest {
           .getLong("credits_used"));
 
       // a second terminal transaction for the same run (a fenced-out writer replaying it) debits nothing
-      await(pool.withTransaction(tx -> CreditLedger.debitRun(tx, UUID.fromString(runId), 1000)));
+      await(pool.withTransaction(tx -> CreditLedger.debitRun(tx, UUID.fromString(runId),
+          new CreditLedger.Metering(true, 1000, 0, null))));
       assertEquals("1", sql(node, "SELECT count(*) FROM credit_transactions WHERE type = 'consumption' "
           + "AND reference_id = '" + runId + "'"));
       assertEquals(1000 - RUN_CREDITS, credits(user).getLong("balance"));
       assertLedgerEqualsBalance(node, user);
       await(pool.close());
+    }
+  }
+
+  private static JsonArray lowCreditNotifications(TestClient user) {
+    HttpResponse<Buffer> response = user.get("/v1/notifications?type=" + CreditLedger.LOW_CREDITS);
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    return response.bodyAsJsonObject().getJsonArray("data");
+  }
+
+  private static String completedRun(TestNode node, TestClient user, FakeLlmServer upstream) {
+    upstream.enqueue(Reply.sse(ChatCompletionsWire.answer(20, 7, "ok")));
+    String runId = new RunEvents(node).start(user, "spend", new JsonObject());
+    assertEquals("run.completed", RunEvents.last(new RunEvents(node).follow(user, runId)));
+    return runId;
+  }
+
+  @Test
+  void theRunThatTakesTheBalanceBelowTheThresholdNotifiesTheOwnerOnceAndLive() {
+    try (TestNode node = node(); FakeLlmServer upstream = await(FakeLlmServer.start(node.vertx()))) {
+      TestClient admin = node.register("root");
+      TestClient user = node.register("thrifty");
+      pricedModel(user, upstream);
+      deployRunWorker(node, Map.of("ARKLOOP_CREDITS_LOW_THRESHOLD", "900"));
+      SseClient live = await(SseClient.open(node.vertx(), node.port(), "/v1/notifications/events", user.headers()));
+      assertEquals(200, live.status());
+      Await.until("the stream's opening ping", 10, () -> !live.comments().isEmpty());
+
+      completedRun(node, user, upstream); // 1000 -> 932: still above
+      assertEquals(0, lowCreditNotifications(user).size());
+      String crossing = completedRun(node, user, upstream); // 932 -> 864: crosses
+      Await.until("the live low-credits notification", 10, () -> live.frames().size() == 1);
+      JsonObject notified = live.frames().get(0).data();
+      assertEquals(CreditLedger.LOW_CREDITS, notified.getString("type"));
+      assertEquals(new JsonObject().put("account_id", orgOf(user)).put("balance", 864).put("threshold", 900)
+          .put("run_id", crossing), notified.getJsonObject("payload"));
+      completedRun(node, user, upstream); // 864 -> 796: already below, no repeat
+      assertEquals(1000 - 3 * RUN_CREDITS, credits(user).getLong("balance"));
+      JsonArray stored = lowCreditNotifications(user);
+      assertEquals(1, stored.size(), stored.encode());
+      assertEquals(notified.getString("id"), stored.getJsonObject(0).getString("id"));
+
+      // topped up above the threshold, the next crossing notifies again
+      assertEquals(200, admin.post("/v1/admin/credits/adjust", new JsonObject().put("org_id", orgOf(user))
+          .put("amount", 150)).statusCode());
+      String again = completedRun(node, user, upstream); // 946 -> 878
+      Await.until("the second crossing's notification", 10, () -> live.frames().size() == 2);
+      assertEquals(again, live.frames().get(1).data().getJsonObject("payload").getString("run_id"));
+      assertEquals(2, lowCreditNotifications(user).size());
+      assertEquals(0, lowCreditNotifications(admin).size(), "only the account's own admins hear of it");
+      live.close();
     }
   }
 

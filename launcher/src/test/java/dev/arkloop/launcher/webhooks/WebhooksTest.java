@@ -166,6 +166,28 @@ class WebhooksTest {
   }
 
   @Test
+  void anEndpointFailingForThreeDaysIsDisabledAndItsCreatorNotified() {
+    TestClient owner = node.register("streak-owner");
+    JsonObject endpoint = endpoint(owner, receiver.url("streak"), "run.completed");
+    String id = endpoint.getString("id");
+    receiver.script("streak", 500);
+    TestInfra.execute(node.endpoints().database(), "UPDATE webhook_endpoints SET failing_since = now() - "
+        + "interval '3 days 1 minute' WHERE id = '" + id + "'"); // its earlier deliveries kept failing
+    runs.follow(owner, runs.start(owner, "one more failure", new JsonObject()));
+
+    JsonObject delivery = settled(owner, id, 1);
+    assertEquals("failed", delivery.getString("status"), delivery.encode());
+    assertEquals(1, receiver.received("streak").size(), "not retried once the endpoint is disabled");
+    JsonObject after = owner.get("/v1/webhook-endpoints/" + id).bodyAsJsonObject();
+    assertFalse(after.getBoolean("enabled"));
+    assertEquals("deliveries failed for 3 days", after.getString("disabled_reason"));
+    JsonArray notified = owner.get("/v1/notifications?type=webhook.endpoint_disabled").bodyAsJsonObject()
+        .getJsonArray("data");
+    assertEquals(1, notified.size(), notified.encode());
+    assertEquals(id, notified.getJsonObject(0).getJsonObject("payload").getString("endpoint_id"));
+  }
+
+  @Test
   void afterARotationBothSecretsSignAndPingAnswersWithTheReceiversStatus() {
     JsonObject endpoint = endpoint(admin, receiver.url("rotate"), "run.completed");
     String id = endpoint.getString("id");

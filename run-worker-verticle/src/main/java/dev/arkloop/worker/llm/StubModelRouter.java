@@ -10,9 +10,10 @@ import java.util.UUID;
 public final class StubModelRouter implements ModelRouter {
   private final ModelRoute stub;
 
-  public StubModelRouter(Vertx vertx, int tokenDelayMs) {
+  /** {@code costPer1kTokens} USD per 1k input and per 1k output tokens (0 = free). */
+  public StubModelRouter(Vertx vertx, int tokenDelayMs, double costPer1kTokens) {
     this.stub = new ModelRoute("stub", "stub", "stub", StubProvider.MODEL, new StubProvider(vertx, tokenDelayMs),
-        ModelRoute.Prices.FREE);
+        new ModelRoute.Prices(costPer1kTokens, costPer1kTokens, 0, 0, 1));
   }
 
   @Override

@@ -51,13 +51,13 @@ public final class RunExecuteHandler implements JobHandler {
   private final ArkloopConfig.Runs settings;
   private final ResilientModelCaller.Policy retry;
   private final RunNotices notices;
-  private final long creditsPerUsd;
+  private final CreditLedger.Metering metering;
 
   public RunExecuteHandler(Vertx vertx, Pool pool, RunStreams streams, ModelRouter router, RunPolicies policies,
       ArkloopConfig.Runs settings, ResilientModelCaller.Policy retry, Notifications notifications,
-      long creditsPerUsd) {
+      CreditLedger.Metering metering) {
     this.notices = new RunNotices(notifications);
-    this.creditsPerUsd = creditsPerUsd;
+    this.metering = metering;
     this.vertx = vertx;
     this.pool = pool;
     this.store = new RunStore(pool);
@@ -243,7 +243,7 @@ public final class RunExecuteHandler implements JobHandler {
     if (outcome instanceof Outcome.Completed done) {
       written = writer.finish(List.of(EventTypes.COMPLETED), List.of(EventPayloads.completed(done.state().usage.toJson())),
           false,
-          tx -> RunStore.complete(tx, run, done.state(), route, creditsPerUsd)
+          tx -> RunStore.complete(tx, run, done.state(), route, metering)
               .compose(v -> notices.ended(tx, run, done.state(), RunStatus.COMPLETED)));
     } else if (outcome instanceof Outcome.Failed failed) {
       written = writer.finish(List.of(EventTypes.FAILED),

@@ -83,7 +83,8 @@ final class RunStore {
   }
 
   /** The run succeeded: usage on the run, its credits debited, the final assistant message, the thread freed. */
-  static Future<Void> complete(SqlConnection tx, RunRow run, LoopState state, ModelRoute route, long creditsPerUsd) {
+  static Future<Void> complete(SqlConnection tx, RunRow run, LoopState state, ModelRoute route, 
+      CreditLedger.Metering metering) {
     LlmTurn.Usage usage = state.usage;
     double cost = route == null ? 0 : route.prices().cost(usage);
     Double cacheHitRate = usage.inputTokens() == 0 ? null
@@ -91,7 +92,7 @@ final class RunStore {
     return RunLifecycle.complete(tx, run.id(), run.threadId(), new RunLifecycle.Totals(
             route == null ? null : route.model(), usage.inputTokens(), usage.outputTokens(), usage.cacheReadTokens(),
             usage.cacheWriteTokens(), cacheHitRate, cost))
-        .compose(v -> CreditLedger.debitRun(tx, run.id(), creditsPerUsd))
+        .compose(v -> CreditLedger.debitRun(tx, run.id(), metering))
         .compose(v -> Conversation.appendAssistantMessage(tx, run.orgId(), run.threadId(), run.id(),
             state.text.toString(), state.contentJson()))
         .mapEmpty();

@@ -129,7 +129,9 @@ public final class WebhookDeliverHandler implements JobHandler {
         .execute(Tuple.from(new Object[] {row.getUUID("id"), status, attempts, httpStatus, body, error,
             (int) durationMs, 0.0}))
         .compose(v -> status.equals("delivered")
-            ? tx.preparedQuery("UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1")
+            // only a streak to end locks the endpoint: a burst of deliveries to it must not queue on its row
+            ? tx.preparedQuery("UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1 "
+                + "AND failing_since IS NOT NULL")
                 .execute(Tuple.of(row.getUUID("endpoint_id"))).mapEmpty()
             : failing(tx, row))
         .compose(v -> status.equals("delivered") ? JobQueue.complete(tx, job) : JobQueue.fail(tx, job, error))
