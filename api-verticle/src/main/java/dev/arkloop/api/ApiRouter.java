@@ -1,5 +1,6 @@
 package dev.arkloop.api;
 
+import dev.arkloop.api.auth.ClientIp;
 import dev.arkloop.api.billing.BillingModule;
 import dev.arkloop.api.contract.ContractRegistry;
 import dev.arkloop.api.contract.ContractRoutes;
@@ -69,6 +70,9 @@ public final class ApiRouter {
 
   /** Trace id, access log, colon actions and body parsing: what every route runs behind. */
   public static void installCommonHandlers(Router router, ArkloopConfig config) {
+    if (!config.http().trustedProxies().isEmpty()) {
+      router.route().handler(ClientIp.trusting(config.http().trustedProxies()));
+    }
     router.route().handler(new TraceIdHandler(config.http().trustIncomingTraceId()));
     router.route().handler(new AccessLogHandler());
     router.route("/v1/*").handler(new ColonActionHandler());

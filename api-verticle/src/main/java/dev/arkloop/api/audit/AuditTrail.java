@@ -29,11 +29,9 @@ public final class AuditTrail {
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)""";
 
   private final Pool pool;
-  private final boolean trustForwardedFor;
 
-  public AuditTrail(Pool pool, boolean trustForwardedFor) {
+  public AuditTrail(Pool pool) {
     this.pool = pool;
-    this.trustForwardedFor = trustForwardedFor;
   }
 
   /** Remembers the state a mutation starts from, for {@code before_state}. */
@@ -68,7 +66,7 @@ public final class AuditTrail {
       JsonObject metadata, JsonObject before, JsonObject after) {
     String userAgent = ctx.request().getHeader("User-Agent");
     insert(Tuple.of(Ids.newId(), orgId, actor, action, targetType, targetId, TraceIdHandler.traceId(ctx), metadata)
-        .addValue(ClientIp.of(ctx, trustForwardedFor))
+        .addValue(ClientIp.of(ctx))
         .addValue(userAgent == null ? null : userAgent.substring(0, Math.min(512, userAgent.length())))
         .addValue(before)
         .addValue(after));

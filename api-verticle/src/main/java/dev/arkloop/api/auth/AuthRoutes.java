@@ -81,7 +81,7 @@ public final class AuthRoutes {
   }
 
   private void limitByIp(RoutingContext ctx) {
-    rateLimiter.hit("auth", ClientIp.of(ctx, config.http().trustForwardedFor()),
+    rateLimiter.hit("auth", ClientIp.of(ctx),
             config.auth().authRequestsPerMinute(), 60)
         .onSuccess(ok -> ctx.next())
         .onFailure(ctx::fail);
@@ -109,7 +109,7 @@ public final class AuthRoutes {
     return flags.registrationOpen()
         .compose(open -> open ? Future.succeededFuture() : Future.failedFuture(new ApiException(403,
             "auth.forbidden", "registration is disabled", new JsonObject().put("reason", "registration_disabled"))))
-        .compose(v -> turnstile.verify(captcha, ClientIp.of(ctx, config.http().trustForwardedFor())))
+        .compose(v -> turnstile.verify(captcha, ClientIp.of(ctx)))
         .compose(ok -> vertx.executeBlocking(() -> hasher.hash(password), false))
         .compose(hash -> registration.register(login, email, hash, locale,
             inviteCode == null || inviteCode.isBlank() ? null : inviteCode, "invite_only".equals(mode)))
@@ -133,7 +133,7 @@ public final class AuthRoutes {
     String login = Fields.length("login", body.string("login"), 1, 254);
     String password = Fields.length("password", body.string("password"), 1, 1024);
     int maxFailures = config.auth().loginFailuresBeforeLockout();
-    return turnstile.verify(body.optionalString("cf_turnstile_token"), ClientIp.of(ctx, config.http().trustForwardedFor()))
+    return turnstile.verify(body.optionalString("cf_turnstile_token"), ClientIp.of(ctx))
         .compose(ok -> users.credentials(login))
         .compose(user -> {
           // one budget per user, whichever of its names was typed; the typed text for unknown logins

@@ -54,7 +54,7 @@ public final class Authenticator {
   /** Handler for protected routes: authenticates, then IP rules, then the rate limit. */
   public void handle(RoutingContext ctx) {
     authenticate(ctx)
-        .compose(principal -> ipRules.check(principal.orgId(), ClientIp.of(ctx, config.http().trustForwardedFor()))
+        .compose(principal -> ipRules.check(principal.orgId(), ClientIp.of(ctx))
             .compose(ok -> rateLimiter.hit("requests", principal.identity(), config.auth().requestsPerMinute(), 60))
             .map(principal))
         .onSuccess(principal -> {

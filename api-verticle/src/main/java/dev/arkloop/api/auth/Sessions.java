@@ -69,9 +69,6 @@ public final class Sessions {
   }
 
   private boolean secure(RoutingContext ctx) {
-    if (config.auth().cookieSecure() || ctx.request().isSSL()) {
-      return true;
-    }
-    return config.http().trustForwardedFor() && "https".equalsIgnoreCase(ctx.request().getHeader("X-Forwarded-Proto"));
+    return config.auth().cookieSecure() || ClientIp.https(ctx);
   }
 }

@@ -58,7 +58,7 @@ public final class IdentityModule {
     this.ipRules = new IpRules(pool);
     this.accounts = new AccountRepository(pool);
     this.teams = new TeamRepository(pool);
-    this.audit = new AuditTrail(pool, config.http().trustForwardedFor());
+    this.audit = new AuditTrail(pool);
     UserRepository users = new UserRepository(pool);
     RefreshTokenRepository refreshTokens = new RefreshTokenRepository(pool);
     ApiKeyRepository apiKeys = new ApiKeyRepository(pool, api.redis(), api.keys());
@@ -92,7 +92,7 @@ public final class IdentityModule {
     new dev.arkloop.api.usage.UsageRoutes(pool, accounts).mount(routes);
     new TeamRoutes(teams, accounts).mount(routes);
     new ApiKeyRoutes(new ApiKeyRepository(pool, api.redis(), api.keys())).mount(routes);
-    new IpRuleRoutes(pool, ipRules, api.config().http().trustForwardedFor()).mount(routes);
+    new IpRuleRoutes(pool, ipRules).mount(routes);
     new AuditLogRoutes(pool).mount(routes);
   }
 
