@@ -6,11 +6,16 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * Per client address, in Redis so every gateway node shares it: a token bucket (refilled at
  * {@code rate} per second up to {@code burst}, clocked by Redis' own TIME so nodes agree), plus the
- * counters the risk score reads. One script call per request.
+ * counters the risk score reads. One script call per request, by its SHA-1 ({@code EVALSHA}), so the
+ * script's text crosses the wire only when Redis does not have it yet.
  */
 final class ClientGuard {
   /** KEYS: bucket, rate-limit hits, auth failures. ARGV: rate per second, burst. */
@@ -36,6 +41,7 @@ final class ClientGuard {
       redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
       return {allowed, tonumber(redis.call('GET', KEYS[2]) or '0'), tonumber(redis.call('GET', KEYS[3]) or '0')}
       """;
+  private static final String SCRIPT_SHA = sha1Hex(SCRIPT);
 
   /** What the guard saw of one request's client. */
   record Verdict(boolean allowed, long rateLimitHits, long authFailures) {}
@@ -53,11 +59,27 @@ final class ClientGuard {
   }
 
   Future<Verdict> admit(String clientIp) {
-    return redis.send(Request.cmd(Command.EVAL).arg(SCRIPT).arg(3)
-            .arg(keys.key("gw", "bucket", clientIp)).arg(keys.key("gw", "limited", clientIp))
-            .arg(keys.key("gw", "authfail", clientIp))
-            .arg(ratePerSecond).arg(burst))
+    return redis.send(script(Command.EVALSHA, SCRIPT_SHA, clientIp))
+        .recover(e -> e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")
+            ? redis.send(script(Command.EVAL, SCRIPT, clientIp)) // which loads it for the next calls
+            : Future.failedFuture(e))
         .map(reply -> new Verdict(reply.get(0).toInteger() == 1, number(reply.get(1)), number(reply.get(2))));
+  }
+
+  private Request script(Command command, String script, String clientIp) {
+    return Request.cmd(command).arg(script).arg(3)
+        .arg(keys.key("gw", "bucket", clientIp)).arg(keys.key("gw", "limited", clientIp))
+        .arg(keys.key("gw", "authfail", clientIp))
+        .arg(ratePerSecond).arg(burst);
+  }
+
+  private static String sha1Hex(String text) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Counts a 401 answered to the address (kept 5 minutes). */

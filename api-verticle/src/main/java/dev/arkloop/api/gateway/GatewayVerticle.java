@@ -61,7 +61,7 @@ public final class GatewayVerticle extends VerticleBase {
     configs = new GatewayConfigStore(vertx, pool);
     guard = new ClientGuard(redis, keys, settings.ratePerSecond(), settings.burst());
     ipRules = new IpRules(pool);
-    accessLog = new AccessLog(redis, keys, settings.accessLogMax());
+    accessLog = new AccessLog(vertx, redis, keys, settings.accessLogMax());
     client = vertx.httpClientBuilder()
         .with(new HttpClientOptions().setKeepAlive(true).setIdleTimeout(0).setConnectTimeout(5_000))
         .with(new PoolOptions().setHttp1MaxSize(256))
@@ -89,7 +89,8 @@ public final class GatewayVerticle extends VerticleBase {
       geoIp.close();
     }
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-    return closed.eventually(() -> Future.all(client.close(), pool.close(), redis.close()));
+    return closed.eventually(accessLog::flush)
+        .eventually(() -> Future.all(client.close(), pool.close(), redis.close()));
   }
 
   public int actualPort() {
