@@ -59,7 +59,7 @@ public final class GatewayVerticle extends VerticleBase {
     redis = RedisConnections.pooled(vertx, endpoints.redisUrl());
     RedisKeys keys = new RedisKeys(config.infra().redisKeyPrefix());
     configs = new GatewayConfigStore(vertx, pool);
-    guard = new ClientGuard(redis, keys, settings.ratePerSecond(), settings.burst());
+    guard = new ClientGuard(vertx, redis, keys, settings.ratePerSecond(), settings.burst());
     ipRules = new IpRules(pool);
     accessLog = new AccessLog(vertx, redis, keys, settings.accessLogMax());
     client = vertx.httpClientBuilder()
