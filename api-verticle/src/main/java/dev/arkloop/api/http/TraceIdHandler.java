@@ -1,6 +1,5 @@
 package dev.arkloop.api.http;
 
-import dev.arkloop.api.auth.ClientIp;
 import dev.arkloop.common.error.ApiException;
 import dev.arkloop.common.ids.Ids;
 import io.vertx.core.Handler;

@@ -1,11 +1,8 @@
-package dev.arkloop.api.auth;
+package dev.arkloop.api.http;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
-import java.net.InetAddress;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The caller's address and scheme. The forwarding headers ({@code X-Forwarded-For}, {@code X-Real-IP},
@@ -13,28 +10,23 @@ import java.util.List;
  * ({@code ARKLOOP_TRUSTED_PROXIES}); anyone else could forge them, so their socket address is used.
  */
 public final class ClientIp {
-  private static final String TRUSTED_KEY = "arkloop.trustedProxies";
+  private static final String TRUST_KEY = "arkloop.proxyTrust";
   private static final String ADDRESS_KEY = "arkloop.clientIp";
+
+  /** Which addresses are trusted proxies. */
+  public interface ProxyTrust {
+    enum Verdict { TRUSTED, UNTRUSTED, NOT_AN_ADDRESS }
+
+    /** The verdict on an address's text; never a DNS lookup. */
+    Verdict of(String address);
+  }
 
   private ClientIp() {}
 
-  /**
-   * A handler that runs before any reader of the helpers below and tells them whom to trust.
-   *
-   * @throws IllegalArgumentException naming the first entry that is not a CIDR
-   */
-  public static Handler<RoutingContext> trusting(List<String> cidrs) {
-    List<Cidr> trusted = new ArrayList<>();
-    for (String text : cidrs) {
-      Cidr cidr = Cidr.parse(text);
-      if (cidr == null) {
-        throw new IllegalArgumentException("ARKLOOP_TRUSTED_PROXIES must hold IPv4 or IPv6 CIDRs, got '" + text + "'");
-      }
-      trusted.add(cidr);
-    }
-    List<Cidr> frozen = List.copyOf(trusted);
+  /** A handler that runs before any reader of the helpers below and tells them whom to trust. */
+  public static Handler<RoutingContext> trusting(ProxyTrust trust) {
     return ctx -> {
-      ctx.put(TRUSTED_KEY, frozen);
+      ctx.put(TRUST_KEY, trust);
       ctx.next();
     };
   }
@@ -49,9 +41,9 @@ public final class ClientIp {
       return known;
     }
     String socket = socket(ctx.request());
-    List<Cidr> trusted = ctx.get(TRUSTED_KEY);
-    String address = trusted != null && contains(trusted, Cidr.literal(socket))
-        ? forwarded(ctx.request(), trusted, socket) : socket;
+    ProxyTrust trust = ctx.get(TRUST_KEY);
+    String address = trust != null && trust.of(socket) == ProxyTrust.Verdict.TRUSTED
+        ? forwarded(ctx.request(), trust, socket) : socket;
     ctx.put(ADDRESS_KEY, address);
     return address;
   }
@@ -64,39 +56,27 @@ public final class ClientIp {
 
   /** Whether the connection comes from a trusted proxy. */
   public static boolean fromTrustedProxy(RoutingContext ctx) {
-    List<Cidr> trusted = ctx.get(TRUSTED_KEY);
-    return trusted != null && contains(trusted, Cidr.literal(socket(ctx.request())));
+    ProxyTrust trust = ctx.get(TRUST_KEY);
+    return trust != null && trust.of(socket(ctx.request())) == ProxyTrust.Verdict.TRUSTED;
   }
 
-  private static String forwarded(HttpServerRequest request, List<Cidr> trusted, String socket) {
+  private static String forwarded(HttpServerRequest request, ProxyTrust trust, String socket) {
     String chain = request.getHeader("X-Forwarded-For");
     if (chain != null && !chain.isBlank()) {
       String[] hops = chain.split(",");
       for (int i = hops.length - 1; i >= 0; i--) {
         String hop = hops[i].trim();
-        InetAddress address = Cidr.literal(hop);
-        if (address == null) {
+        ProxyTrust.Verdict verdict = trust.of(hop);
+        if (verdict == ProxyTrust.Verdict.NOT_AN_ADDRESS) {
           return socket; // a malformed chain proves nothing
         }
-        if (i == 0 || !contains(trusted, address)) {
+        if (i == 0 || verdict == ProxyTrust.Verdict.UNTRUSTED) {
           return hop;
         }
       }
     }
     String real = request.getHeader("X-Real-IP");
-    return real != null && Cidr.literal(real.trim()) != null ? real.trim() : socket;
-  }
-
-  private static boolean contains(List<Cidr> cidrs, InetAddress address) {
-    if (address == null) {
-      return false;
-    }
-    for (Cidr cidr : cidrs) {
-      if (cidr.contains(address)) {
-        return true;
-      }
-    }
-    return false;
+    return real != null && trust.of(real.trim()) != ProxyTrust.Verdict.NOT_AN_ADDRESS ? real.trim() : socket;
   }
 
   private static String socket(HttpServerRequest request) {
