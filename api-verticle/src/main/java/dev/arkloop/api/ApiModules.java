@@ -27,7 +27,7 @@ final class ApiModules {
     billing = new BillingModule(api);
     identity = new IdentityModule(api, billing.flags(),
         orgId -> billing.entitlements().integer(orgId, Entitlements.TEAM_MEMBERS));
-    audit = new AuditTrail(api.pool(), api.config().http().trustForwardedFor());
+    audit = new AuditTrail(api.pool());
     auth = new AuthModule(api, identity, audit);
     email = new EmailModule(api, identity, auth, audit);
     pubSub = new PubSub(api.vertx(), api.endpoints().redisUrl());

@@ -3,11 +3,13 @@ package dev.arkloop.api;
 import dev.arkloop.api.admin.AdminModule;
 import dev.arkloop.api.asr.AsrModule;
 import dev.arkloop.api.audit.AuditLogRoutes;
+import dev.arkloop.api.auth.TrustedProxies;
 import dev.arkloop.api.contract.ContractRegistry;
 import dev.arkloop.api.contract.ContractRoutes;
 import dev.arkloop.api.health.HealthRoutes;
 import dev.arkloop.api.http.AccessLogHandler;
 import dev.arkloop.api.http.ApiContext;
+import dev.arkloop.api.http.ClientIp;
 import dev.arkloop.api.http.ColonActionHandler;
 import dev.arkloop.api.http.DependencyFailures;
 import dev.arkloop.api.http.ErrorHandler;
@@ -77,6 +79,9 @@ public final class ApiRouter {
 
   /** Trace id, access log, colon actions and body parsing: what every route runs behind. */
   public static void installCommonHandlers(Router router, ArkloopConfig config) {
+    if (!config.http().trustedProxies().isEmpty()) {
+      router.route().handler(ClientIp.trusting(TrustedProxies.parse(config.http().trustedProxies())));
+    }
     router.route().handler(new TraceIdHandler(config.http().trustIncomingTraceId()));
     router.route().handler(new AccessLogHandler());
     router.route("/v1/*").handler(new ColonActionHandler());

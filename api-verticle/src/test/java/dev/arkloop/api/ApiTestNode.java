@@ -26,8 +26,10 @@ public record ApiTestNode(ArkloopConfig config, NodeEndpoints endpoints, TestCli
   }
 
   public static ApiTestNode start(Vertx vertx, NodeEndpoints endpoints, Map<String, String> overrides) {
-    // test classes sign many users up from one address; tests of this limit set it themselves
-    Map<String, String> settings = new java.util.HashMap<>(Map.of("ARKLOOP_AUTH_RATE_LIMIT_PER_MINUTE", "100000"));
+    // test classes sign many users up from one address; tests of this limit set it themselves. Clients
+    // talk to the API directly, not through a gateway: no forwarding headers are believed unless a test says so
+    Map<String, String> settings = new java.util.HashMap<>(Map.of("ARKLOOP_AUTH_RATE_LIMIT_PER_MINUTE", "100000",
+        "ARKLOOP_TRUSTED_PROXIES", ""));
     settings.putAll(overrides);
     ArkloopConfig config = TestInfra.get().config(endpoints, settings);
     ApiVerticle verticle = new ApiVerticle(config, endpoints);

@@ -27,7 +27,7 @@ public final class AdminModule implements Resource {
     new AdminUserRoutes(new AdminUserRepository(pool), revocations, runCanceller).mount(routes);
     new AdminOverviewRoutes(new DashboardRepository(pool), new AdminRunRepository(pool)).mount(routes);
     new ReferralRoutes(new ReferralRepository(pool)).mount(routes);
-    new GatewayAdminRoutes(new GatewayConfigStore(api.vertx(), pool), new AccessLog(api.redis(), api.keys(), 0))
+    new GatewayAdminRoutes(new GatewayConfigStore(api.vertx(), pool), new AccessLog(api.redis(), api.keys()))
         .mount(routes);
   }
 }

@@ -32,11 +32,9 @@ public final class AuditTrail implements Auditor {
   public record Origin(String traceId, String ip, String userAgent) {}
 
   private final Pool pool;
-  private final boolean trustForwardedFor;
 
-  public AuditTrail(Pool pool, boolean trustForwardedFor) {
+  public AuditTrail(Pool pool) {
     this.pool = pool;
-    this.trustForwardedFor = trustForwardedFor;
   }
 
   /** Remembers the state a mutation starts from, for {@code before_state}. */
@@ -57,7 +55,7 @@ public final class AuditTrail implements Auditor {
 
   public Origin origin(RoutingContext ctx) {
     String userAgent = ctx.request().getHeader("User-Agent");
-    return new Origin(TraceIdHandler.traceId(ctx), ClientIp.of(ctx, trustForwardedFor),
+    return new Origin(TraceIdHandler.traceId(ctx), ClientIp.of(ctx),
         userAgent == null ? null : userAgent.substring(0, Math.min(512, userAgent.length())));
   }
 

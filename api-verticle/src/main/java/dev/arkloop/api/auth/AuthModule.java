@@ -32,7 +32,7 @@ public final class AuthModule implements Resource {
         identity.refreshTokens(), identity.registration(), sessions, revocations, rateLimiter, turnstile, audit,
         identity.flags());
     this.authRoutes = new AuthRoutes(config, logins, identity.users(), sessions, rateLimiter, turnstile, audit);
-    this.ipRuleRoutes = new IpRuleRoutes(api.pool(), ipRules, config.http().trustForwardedFor());
+    this.ipRuleRoutes = new IpRuleRoutes(api.pool(), ipRules);
   }
 
   @Override

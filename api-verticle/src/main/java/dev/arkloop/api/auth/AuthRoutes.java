@@ -66,7 +66,7 @@ public final class AuthRoutes implements Resource {
   }
 
   private void limitByIp(RoutingContext ctx) {
-    rateLimiter.hit("auth", ClientIp.of(ctx, config.http().trustForwardedFor()),
+    rateLimiter.hit("auth", ClientIp.of(ctx),
             config.auth().authRequestsPerMinute(), 60)
         .onSuccess(ok -> ctx.next())
         .onFailure(ctx::fail);

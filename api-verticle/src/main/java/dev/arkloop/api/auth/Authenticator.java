@@ -49,7 +49,7 @@ public final class Authenticator implements Authentication {
   @Override
   public Future<Principal> admit(RoutingContext ctx) {
     return authenticate(ctx)
-        .compose(principal -> ipRules.check(principal.orgId(), ClientIp.of(ctx, config.http().trustForwardedFor()))
+        .compose(principal -> ipRules.check(principal.orgId(), ClientIp.of(ctx))
             .compose(ok -> rateLimiter.hit("requests", principal.identity(), config.auth().requestsPerMinute(), 60))
             .map(principal));
   }

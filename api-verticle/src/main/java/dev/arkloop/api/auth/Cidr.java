@@ -31,6 +31,18 @@ public record Cidr(byte[] network, int prefixLength) {
     }
   }
 
+  /** The address of an IPv4 or IPv6 literal; null for anything else (never a DNS lookup). */
+  public static InetAddress literal(String text) {
+    if (text == null || text.isEmpty() || text.length() > 64 || !looksLikeAddress(text)) {
+      return null;
+    }
+    try {
+      return InetAddress.getByName(text);
+    } catch (UnknownHostException e) {
+      return null;
+    }
+  }
+
   public boolean contains(InetAddress address) {
     byte[] bytes = address.getAddress();
     return bytes.length == network.length && java.util.Arrays.equals(mask(bytes, prefixLength), network);

@@ -24,12 +24,10 @@ public final class IpRuleRoutes implements Resource {
   private static final String COLUMNS = "id, org_id, type, cidr::text AS cidr, note, created_at";
   private final Pool pool;
   private final IpRules ipRules;
-  private final boolean trustForwardedFor;
 
-  public IpRuleRoutes(Pool pool, IpRules ipRules, boolean trustForwardedFor) {
+  public IpRuleRoutes(Pool pool, IpRules ipRules) {
     this.pool = pool;
     this.ipRules = ipRules;
-    this.trustForwardedFor = trustForwardedFor;
   }
 
   @Override
@@ -51,7 +49,7 @@ public final class IpRuleRoutes implements Resource {
     String note = Fields.length("note", body.optionalString("note"), 0, 500);
     UUID orgId = Principal.of(ctx).orgId();
     // a rule that shuts out the caller would also shut them out of removing it again
-    return ipRules.permitsWith(orgId, ClientIp.of(ctx, trustForwardedFor), type, cidr)
+    return ipRules.permitsWith(orgId, ClientIp.of(ctx), type, cidr)
         .compose(stillAllowed -> stillAllowed ? Future.succeededFuture() : Future.failedFuture(
             new ApiException(400, "validation.error", "this rule would lock you out of the account",
                 new JsonObject().put("field", "cidr").put("reason", "self_lockout"))))

@@ -1,5 +1,6 @@
 package dev.arkloop.api.auth;
 
+import dev.arkloop.api.http.ClientIp;
 import dev.arkloop.api.identity.RefreshTokenRepository;
 import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.crypto.Tokens;
@@ -78,9 +79,6 @@ public final class Sessions {
   }
 
   private boolean secure(RoutingContext ctx) {
-    if (config.auth().cookieSecure() || ctx.request().isSSL()) {
-      return true;
-    }
-    return config.http().trustForwardedFor() && "https".equalsIgnoreCase(ctx.request().getHeader("X-Forwarded-Proto"));
+    return config.auth().cookieSecure() || ClientIp.https(ctx);
   }
 }

@@ -113,7 +113,7 @@ public final class EmailAuthRoutes {
   Future<Void> sendCodeTo(RoutingContext ctx, String email, String captcha) {
     outbox.requireConfigured("auth.otp_unavailable");
     String key = email.toLowerCase(Locale.ROOT);
-    return turnstile.verify(captcha, ClientIp.of(ctx, config.http().trustForwardedFor()))
+    return turnstile.verify(captcha, ClientIp.of(ctx))
         .compose(ok -> rateLimiter.hit("otp", "send:" + key, 1, SEND_INTERVAL_SECONDS))
         .compose(ok -> users.byEmail(email))
         .compose(user -> {

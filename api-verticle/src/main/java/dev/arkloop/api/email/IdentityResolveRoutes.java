@@ -48,7 +48,7 @@ public final class IdentityResolveRoutes {
   private Future<JsonObject> resolve(RoutingContext ctx) {
     RequestBody body = RequestBody.of(ctx);
     String identity = Fields.length("identity", body.string("identity").trim(), 1, 254);
-    return turnstile.verify(body.optionalString("cf_turnstile_token"), ClientIp.of(ctx, config.http().trustForwardedFor()))
+    return turnstile.verify(body.optionalString("cf_turnstile_token"), ClientIp.of(ctx))
         .compose(ok -> users.identity(identity))
         .map(user -> {
           // signed for unknown identities too, and thrown away: both answers cost the same

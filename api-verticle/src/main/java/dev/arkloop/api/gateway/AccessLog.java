@@ -2,6 +2,7 @@ package dev.arkloop.api.gateway;
 
 import dev.arkloop.common.redis.RedisKeys;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -9,6 +10,8 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,29 +19,66 @@ import org.slf4j.LoggerFactory;
 /**
  * The gateway's access log: one entry per request in a Redis stream capped near
  * {@code ARKLOOP_ACCESS_LOG_MAX} entries (approximate trimming, which Redis does cheaply). The
- * entry's stream id is its id and its paging cursor.
+ * entry's stream id is its id and its paging cursor. The gateway's appends are sent in batches (one
+ * pipelined round trip per {@value #FLUSH_AT} entries or {@value #FLUSH_AFTER_MILLIS} ms), so logging
+ * costs a request next to nothing; an instance that appends is confined to its verticle's event loop.
  */
 public final class AccessLog {
   private static final Logger LOG = LoggerFactory.getLogger(AccessLog.class);
   /** Entries read per scan step, and at most this many steps per page, so a rare filter stays bounded. */
   private static final int SCAN_BATCH = 500;
   private static final int MAX_SCAN_STEPS = 20;
+  static final int FLUSH_AT = 64;
+  static final long FLUSH_AFTER_MILLIS = 20;
 
   private final Redis redis;
   private final String key;
   private final long maxEntries;
+  private final Vertx vertx;
+  private List<Request> pending = new ArrayList<>();
+  private long flushTimer = -1;
 
-  public AccessLog(Redis redis, RedisKeys keys, long maxEntries) {
+  /** A reader of the log. */
+  public AccessLog(Redis redis, RedisKeys keys) {
+    this(null, redis, keys, 0);
+  }
+
+  /** A writer (and reader) of the log, trimming it near {@code maxEntries}. */
+  AccessLog(Vertx vertx, Redis redis, RedisKeys keys, long maxEntries) {
+    this.vertx = vertx;
     this.redis = redis;
     this.key = keys.key("gw", "access_log");
     this.maxEntries = maxEntries;
   }
 
-  /** Appends an entry; failures are logged, never surfaced to the request. */
+  /** Queues an entry for the next batch; failures are logged, never surfaced to the request. */
   void append(JsonObject entry) {
-    redis.send(Request.cmd(Command.XADD).arg(key).arg("MAXLEN").arg("~").arg(maxEntries).arg("*")
-            .arg("e").arg(entry.encode()))
-        .onFailure(e -> LOG.debug("access log entry not written: {}", e.toString()));
+    pending.add(Request.cmd(Command.XADD).arg(key).arg("MAXLEN").arg("~").arg(maxEntries).arg("*")
+        .arg("e").arg(entry.encode()));
+    if (pending.size() >= FLUSH_AT) {
+      flush();
+    } else if (flushTimer == -1) {
+      flushTimer = vertx.setTimer(FLUSH_AFTER_MILLIS, id -> {
+        flushTimer = -1;
+        flush();
+      });
+    }
+  }
+
+  /** Sends what is queued. */
+  Future<Void> flush() {
+    if (flushTimer != -1) {
+      vertx.cancelTimer(flushTimer);
+      flushTimer = -1;
+    }
+    if (pending.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Request> batch = pending;
+    pending = new ArrayList<>();
+    return redis.batch(batch)
+        .onFailure(e -> LOG.debug("{} access log entries not written: {}", batch.size(), e.toString()))
+        .<Void>mapEmpty().recover(e -> Future.succeededFuture());
   }
 
   /** One page of entries, newest first, older than {@code before} (a stream id) and matching. */

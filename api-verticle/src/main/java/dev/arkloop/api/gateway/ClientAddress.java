@@ -48,16 +48,9 @@ final class ClientAddress {
     return address != null && cidrs.stream().anyMatch(cidr -> cidr.contains(address));
   }
 
-  /** Parses an IP literal only: never a DNS lookup. */
+  /** Parses an IP literal only: never a DNS lookup (a forged {@code 999.1.1.1} or {@code cafe.be} is not one). */
   static InetAddress literal(String ip) {
-    if (ip == null || ip.isEmpty() || !ip.matches("[0-9a-fA-F:.]+")) {
-      return null;
-    }
-    try {
-      return InetAddress.getByName(ip);
-    } catch (Exception e) {
-      return null;
-    }
+    return Cidr.literal(ip);
   }
 
   private static String first(String a, String b) {

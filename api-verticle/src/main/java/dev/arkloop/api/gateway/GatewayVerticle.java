@@ -45,6 +45,7 @@ public final class GatewayVerticle extends VerticleBase {
   private IpRules ipRules;
   private AccessLog accessLog;
   private HttpProxy proxy;
+  private GeoIp geoIp;
 
   public GatewayVerticle(ArkloopConfig config, NodeEndpoints endpoints, GatewaySettings settings) {
     this.config = config;
@@ -58,20 +59,21 @@ public final class GatewayVerticle extends VerticleBase {
     redis = RedisConnections.pooled(vertx, endpoints.redisUrl());
     RedisKeys keys = new RedisKeys(config.infra().redisKeyPrefix());
     configs = new GatewayConfigStore(vertx, pool);
-    guard = new ClientGuard(redis, keys, settings.ratePerSecond(), settings.burst());
+    guard = new ClientGuard(vertx, redis, keys, settings.ratePerSecond(), settings.burst());
     ipRules = new IpRules(pool);
-    accessLog = new AccessLog(redis, keys, settings.accessLogMax());
+    accessLog = new AccessLog(vertx, redis, keys, settings.accessLogMax());
     client = vertx.httpClientBuilder()
         .with(new HttpClientOptions().setKeepAlive(true).setIdleTimeout(0).setConnectTimeout(5_000))
         .with(new PoolOptions().setHttp1MaxSize(256))
         .build();
     proxy = HttpProxy.reverseProxy(client).origin(new Upstreams(settings.upstreams()));
-    if (settings.geoipDb() != null) {
-      LOG.warn("ARKLOOP_GEOIP_DB is set but this build does not read GeoIP databases: country and city stay null");
-    }
     HttpServerOptions options = new HttpServerOptions().setHost(settings.listen().host())
         .setPort(settings.listen().port()).setIdleTimeout(0);
-    return configs.start()
+    Future<GeoIp> geo = settings.geoipDb() == null ? Future.succeededFuture() : GeoIp.open(vertx, settings.geoipDb());
+    return geo.compose(opened -> {
+          geoIp = opened;
+          return configs.start();
+        })
         .compose(v -> vertx.createHttpServer(options).requestHandler(this::handle).listen())
         .onSuccess(listening -> {
           server = listening;
@@ -83,8 +85,12 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     configs.stop();
+    if (geoIp != null) {
+      geoIp.close();
+    }
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-    return closed.eventually(() -> Future.all(client.close(), pool.close(), redis.close()));
+    return closed.eventually(accessLog::flush)
+        .eventually(() -> Future.all(client.close(), pool.close(), redis.close()));
   }
 
   public int actualPort() {
@@ -101,9 +107,10 @@ public final class GatewayVerticle extends VerticleBase {
     String uaClass = RequestRisk.userAgentClass(userAgent);
     CallerIdentity identity = CallerIdentity.of(request.getHeader("Authorization"));
     String traceId = Ids.newTraceId();
+    GeoIp.Place place = geoIp == null ? GeoIp.Place.UNKNOWN : geoIp.locate(clientIp);
     JsonObject entry = new JsonObject().put("timestamp", AccessLog.now()).put("trace_id", traceId)
         .put("method", request.method().name()).put("path", request.path()).put("client_ip", clientIp)
-        .putNull("country").putNull("city").put("user_agent", userAgent == null ? "" : userAgent)
+        .put("country", place.country()).put("city", place.city()).put("user_agent", userAgent == null ? "" : userAgent)
         .put("ua_type", uaClass).put("identity_type", identity.type())
         .put("org_id", identity.orgId() == null ? null : identity.orgId().toString())
         .put("user_id", identity.userId() == null ? null : identity.userId().toString()).putNull("username");

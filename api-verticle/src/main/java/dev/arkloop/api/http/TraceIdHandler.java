@@ -9,7 +9,7 @@ import java.util.Locale;
 /**
  * Runs first on every request: gives it a trace id, echoed in {@code X-Trace-Id}, and rejects a
  * request target that cannot be decoded or holds dot segments ({@link RequestTarget}). An incoming id is reused only
- * when configured to trust it and it has the right shape.
+ * when it has the right shape and either all incoming ids are trusted or it comes from a trusted proxy (the gateway).
  */
 public final class TraceIdHandler implements Handler<RoutingContext> {
   public static final String HEADER = "X-Trace-Id";
@@ -25,7 +25,8 @@ public final class TraceIdHandler implements Handler<RoutingContext> {
     String traceId = ctx.get(KEY);
     if (traceId == null) {
       String incoming = ctx.request().getHeader(HEADER);
-      traceId = trustIncoming && Ids.isTraceId(incoming) ? incoming.toLowerCase(Locale.ROOT) : Ids.newTraceId();
+      boolean trusted = incoming != null && (trustIncoming || ClientIp.fromTrustedProxy(ctx));
+      traceId = trusted && Ids.isTraceId(incoming) ? incoming.toLowerCase(Locale.ROOT) : Ids.newTraceId();
       ctx.put(KEY, traceId);
     }
     // set on every pass: a reroute (colon actions) clears the response headers

@@ -32,7 +32,7 @@ class IpRulesTest {
   @BeforeAll
   static void start(Vertx vertx) {
     anonymous = ApiTestNode.start(vertx, TestInfra.get().newEndpoints(),
-        Map.of("ARKLOOP_TRUST_X_FORWARDED_FOR", "1")).client();
+        Map.of("ARKLOOP_TRUSTED_PROXIES", "127.0.0.0/8, ::1, 10.0.0.0/8")).client();
     TestUsers.register(anonymous, "platform-root");
   }
 

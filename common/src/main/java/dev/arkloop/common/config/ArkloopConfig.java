@@ -27,14 +27,15 @@ public record ArkloopConfig(
    * HTTP API settings. {@code workspaceMaxFileBytes} bounds a workspace file upload (not a JSON body).
    * The timeouts and the per-address connection cap ({@code 0} = none) protect against slow or greedy
    * clients; {@code metricsListen} is the management address of {@code /metrics} (null = not served),
-   * {@code metricsToken} the bearer token it then requires (null = none).
+   * {@code metricsToken} the bearer token it then requires (null = none). {@code trustedProxies} are the
+   * CIDRs (the gateway's) whose {@code X-Forwarded-*} / {@code X-Real-IP} headers the API believes.
    */
   public record Http(
       HostPort listen,
       int instances,
       int maxBodyBytes,
       boolean trustIncomingTraceId,
-      boolean trustForwardedFor,
+      List<String> trustedProxies,
       int workspaceMaxFileBytes,
       int headerTimeoutMillis,
       int bodyIdleTimeoutMillis,

@@ -42,13 +42,26 @@ public final class ConfigLoader {
     return build(new Settings(values));
   }
 
+  /**
+   * {@code ARKLOOP_TRUSTED_PROXIES}; unset, it is loopback when this node also runs the gateway (which
+   * reaches the API over loopback), else nobody. Set empty, it is nobody.
+   */
+  private static List<String> trustedProxies(Settings s) {
+    if (s.present("ARKLOOP_TRUSTED_PROXIES")) {
+      return s.list("ARKLOOP_TRUSTED_PROXIES");
+    }
+    boolean gatewayHere = s.parsed("ARKLOOP_ROLE", Role::parse).runsGateway()
+        && !(s.present("ARKLOOP_GATEWAY_ADDR") && s.optional("ARKLOOP_GATEWAY_ADDR") == null);
+    return gatewayHere ? List.of("127.0.0.0/8", "::1/128") : List.of();
+  }
+
   private static ArkloopConfig build(Settings s) {
     var http = new ArkloopConfig.Http(
         s.parsed("ARKLOOP_API_ADDR", HostPort::parse),
         s.integer("ARKLOOP_API_INSTANCES", 0, 64),
         s.integer("ARKLOOP_MAX_BODY_BYTES", 1024, 64 * 1024 * 1024),
         s.bool("ARKLOOP_TRUST_INCOMING_TRACE_ID"),
-        s.bool("ARKLOOP_TRUST_X_FORWARDED_FOR"),
+        trustedProxies(s),
         s.integer("ARKLOOP_WORKSPACE_MAX_FILE_BYTES", 0, 1024 * 1024 * 1024),
         s.parsed("ARKLOOP_HTTP_HEADER_TIMEOUT_SECONDS", ConfigLoader::millis),
         s.parsed("ARKLOOP_HTTP_BODY_IDLE_TIMEOUT_SECONDS", ConfigLoader::millis),

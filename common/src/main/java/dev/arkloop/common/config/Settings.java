@@ -14,6 +14,11 @@ final class Settings {
     this.values = values;
   }
 
+  /** Whether the key is set at all, even to an empty value. */
+  boolean present(String key) {
+    return values.containsKey(key);
+  }
+
   /** The trimmed value, or null when unset or empty. */
   String optional(String key) {
     String value = values.get(key);

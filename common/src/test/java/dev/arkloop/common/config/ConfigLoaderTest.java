@@ -46,6 +46,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void forwardingHeadersAreTrustedFromLoopbackOnlyWhenTheGatewayRunsInTheSameNode() {
+    List<String> loopback = List.of("127.0.0.0/8", "::1/128");
+    assertEquals(loopback, ConfigLoader.load(Map.of(), List.of()).http().trustedProxies());
+    assertEquals(List.of(), ConfigLoader.load(Map.of("ARKLOOP_ROLE", "api"), List.of()).http().trustedProxies());
+    assertEquals(List.of(), ConfigLoader.load(Map.of("ARKLOOP_GATEWAY_ADDR", ""), List.of()).http().trustedProxies());
+    assertEquals(List.of("10.0.0.0/8", "192.0.2.7"), ConfigLoader.load(Map.of("ARKLOOP_ROLE", "api",
+        "ARKLOOP_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.7"), List.of()).http().trustedProxies());
+    assertEquals(List.of(), ConfigLoader.load(Map.of("ARKLOOP_TRUSTED_PROXIES", ""), List.of()).http().trustedProxies());
+  }
+
+  @Test
   void legacyListenVariableIsAnAlias() {
     ArkloopConfig config = ConfigLoader.load(Map.of("ARKLOOP_API_GO_ADDR", "127.0.0.1:7000"), List.of());
     assertEquals(7000, config.http().listen().port());
@@ -95,7 +106,7 @@ class ConfigLoaderTest {
     assertMessage("ARKLOOP_DB_POOL_SIZE", Map.of("ARKLOOP_DB_POOL_SIZE", "lots"), List.of());
     assertMessage("ARKLOOP_DB_POOL_SIZE", Map.of("ARKLOOP_DB_POOL_SIZE", "0"), List.of());
     assertMessage("ARKLOOP_ROLE", Map.of("ARKLOOP_ROLE", "boss"), List.of());
-    assertMessage("ARKLOOP_TRUST_X_FORWARDED_FOR", Map.of("ARKLOOP_TRUST_X_FORWARDED_FOR", "maybe"), List.of());
+    assertMessage("ARKLOOP_TRUST_INCOMING_TRACE_ID", Map.of("ARKLOOP_TRUST_INCOMING_TRACE_ID", "maybe"), List.of());
     assertMessage("ARKLOOP_DATABASE_URL", Map.of("ARKLOOP_DATABASE_URL", "mysql://x"), List.of());
     assertMessage("--bogus", Map.of(), List.of("--bogus"));
     assertMessage("--role", Map.of(), List.of("--role"));

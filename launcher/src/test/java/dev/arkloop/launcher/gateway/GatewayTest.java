@@ -3,6 +3,7 @@ package dev.arkloop.launcher.gateway;
 import static dev.arkloop.common.testing.Await.await;
 import static dev.arkloop.common.testing.TestClient.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arkloop.api.gateway.GatewaySettings;
@@ -12,6 +13,7 @@ import dev.arkloop.common.infra.EmbeddedInfrastructure;
 import dev.arkloop.common.testing.Await;
 import dev.arkloop.common.testing.SseClient;
 import dev.arkloop.common.testing.TestClient;
+import dev.arkloop.common.testing.TestInfra;
 import dev.arkloop.launcher.TestNode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -19,6 +21,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,6 +45,7 @@ class GatewayTest {
   private static int limitedA;
   private static int limitedB;
   private static int withDeadUpstream;
+  private static int located;
 
   @BeforeAll
   static void start() throws Exception {
@@ -52,11 +56,18 @@ class GatewayTest {
     limitedA = deploy(List.of(api), 1, 10);
     limitedB = deploy(List.of(api), 1, 10);
     withDeadUpstream = deploy(List.of(new HostPort("127.0.0.1", EmbeddedInfrastructure.freePort()), api), 1000, 1000);
+    Path geoDb = new MaxMindDbFile().city("127.0.0.0/8", "ZZ", "Localhost").city("81.2.69.0/24", "GB", "London")
+        .write(TestInfra.tempDir("arkloop-geoip").resolve("test-city.mmdb"));
+    located = deploy(List.of(api), 1000, 1000, geoDb.toString());
   }
 
   private static int deploy(List<HostPort> upstreams, int rate, int burst) {
+    return deploy(upstreams, rate, burst, null);
+  }
+
+  private static int deploy(List<HostPort> upstreams, int rate, int burst, String geoipDb) {
     GatewayVerticle verticle = new GatewayVerticle(node.config(), node.endpoints(),
-        new GatewaySettings(new HostPort("127.0.0.1", 0), upstreams, rate, burst, 100_000, null));
+        new GatewaySettings(new HostPort("127.0.0.1", 0), upstreams, rate, burst, 100_000, geoipDb));
     await(node.vertx().deployVerticle(verticle));
     return verticle.actualPort();
   }
@@ -169,6 +180,29 @@ class GatewayTest {
     send(gateway, "trusted-proxy", "203.0.113.1, 198.51.100.7, 127.0.0.5");
     assertEquals("198.51.100.7", logged("trusted-proxy").getString("client_ip"));
     assertEquals(1, admin.get("/v1/admin/access-log?ip=198.51.100.7").bodyAsJsonObject().getJsonArray("data").size());
+  }
+
+  @Test
+  void countryAndCityComeFromTheGeoIpDatabase() {
+    JsonObject direct = logged(send(located, "geo-direct", null));
+    assertEquals("ZZ", direct.getString("country"));
+    assertEquals("Localhost", direct.getString("city"));
+    JsonObject withoutDatabase = logged(send(gateway, "geo-none", null));
+    assertTrue(withoutDatabase.containsKey("country") && withoutDatabase.getString("country") == null);
+    assertNull(withoutDatabase.getString("city"));
+
+    configure(new JsonObject().put("ip_mode", "proxy").put("trusted_cidrs", new JsonArray().add("127.0.0.0/8")));
+    awaitApplied(() -> "81.2.69.142".equals(logged(send(located, "geo-probe-" + System.nanoTime(), "81.2.69.142"))
+        .getString("client_ip")));
+    JsonObject london = logged(send(located, "geo-london", "81.2.69.142"));
+    assertEquals("GB", london.getString("country"));
+    assertEquals("London", london.getString("city"));
+    JsonObject nowhere = logged(send(located, "geo-unknown", "203.0.113.5"));
+    assertNull(nowhere.getString("country"));
+    assertNull(nowhere.getString("city"));
+    JsonArray british = admin.get("/v1/admin/access-log?country=gb&limit=200").bodyAsJsonObject().getJsonArray("data");
+    assertTrue(british.stream().anyMatch(e -> "geo-london".equals(((JsonObject) e).getString("user_agent"))));
+    assertTrue(british.stream().allMatch(e -> "GB".equals(((JsonObject) e).getString("country"))));
   }
 
   @Test
