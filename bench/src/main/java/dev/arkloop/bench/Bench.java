@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Load generator: runs a scenario against a running server and prints one JSON report (config,
@@ -45,10 +47,14 @@ public final class Bench {
     List<String> keys = api.signUpWithKeys(config.clients());
 
     long started = System.nanoTime();
+    NodeCpu cpu = new NodeCpu(config.nodePid());
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    timer.schedule(cpu::start, config.warmup().toMillis(), TimeUnit.MILLISECONDS); // the measured part only
     Latencies latencies = new ApiCrudScenario(api, config).run(keys);
     double elapsed = (System.nanoTime() - started) / 1e9;
+    timer.shutdownNow();
 
-    JsonObject report = report(config, latencies, elapsed);
+    JsonObject report = report(config, latencies, elapsed).put("cpu", cpu.report(latencies.requests(), "request"));
     System.out.println(report.encodePrettily());
     if (config.out() != null) {
       Files.writeString(Path.of(config.out()), report.encodePrettily() + "\n");

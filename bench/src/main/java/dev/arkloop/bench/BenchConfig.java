@@ -16,7 +16,11 @@ record BenchConfig(
     long maxP99Millis,
     Duration waitReady,
     String out,
-    URI metricsUrl) {
+    URI metricsUrl,
+    int runs,
+    int warmupRuns,
+    int loadClients,
+    long nodePid) {
 
   static final String USAGE = """
       usage: java -jar bench/target/arkloop-bench.jar <scenario> [options]
@@ -24,7 +28,8 @@ record BenchConfig(
                    event_latency  worker append -> SSE receipt, --clients parallel runs (defaults: 4
                                   clients, 30 s warm-up while the JIT settles, 30 s measured)
                    sse_hold       --clients SSE subscribers of one 65 s run (try 10000)
-                   worker_runs    1000 stub runs (20 deltas, no delay) by --clients clients (try 200)
+                   worker_runs    --warmup-runs unmeasured, then --runs measured stub runs (20 deltas, no
+                                  delay) by --clients clients (try 200)
         --url URL                 server (default http://127.0.0.1:19001)
         --metrics-url URL         the server's management address, where /metrics is (default http://127.0.0.1:19091)
         --clients N               concurrent clients (default 200)
@@ -34,7 +39,13 @@ record BenchConfig(
         --max-error-rate F        pass threshold (default 0.001)
         --max-p99-ms MS           pass threshold for every operation's p99 (default 1000)
         --wait-ready SECONDS      wait for GET /readyz first (default 60)
-        --out FILE                also write the JSON report to FILE""";
+        --out FILE                also write the JSON report to FILE
+        --runs N                  worker_runs: measured runs (default 1000)
+        --warmup-runs N           worker_runs: unmeasured runs first, while the JIT settles (default 1000)
+        --load-clients N          event_latency: also run worker_runs-style stub runs by N clients for the
+                                  whole time, and report their rate beside the latency (default 0)
+        --node-pid PID            the node's process: its CPU time (/proc/PID/stat) is reported per run or
+                                  per request of the measured part (bench/run.sh passes it)""";
 
   static BenchConfig parse(String[] args) {
     if (args.length == 0 || args[0].startsWith("-")) {
@@ -52,6 +63,10 @@ record BenchConfig(
     long maxP99 = 1000;
     double waitReady = 60;
     String out = null;
+    int runs = 1000;
+    int warmupRuns = 1000;
+    int loadClients = 0;
+    long nodePid = 0;
     for (int i = 1; i < args.length; i++) {
       String flag = args[i];
       if (i + 1 >= args.length) {
@@ -69,11 +84,15 @@ record BenchConfig(
         case "--wait-ready" -> waitReady = Double.parseDouble(value);
         case "--out" -> out = value;
         case "--metrics-url" -> metricsUrl = URI.create(value);
+        case "--runs" -> runs = Integer.parseInt(value);
+        case "--warmup-runs" -> warmupRuns = Integer.parseInt(value);
+        case "--load-clients" -> loadClients = Integer.parseInt(value);
+        case "--node-pid" -> nodePid = Long.parseLong(value);
         default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
       }
     }
     return new BenchConfig(scenario, url, clients, seconds(duration), seconds(warmup), rps, maxErrorRate, maxP99,
-        seconds(waitReady), out, metricsUrl);
+        seconds(waitReady), out, metricsUrl, runs, warmupRuns, loadClients, nodePid);
   }
 
   private static Duration seconds(double value) {

@@ -23,13 +23,19 @@ final class VertxApi {
     }
   }
 
+  private final Vertx vertx;
   private final HttpClient http;
   private final URI base;
 
   VertxApi(Vertx vertx, URI base, int maxConnections) {
+    this.vertx = vertx;
     this.base = base;
     this.http = vertx.createHttpClient(new HttpClientOptions().setIdleTimeout(0).setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(maxConnections).setMaxWaitQueueSize(-1));
+  }
+
+  Vertx vertx() {
+    return vertx;
   }
 
   Future<Reply> call(HttpMethod method, String path, String bearer, JsonObject body) {
