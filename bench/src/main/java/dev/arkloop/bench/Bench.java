@@ -35,7 +35,12 @@ public final class Bench {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(10)).executor(executor).build();
     ApiClient api = new ApiClient(http, config.url());
-    api.awaitReady(config.waitReady());
+    try {
+      api.awaitReady(config.waitReady());
+    } catch (IllegalStateException notReady) {
+      System.err.println(notReady.getMessage());
+      System.exit(2); // the HTTP client's threads would keep the JVM alive
+    }
     if (RunBench.SCENARIOS.contains(config.scenario())) {
       JsonObject report = RunBench.run(config);
       System.out.println(report.encodePrettily());

@@ -38,7 +38,7 @@ record BenchConfig(
         --max-rps-per-client R    pace each client below the per-identity rate limit (default 18; 0 = unpaced)
         --max-error-rate F        pass threshold (default 0.001)
         --max-p99-ms MS           pass threshold for every operation's p99 (default 1000)
-        --wait-ready SECONDS      wait for GET /readyz first (default 60)
+        --wait-ready SECONDS      wait for GET /readyz first (default 180)
         --out FILE                also write the JSON report to FILE
         --runs N                  worker_runs: measured runs (default 1000)
         --warmup-runs N           worker_runs: unmeasured runs first, while the JIT settles (default 1000)
@@ -61,7 +61,7 @@ record BenchConfig(
     double rps = 18;
     double maxErrorRate = 0.001;
     long maxP99 = 1000;
-    double waitReady = 60;
+    double waitReady = 180;
     String out = null;
     int runs = 1000;
     int warmupRuns = 1000;
