@@ -35,7 +35,7 @@ for arg in "$@"; do [ "$previous" = --out ] && report="$arg"; previous="$arg"; d
 java -jar bench/target/arkloop-bench.jar "$scenario" --url "http://127.0.0.1:$port" \
   --metrics-url "http://127.0.0.1:$metrics_port" --node-pid "$node" --out "$report" "$@" || status=$?
 if [ "$scenario" = api_crud ] && [ "${ARKLOOP_BENCH_PGBENCH:-1}" != 0 ] && [ -s "$report" ]; then
-  database="$(sed -n 's/.*database: \(postgresql:[^ ,]*\).*/\1/p' "$data/node.log" | head -1)"
+  database="$(sed -n 's/.*database: \(postgresql:[^] ,]*\).*/\1/p' "$data/node.log" | head -1)"
   bench/pgbench-threads.sh "$database" "$report" >&2 || true
 fi
 # an event loop held too long is a bug whatever the figures say

@@ -77,6 +77,7 @@ final class RunBench {
     if (!loadKeys.isEmpty()) {
       results.put("load", new JsonObject().put("clients", loadKeys.size())
           .put("runs_completed_measured", load.measured.size()).put("failures", load.failures.get())
+          .put("failure_reasons", new JsonObject(new java.util.HashMap<>(load.reasons)))
           .put("runs_per_second", Math.round(load.measured.size() * 10.0 / config.duration().toSeconds()) / 10.0));
     }
     results.put("cpu", cpu.report(loadKeys.isEmpty() ? values.length : load.measured.size(),
@@ -175,6 +176,7 @@ final class RunBench {
       await(Future.all(keys.stream().map(key -> warming.client(api, key)).toList()), 900);
       double seconds = (System.nanoTime() - started) / 1e9;
       warmup.put("failures", warming.failures.get())
+          .put("failure_reasons", new JsonObject(new java.util.HashMap<>(warming.reasons)))
           .put("runs_per_second", Math.round(warming.measured.size() / seconds * 10) / 10.0);
     }
     NodeCpu cpu = new NodeCpu(config.nodePid());
@@ -189,6 +191,7 @@ final class RunBench {
             .put("runs", config.runs())
             .put("completed", values.length)
             .put("failures", measured.failures.get())
+            .put("failure_reasons", new JsonObject(new java.util.HashMap<>(measured.reasons)))
             .put("elapsed_s", Math.round(seconds * 10) / 10.0)
             .put("runs_per_second", Math.round(values.length / seconds * 10) / 10.0)
             .put("create_to_completed_ms", percentiles(values, 1_000_000))
@@ -204,6 +207,7 @@ final class RunBench {
   private static final class RunCounter {
     final List<Long> measured = java.util.Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger failures = new AtomicInteger();
+    final java.util.Map<String, Integer> reasons = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.function.BooleanSupplier more;
     private final java.util.function.LongPredicate counts;
 
@@ -242,6 +246,8 @@ final class RunBench {
       }).onComplete(result -> {
         if (result.failed() || !result.result()) {
           failures.incrementAndGet();
+          reasons.merge(result.failed() ? String.valueOf(result.cause().getMessage()) : "ended without run.completed", 1,
+              Integer::sum);
         }
         nextRun(api, key, done);
       });
