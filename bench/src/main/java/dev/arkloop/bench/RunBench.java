@@ -181,6 +181,7 @@ final class RunBench {
     }
     NodeCpu cpu = new NodeCpu(config.nodePid());
     cpu.start();
+    long chunksBefore = api.sseChunks.get();
     RunCounter measured = RunCounter.upTo(config.runs());
     long started = System.nanoTime();
     await(Future.all(keys.stream().map(key -> measured.client(api, key)).toList()), 900);
@@ -195,6 +196,7 @@ final class RunBench {
             .put("elapsed_s", Math.round(seconds * 10) / 10.0)
             .put("runs_per_second", Math.round(values.length / seconds * 10) / 10.0)
             .put("create_to_completed_ms", percentiles(values, 1_000_000))
+            .put("sse_chunks_per_run", Math.round((api.sseChunks.get() - chunksBefore) * 10.0 / Math.max(1, values.length)) / 10.0)
             .put("cpu", cpu.report(values.length, "run")),
         measured.failures.get() == 0 && values.length == config.runs(), "zero failures");
   }

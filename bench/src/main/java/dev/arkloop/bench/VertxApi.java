@@ -23,6 +23,8 @@ final class VertxApi {
     }
   }
 
+  /** SSE chunks received by every stream of this client: how many writes the server made. */
+  final java.util.concurrent.atomic.AtomicLong sseChunks = new java.util.concurrent.atomic.AtomicLong();
   private final Vertx vertx;
   private final HttpClient http;
   private final URI base;
@@ -66,6 +68,7 @@ final class VertxApi {
           int[] count = {0};
           response.handler(chunk -> {
             long received = epochMicros();
+            sseChunks.incrementAndGet();
             pending.append(chunk.toString());
             int boundary;
             while ((boundary = pending.indexOf("\n\n")) >= 0) {
