@@ -1,11 +1,10 @@
 package dev.arkloop.api.runs;
 
-import static dev.arkloop.api.auth.Permissions.RUNS_READ;
-import static dev.arkloop.api.auth.Permissions.RUNS_WRITE;
-import static dev.arkloop.api.auth.Permissions.THREADS_WRITE;
+import static dev.arkloop.api.http.Permissions.RUNS_READ;
+import static dev.arkloop.api.http.Permissions.RUNS_WRITE;
+import static dev.arkloop.api.http.Permissions.THREADS_WRITE;
 
-import dev.arkloop.api.auth.Authenticator;
-import dev.arkloop.api.auth.Principal;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
 import dev.arkloop.api.http.RequestBody;
@@ -61,10 +60,10 @@ public final class RunRoutes {
     routes.post("/v1/threads/:thread_id/retry").requires(THREADS_WRITE, RUNS_WRITE).status(201).audit("run.retry")
         .respond(ctx -> create(ctx, true));
     routes.get("/v1/threads/:thread_id/runs").requires(RUNS_READ).respond(ctx -> runs.listOfThread(
-        Authenticator.principal(ctx), Params.pathId(ctx, "thread_id"), Params.limit(ctx, 50, 200)));
+        Principal.of(ctx), Params.pathId(ctx, "thread_id"), Params.limit(ctx, 50, 200)));
     routes.get("/v1/runs").requires(RUNS_READ).respond(this::listOrSearch);
     routes.get("/v1/runs/:run_id").requires(RUNS_READ).respond(ctx ->
-        runs.get(Authenticator.principal(ctx), Params.pathId(ctx, "run_id")));
+        runs.get(Principal.of(ctx), Params.pathId(ctx, "run_id")));
     routes.post("/v1/runs/:run_id/cancel").requires(RUNS_WRITE).audit("run.cancel").respond(this::cancel);
     routes.post("/v1/runs/:run_id/input").requires(RUNS_WRITE).audit("run.input").respond(this::input);
     routes.get("/v1/runs/:run_id/events").requires(RUNS_READ).handler(this::events);
@@ -85,7 +84,7 @@ public final class RunRoutes {
       throw ApiException.invalid("Idempotency-Key", "Idempotency-Key must be 1 to 200 characters");
     }
     String requestHash = Tokens.sha256Hex(threadId + "|" + retry + "|" + options.encode());
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     return runs.create(principal, threadId, options, key, requestHash, TraceIdHandler.traceId(ctx), retry)
         .map(created -> {
           if (!created.replayed()) {
@@ -102,7 +101,7 @@ public final class RunRoutes {
   /** With {@code offset}: the original clients' {@code {data, total}} page; without: the seed's array and cursor. */
   private Future<Object> listOrSearch(RoutingContext ctx) {
     return RunSearch.requested(ctx)
-        ? runs.search(Authenticator.principal(ctx), RunSearch.parse(ctx, STATUSES)).map(page -> (Object) page)
+        ? runs.search(Principal.of(ctx), RunSearch.parse(ctx, STATUSES)).map(page -> (Object) page)
         : list(ctx).map(page -> (Object) page);
   }
 
@@ -114,7 +113,7 @@ public final class RunRoutes {
     Cursor cursor = Cursor.parse(Params.query(ctx, "before") != null ? Params.query(ctx, "before")
         : Params.query(ctx, "cursor"));
     int limit = Params.limit(ctx, 50, 200);
-    return runs.list(Authenticator.principal(ctx), status == null ? null : List.of(status),
+    return runs.list(Principal.of(ctx), status == null ? null : List.of(status),
             cursor == null ? null : cursor.time(), cursor == null ? null : cursor.id(), limit)
         .map(page -> {
           page.forEach(item -> {
@@ -132,14 +131,14 @@ public final class RunRoutes {
     if (lastSeen != null && lastSeen < 0) {
       throw ApiException.invalid("last_seen_seq", "last_seen_seq must be >= 0");
     }
-    return runs.cancel(Authenticator.principal(ctx), runId, TraceIdHandler.traceId(ctx)).map(result -> {
+    return runs.cancel(Principal.of(ctx), runId, TraceIdHandler.traceId(ctx)).map(result -> {
       if (!result.written().isEmpty()) {
         streams.publish(result.written()).onFailure(e -> LOG.debug("cancel events not published: {}", e.toString()));
       }
       if (result.signalWorker()) {
         vertx.eventBus().send(Addresses.runSignals(runId), new JsonObject().put("type", "cancel")
             .put("trace_id", TraceIdHandler.traceId(ctx))
-            .put("requested_by_user_id", Authenticator.principal(ctx).userId().toString()));
+            .put("requested_by_user_id", Principal.of(ctx).userId().toString()));
       }
       return new JsonObject().put("ok", true);
     });
@@ -154,7 +153,7 @@ public final class RunRoutes {
       throw new ApiException(422, "validation.error", "content must be at most " + MAX_INPUT_BYTES + " bytes",
           new JsonObject().put("field", "content"));
     }
-    return runs.provideInput(Authenticator.principal(ctx), runId, content, requestId, TraceIdHandler.traceId(ctx))
+    return runs.provideInput(Principal.of(ctx), runId, content, requestId, TraceIdHandler.traceId(ctx))
         .map(jobId -> {
           vertx.eventBus().send(Addresses.jobWake(Addresses.RUN_EXECUTE), new JsonObject().put("job_id", jobId.toString()));
           return new JsonObject().put("ok", true);
@@ -165,7 +164,7 @@ public final class RunRoutes {
     UUID runId = Params.pathId(ctx, "run_id");
     long afterSeq = afterSeq(ctx);
     boolean follow = Params.bool(ctx, "follow", true);
-    runs.finished(Authenticator.principal(ctx), runId)
+    runs.finished(Principal.of(ctx), runId)
         .onSuccess(finished -> new SseStream(vertx, ctx.response(), hub, fetcher, runId, afterSeq, follow, finished,
             settings.sseBatchLimit(), settings.sseHeartbeatSeconds()).start())
         .onFailure(ctx::fail);
