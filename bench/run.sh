@@ -3,6 +3,8 @@
 # benchmark scenario against it, prints the JSON report and stops the node.
 #   bench/run.sh [scenario] [bench options...]     e.g. bench/run.sh api_crud --clients 200 --duration 25
 # The node inherits ARKLOOP_* variables; ARKLOOP_BENCH_NODE_OPTS adds JVM options (e.g. -Xmx1g).
+# ARKLOOP_BENCH_BUILD=0 uses the jars already built. After api_crud, bench/pgbench-threads.sh runs the
+# same thread statements against the node's database (ARKLOOP_BENCH_PGBENCH=0 skips it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scenario="${1:-api_crud}"
@@ -19,7 +21,9 @@ if [ "$scenario" = webhook_burst ]; then
   export ARKLOOP_WORKER_CONCURRENCY="${ARKLOOP_WORKER_CONCURRENCY:-64}"
 fi
 
-./mvnw -q -B package -DskipTests
+if [ "${ARKLOOP_BENCH_BUILD:-1}" != 0 ]; then
+  ./mvnw -q -B package -DskipTests
+fi
 data="$(mktemp -d -t arkloop-bench-XXXXXX)"
 java ${ARKLOOP_BENCH_NODE_OPTS:-} -jar launcher/target/arkloop.jar --data-dir "$data" --api-addr "127.0.0.1:$port" >"$data/node.log" 2>&1 &
 node=$!
@@ -31,8 +35,15 @@ stop_node() {
 trap stop_node EXIT
 
 status=0
+report="$data/report.json"
+previous=""
+for arg in "$@"; do [ "$previous" = --out ] && report="$arg"; previous="$arg"; done
 java -jar bench/target/arkloop-bench.jar "$scenario" --url "http://127.0.0.1:$port" \
-  --metrics-url "http://127.0.0.1:$metrics_port" "$@" || status=$?
+  --metrics-url "http://127.0.0.1:$metrics_port" --node-pid "$node" --out "$report" "$@" || status=$?
+if [ "$scenario" = api_crud ] && [ "${ARKLOOP_BENCH_PGBENCH:-1}" != 0 ] && [ -s "$report" ]; then
+  database="$(sed -n 's/.*database: \(postgresql:[^] ,]*\).*/\1/p' "$data/node.log" | head -1)"
+  bench/pgbench-threads.sh "$database" "$report" >&2 || true
+fi
 # an event loop held too long is a bug whatever the figures say
 blocked="$(grep -c 'has been blocked for' "$data/node.log" || true)"
 echo "node: ${blocked} blocked-thread warnings" >&2

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Load generator: runs a scenario against a running server and prints one JSON report (config,
@@ -33,7 +35,12 @@ public final class Bench {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(10)).executor(executor).build();
     ApiClient api = new ApiClient(http, config.url());
-    api.awaitReady(config.waitReady());
+    try {
+      api.awaitReady(config.waitReady());
+    } catch (IllegalStateException notReady) {
+      System.err.println(notReady.getMessage());
+      System.exit(2); // the HTTP client's threads would keep the JVM alive
+    }
     if (RunBench.SCENARIOS.contains(config.scenario())) {
       JsonObject report = RunBench.run(config);
       System.out.println(report.encodePrettily());
@@ -45,10 +52,14 @@ public final class Bench {
     List<String> keys = api.signUpWithKeys(config.clients());
 
     long started = System.nanoTime();
+    NodeCpu cpu = new NodeCpu(config.nodePid());
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    timer.schedule(cpu::start, config.warmup().toMillis(), TimeUnit.MILLISECONDS); // the measured part only
     Latencies latencies = new ApiCrudScenario(api, config).run(keys);
     double elapsed = (System.nanoTime() - started) / 1e9;
+    timer.shutdownNow();
 
-    JsonObject report = report(config, latencies, elapsed);
+    JsonObject report = report(config, latencies, elapsed).put("cpu", cpu.report(latencies.requests(), "request"));
     System.out.println(report.encodePrettily());
     if (config.out() != null) {
       Files.writeString(Path.of(config.out()), report.encodePrettily() + "\n");

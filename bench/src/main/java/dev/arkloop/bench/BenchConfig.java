@@ -17,7 +17,10 @@ record BenchConfig(
     Duration waitReady,
     String out,
     URI metricsUrl,
-    int runs) {
+    int runs,
+    int warmupRuns,
+    int loadClients,
+    long nodePid) {
 
   static final String USAGE = """
       usage: java -jar bench/target/arkloop-bench.jar <scenario> [options]
@@ -25,7 +28,8 @@ record BenchConfig(
                    event_latency  worker append -> SSE receipt, --clients parallel runs (defaults: 4
                                   clients, 30 s warm-up while the JIT settles, 30 s measured)
                    sse_hold       --clients SSE subscribers of one 65 s run (try 10000)
-                   worker_runs    --runs stub runs (20 deltas, no delay) by --clients clients (try 200)
+                   worker_runs    --warmup-runs unmeasured, then --runs measured stub runs (20 deltas, no
+                                  delay) by --clients clients (try 200)
                    webhook_burst  1000 stub runs created at once by --clients clients, each delivering
                                   run.completed to a local receiver the bench starts (needs the node's
                                   ARKLOOP_WEBHOOKS_ALLOW_PRIVATE=1; bench/run.sh sets it)
@@ -37,9 +41,14 @@ record BenchConfig(
         --max-rps-per-client R    pace each client below the per-identity rate limit (default 18; 0 = unpaced)
         --max-error-rate F        pass threshold (default 0.001)
         --max-p99-ms MS           pass threshold for every operation's p99 (default 1000)
-        --wait-ready SECONDS      wait for GET /readyz first (default 60)
+        --wait-ready SECONDS      wait for GET /readyz first (default 180)
         --out FILE                also write the JSON report to FILE
-        --runs N                  runs of worker_runs (default 1000)""";
+        --runs N                  worker_runs: measured runs (default 1000)
+        --warmup-runs N           worker_runs: unmeasured runs first, while the JIT settles (default 1000)
+        --load-clients N          event_latency: also run worker_runs-style stub runs by N clients for the
+                                  whole time, and report their rate beside the latency (default 0)
+        --node-pid PID            the node's process: its CPU time (/proc/PID/stat) is reported per run or
+                                  per request of the measured part (bench/run.sh passes it)""";
 
   static BenchConfig parse(String[] args) {
     if (args.length == 0 || args[0].startsWith("-")) {
@@ -55,9 +64,12 @@ record BenchConfig(
     double rps = 18;
     double maxErrorRate = 0.001;
     long maxP99 = 1000;
-    double waitReady = 60;
+    double waitReady = 180;
     String out = null;
     int runs = 1000;
+    int warmupRuns = 1000;
+    int loadClients = 0;
+    long nodePid = 0;
     for (int i = 1; i < args.length; i++) {
       String flag = args[i];
       if (i + 1 >= args.length) {
@@ -76,11 +88,14 @@ record BenchConfig(
         case "--out" -> out = value;
         case "--metrics-url" -> metricsUrl = URI.create(value);
         case "--runs" -> runs = Integer.parseInt(value);
+        case "--warmup-runs" -> warmupRuns = Integer.parseInt(value);
+        case "--load-clients" -> loadClients = Integer.parseInt(value);
+        case "--node-pid" -> nodePid = Long.parseLong(value);
         default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
       }
     }
     return new BenchConfig(scenario, url, clients, seconds(duration), seconds(warmup), rps, maxErrorRate, maxP99,
-        seconds(waitReady), out, metricsUrl, runs);
+        seconds(waitReady), out, metricsUrl, runs, warmupRuns, loadClients, nodePid);
   }
 
   private static Duration seconds(double value) {

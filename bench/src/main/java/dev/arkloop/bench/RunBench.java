@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class RunBench {
   static final List<String> SCENARIOS = List.of("event_latency", "sse_hold", "worker_runs", WebhookBurst.SCENARIO);
   private static final long LATENCY_TARGET_P99_MS = 5;
+  private static final long LATENCY_UNDER_LOAD_TARGET_P99_MS = 20;
   private static final long HEAP_LIMIT_BYTES = 1L << 30;
 
   private RunBench() {}
@@ -28,7 +29,7 @@ final class RunBench {
   static JsonObject run(BenchConfig config) throws Exception {
     Vertx vertx = Vertx.vertx();
     try {
-      VertxApi api = new VertxApi(vertx, config.url(), Math.max(64, config.clients() + 16));
+      VertxApi api = new VertxApi(vertx, config.url(), Math.max(64, config.clients() + config.loadClients() + 16));
       return switch (config.scenario()) {
         case "event_latency" -> eventLatency(api, config);
         case "sse_hold" -> sseHold(vertx, api, config);
@@ -48,6 +49,7 @@ final class RunBench {
    */
   private static JsonObject eventLatency(VertxApi api, BenchConfig config) throws Exception {
     List<String> keys = await(api.signUpWithKeys(config.clients()));
+    List<String> loadKeys = config.loadClients() > 0 ? await(api.signUpWithKeys(config.loadClients())) : List.of();
     List<Long> samples = java.util.Collections.synchronizedList(new ArrayList<>());
     long measureFrom = VertxApi.epochMicros() + config.warmup().toNanos() / 1_000;
     long measureUntil = measureFrom + config.duration().toNanos() / 1_000;
@@ -58,15 +60,34 @@ final class RunBench {
       latencyRuns(api, key, measureFrom, measureUntil, samples, failures, done);
       clients.add(done.future());
     }
+    // background load: stub runs back to back until the measured time ends; only those completed in it count
+    RunCounter load = new RunCounter(() -> VertxApi.epochMicros() < measureUntil,
+        completedAt -> completedAt >= measureFrom && completedAt < measureUntil);
+    for (String key : loadKeys) {
+      clients.add(load.client(api, key));
+    }
+    NodeCpu cpu = new NodeCpu(config.nodePid());
+    long untilMeasured = Math.max(1, (measureFrom - VertxApi.epochMicros()) / 1_000);
+    api.vertx().setTimer(untilMeasured, t -> cpu.start());
     await(Future.all(clients), (int) (config.warmup().toSeconds() + config.duration().toSeconds()) + 120);
     long[] values = samples.stream().mapToLong(Long::longValue).sorted().toArray();
     JsonObject latency = percentiles(values, 1_000);
-    return report(config, new JsonObject().put("warmup_s", config.warmup().toSeconds())
-            .put("measured_s", config.duration().toSeconds())
-            .put("events", values.length).put("failed_runs", failures.get())
-            .put("latency_ms", latency),
-        values.length > 0 && failures.get() == 0 && latency.getDouble("p99") < LATENCY_TARGET_P99_MS,
-        "p99 < " + LATENCY_TARGET_P99_MS + " ms");
+    JsonObject results = new JsonObject().put("warmup_s", config.warmup().toSeconds())
+        .put("measured_s", config.duration().toSeconds())
+        .put("events", values.length).put("failed_runs", failures.get())
+        .put("latency_ms", latency);
+    if (!loadKeys.isEmpty()) {
+      results.put("load", new JsonObject().put("clients", loadKeys.size())
+          .put("runs_completed_measured", load.measured.size()).put("failures", load.failures.get())
+          .put("failure_reasons", new JsonObject(new java.util.HashMap<>(load.reasons)))
+          .put("runs_per_second", Math.round(load.measured.size() * 10.0 / config.duration().toSeconds()) / 10.0));
+    }
+    results.put("cpu", cpu.report(loadKeys.isEmpty() ? values.length : load.measured.size(),
+        loadKeys.isEmpty() ? "event" : "run"));
+    long targetMs = loadKeys.isEmpty() ? LATENCY_TARGET_P99_MS : LATENCY_UNDER_LOAD_TARGET_P99_MS;
+    return report(config, results,
+        values.length > 0 && failures.get() == 0 && load.failures.get() == 0 && latency.getDouble("p99") < targetMs,
+        "p99 < " + targetMs + " ms" + (loadKeys.isEmpty() ? "" : " under load, zero failed runs"));
   }
 
   private static void latencyRuns(VertxApi api, String key, long measureFrom, long measureUntil, List<Long> samples,
@@ -143,56 +164,98 @@ final class RunBench {
   }
 
   /**
-   * {@code --runs} stub runs (20 deltas, no delay) created by {@code clients} concurrent clients; each
-   * client creates a thread, starts a run and follows it to its end.
+   * {@code --warmup-runs} unmeasured stub runs (20 deltas, no delay), then {@code --runs} measured ones,
+   * created by {@code clients} concurrent clients; each client creates a thread, starts a run and
+   * follows it to its end. Reports the measured runs per second, create to completed percentiles and
+   * the node's CPU milliseconds per run.
    */
   private static JsonObject workerRuns(VertxApi api, BenchConfig config) throws Exception {
-    int total = config.runs();
     List<String> keys = await(api.signUpWithKeys(config.clients()));
-    AtomicInteger next = new AtomicInteger();
-    AtomicInteger failures = new AtomicInteger();
-    List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
-    long started = System.nanoTime();
-    List<Future<Void>> clients = new ArrayList<>();
-    for (String key : keys) {
-      Promise<Void> done = Promise.promise();
-      nextRun(api, key, total, next, failures, latencies, done);
-      clients.add(done.future());
+    JsonObject warmup = new JsonObject().put("runs", config.warmupRuns());
+    if (config.warmupRuns() > 0) {
+      RunCounter warming = RunCounter.upTo(config.warmupRuns());
+      long started = System.nanoTime();
+      await(Future.all(keys.stream().map(key -> warming.client(api, key)).toList()), 900);
+      double seconds = (System.nanoTime() - started) / 1e9;
+      warmup.put("failures", warming.failures.get())
+          .put("failure_reasons", new JsonObject(new java.util.HashMap<>(warming.reasons)))
+          .put("runs_per_second", Math.round(warming.measured.size() / seconds * 10) / 10.0);
     }
-    await(Future.all(clients), 600);
+    NodeCpu cpu = new NodeCpu(config.nodePid());
+    cpu.start();
+    long chunksBefore = api.sseChunks.get();
+    RunCounter measured = RunCounter.upTo(config.runs());
+    long started = System.nanoTime();
+    await(Future.all(keys.stream().map(key -> measured.client(api, key)).toList()), 900);
     double seconds = (System.nanoTime() - started) / 1e9;
-    long[] values = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+    long[] values = measured.measured.stream().mapToLong(Long::longValue).sorted().toArray();
     return report(config, new JsonObject()
-            .put("runs", total)
+            .put("warmup", warmup)
+            .put("runs", config.runs())
             .put("completed", values.length)
-            .put("failures", failures.get())
+            .put("failures", measured.failures.get())
+            .put("failure_reasons", new JsonObject(new java.util.HashMap<>(measured.reasons)))
             .put("elapsed_s", Math.round(seconds * 10) / 10.0)
             .put("runs_per_second", Math.round(values.length / seconds * 10) / 10.0)
-            .put("create_to_completed_ms", percentiles(values, 1_000_000)),
-        failures.get() == 0 && values.length == total, "zero failures");
+            .put("create_to_completed_ms", percentiles(values, 1_000_000))
+            .put("sse_chunks_per_run", Math.round((api.sseChunks.get() - chunksBefore) * 10.0 / Math.max(1, values.length)) / 10.0)
+            .put("cpu", cpu.report(values.length, "run")),
+        measured.failures.get() == 0 && values.length == config.runs(), "zero failures");
   }
 
-  private static void nextRun(VertxApi api, String key, int total, AtomicInteger next, AtomicInteger failures,
-      List<Long> latencies, Promise<Void> done) {
-    if (next.getAndIncrement() >= total) {
-      done.complete();
-      return;
+  /**
+   * Stub runs (20 deltas, no delay) one after another per client while {@code more} allows: each
+   * creates a thread and a run and follows its SSE stream to {@code run.completed}. Keeps the create to
+   * completed time of every run whose completion (epoch microseconds) {@code counts}.
+   */
+  private static final class RunCounter {
+    final List<Long> measured = java.util.Collections.synchronizedList(new ArrayList<>());
+    final AtomicInteger failures = new AtomicInteger();
+    final java.util.Map<String, Integer> reasons = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.function.BooleanSupplier more;
+    private final java.util.function.LongPredicate counts;
+
+    RunCounter(java.util.function.BooleanSupplier more, java.util.function.LongPredicate counts) {
+      this.more = more;
+      this.counts = counts;
     }
-    api.thread(key, "bench /tokens 20 /delay 0").compose(thread -> {
-      long created = System.nanoTime();
-      boolean[] completed = {false};
-      return api.run(key, thread).compose(run -> api.follow(run, key, (event, received) -> {
-        if ("run.completed".equals(event.getString("type"))) {
-          completed[0] = true;
-          latencies.add(System.nanoTime() - created);
-        }
-      })).map(events -> completed[0]);
-    }).onComplete(result -> {
-      if (result.failed() || !result.result()) {
-        failures.incrementAndGet();
+
+    static RunCounter upTo(int total) {
+      AtomicInteger next = new AtomicInteger();
+      return new RunCounter(() -> next.getAndIncrement() < total, completedAt -> true);
+    }
+
+    Future<Void> client(VertxApi api, String key) {
+      Promise<Void> done = Promise.promise();
+      nextRun(api, key, done);
+      return done.future();
+    }
+
+    private void nextRun(VertxApi api, String key, Promise<Void> done) {
+      if (!more.getAsBoolean()) {
+        done.complete();
+        return;
       }
-      nextRun(api, key, total, next, failures, latencies, done);
-    });
+      api.thread(key, "bench /tokens 20 /delay 0").compose(thread -> {
+        long created = System.nanoTime();
+        boolean[] completed = {false};
+        return api.run(key, thread).compose(run -> api.follow(run, key, (event, received) -> {
+          if ("run.completed".equals(event.getString("type"))) {
+            completed[0] = true;
+            if (counts.test(received)) {
+              measured.add(System.nanoTime() - created);
+            }
+          }
+        })).map(events -> completed[0]);
+      }).onComplete(result -> {
+        if (result.failed() || !result.result()) {
+          failures.incrementAndGet();
+          reasons.merge(result.failed() ? String.valueOf(result.cause().getMessage()) : "ended without run.completed", 1,
+              Integer::sum);
+        }
+        nextRun(api, key, done);
+      });
+    }
   }
 
   /** Percentiles in milliseconds of samples in units of {@code 1 / perMillisecond} ms, to 0.01 ms. */
@@ -215,7 +278,7 @@ final class RunBench {
   static JsonObject report(BenchConfig config, JsonObject results, boolean pass, String target) {
     return new JsonObject()
         .put("config", new JsonObject().put("scenario", config.scenario()).put("url", config.url().toString())
-            .put("clients", config.clients()))
+            .put("clients", config.clients()).put("load_clients", config.loadClients()))
         .put("client_machine", new JsonObject().put("cores", Runtime.getRuntime().availableProcessors())
             .put("java", System.getProperty("java.version")))
         .put("results", results)

@@ -23,13 +23,21 @@ final class VertxApi {
     }
   }
 
+  /** SSE chunks received by every stream of this client: how many writes the server made. */
+  final java.util.concurrent.atomic.AtomicLong sseChunks = new java.util.concurrent.atomic.AtomicLong();
+  private final Vertx vertx;
   private final HttpClient http;
   private final URI base;
 
   VertxApi(Vertx vertx, URI base, int maxConnections) {
+    this.vertx = vertx;
     this.base = base;
     this.http = vertx.createHttpClient(new HttpClientOptions().setIdleTimeout(0).setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(maxConnections).setMaxWaitQueueSize(-1));
+  }
+
+  Vertx vertx() {
+    return vertx;
   }
 
   Future<Reply> call(HttpMethod method, String path, String bearer, JsonObject body) {
@@ -60,6 +68,7 @@ final class VertxApi {
           int[] count = {0};
           response.handler(chunk -> {
             long received = epochMicros();
+            sseChunks.incrementAndGet();
             pending.append(chunk.toString());
             int boundary;
             while ((boundary = pending.indexOf("\n\n")) >= 0) {

@@ -94,6 +94,9 @@ public final class AuditTrail implements Auditor {
     if (state == null) {
       return null;
     }
+    if (SECRET_FIELDS.stream().noneMatch(state::containsKey)) {
+      return state; // nothing to hide: no deep copy of every audited response
+    }
     JsonObject copy = state.copy();
     SECRET_FIELDS.forEach(copy::remove);
     return copy;

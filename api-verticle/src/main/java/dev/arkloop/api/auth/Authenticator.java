@@ -13,8 +13,10 @@ import dev.arkloop.common.ids.Ids;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns {@code Authorization: Bearer …} into a {@link Principal} and applies the account's IP rules
@@ -25,6 +27,9 @@ import java.util.UUID;
  */
 public final class Authenticator implements Authentication {
   public static final String ACCOUNT_HEADER = "X-Account-Id";
+  /** Permission sets by what decides them, shared by every verticle; cleared if it ever grows past the bound. */
+  private static final int MAX_GRANTS = 1_000;
+  private static final Map<Grant, Set<String>> GRANTED = new ConcurrentHashMap<>();
 
   private final AccessTokens tokens;
   private final TokenRevocations revocations;
@@ -124,14 +129,31 @@ public final class Authenticator implements Authentication {
   /** Role permissions, plus the platform's for platform admins, narrowed to the key's scopes if any. */
   static Principal principal(UUID userId, UUID orgId, String role, boolean platformAdmin, UUID apiKeyId,
       Set<String> scopes, String tokenId, long expiresAt) {
-    Set<String> permissions = new HashSet<>(Permissions.of(role));
-    if (platformAdmin) {
-      permissions.addAll(Permissions.of(Permissions.ROLE_PLATFORM_ADMIN));
-    }
-    if (!scopes.isEmpty()) {
-      permissions.retainAll(scopes);
+    Grant grant = new Grant(role, platformAdmin, scopes);
+    Set<String> permissions = GRANTED.get(grant);
+    if (permissions == null) {
+      permissions = grant.permissions();
+      if (GRANTED.size() >= MAX_GRANTS) {
+        GRANTED.clear();
+      }
+      GRANTED.put(grant, permissions);
     }
     String effectiveRole = platformAdmin ? Permissions.ROLE_PLATFORM_ADMIN : role;
-    return new Principal(userId, orgId, effectiveRole, Set.copyOf(permissions), apiKeyId, tokenId, expiresAt);
+    return new Principal(userId, orgId, effectiveRole, permissions, apiKeyId, tokenId, expiresAt);
   }
+
+  /** What decides a caller's permissions; the few combinations in use are computed once, not per request. */
+  private record Grant(String role, boolean platformAdmin, Set<String> scopes) {
+    Set<String> permissions() {
+      Set<String> permissions = new HashSet<>(Permissions.of(role));
+      if (platformAdmin) {
+        permissions.addAll(Permissions.of(Permissions.ROLE_PLATFORM_ADMIN));
+      }
+      if (!scopes.isEmpty()) {
+        permissions.retainAll(scopes);
+      }
+      return Set.copyOf(permissions);
+    }
+  }
+
 }

@@ -43,7 +43,16 @@ public final class ConnectionGuard extends ChannelDuplexHandler {
   private final ArkloopConfig.Http http;
   private final boolean overConnectionCap;
   private State state = State.HEADERS;
+  /** What runs at {@link #deadline} ({@code nanoTime}); null when nothing is due. */
+  private Runnable due;
+  private long deadline;
+  /**
+   * The one pending wake-up and when it fires. Each phase of a request moves the deadline but not the
+   * timer: the wake-up re-arms itself while the deadline lies ahead, so a request costs no timer
+   * scheduling or cancelling (it used to cost three of each).
+   */
   private ScheduledFuture<?> timer;
+  private long timerAt;
   private ChannelHandlerContext context;
 
   private ConnectionGuard(ArkloopConfig.Http http, boolean overConnectionCap) {
@@ -87,6 +96,10 @@ public final class ConnectionGuard extends ChannelDuplexHandler {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     cancel();
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
     super.channelInactive(ctx);
   }
 
@@ -192,14 +205,43 @@ public final class ConnectionGuard extends ChannelDuplexHandler {
   }
 
   private void schedule(int millis, Runnable task) {
-    cancel();
-    timer = context.executor().schedule(task, millis, TimeUnit.MILLISECONDS);
+    due = task;
+    deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    if (timer != null && timerAt - deadline <= 0) {
+      return; // wakes up no later than needed
+    }
+    if (timer != null) {
+      timer.cancel(false);
+    }
+    arm();
+  }
+
+  /**
+   * Wakes at the deadline, or sooner when it is further off than the shortest timeout, so that the
+   * next phase's (nearer) deadline never needs the timer moved.
+   */
+  private void arm() {
+    long now = System.nanoTime();
+    long shortest = TimeUnit.MILLISECONDS.toNanos(Math.min(http.headerTimeoutMillis(), http.bodyIdleTimeoutMillis()));
+    timerAt = deadline - now > shortest ? now + shortest : deadline;
+    timer = context.executor().schedule(this::wake, Math.max(0, timerAt - now), TimeUnit.NANOSECONDS);
+  }
+
+  private void wake() {
+    timer = null;
+    if (due == null) {
+      return;
+    }
+    if (deadline - System.nanoTime() > 0) {
+      arm();
+      return;
+    }
+    Runnable task = due;
+    due = null;
+    task.run();
   }
 
   private void cancel() {
-    if (timer != null) {
-      timer.cancel(false);
-      timer = null;
-    }
+    due = null;
   }
 }

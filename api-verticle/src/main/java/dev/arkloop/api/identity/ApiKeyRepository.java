@@ -12,15 +12,19 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * API keys, stored as SHA-256 hashes. Each request looks its key up (so a revocation is effective
  * at once on every node); {@code last_used_at} and the {@code api_key.used} audit entry are written at
- * most once a minute per key, gated by a Redis marker, not once per request.
+ * most once a minute per key, gated by a Redis marker, which each verticle remembers having set, so
+ * a busy key costs no Redis call per request either.
  */
 public final class ApiKeyRepository {
   private static final Logger LOG = LoggerFactory.getLogger(ApiKeyRepository.class);
@@ -32,9 +36,16 @@ public final class ApiKeyRepository {
   public record ActiveKey(UUID id, UUID orgId, UUID userId, Set<String> scopes, String userStatus, String role,
       boolean platformAdmin) {}
 
+  /** Past this many remembered keys, the expired ones are forgotten. */
+  private static final int MAX_REMEMBERED_MARKS = 10_000;
+  /** After finding another node's marker, whose remaining time is unknown, look again this soon. */
+  private static final long FOREIGN_MARK_NANOS = TimeUnit.SECONDS.toNanos(5);
+
   private final Pool pool;
   private final Redis redis;
   private final RedisKeys keys;
+  /** Keys whose use marker is known to be in Redis, until when ({@code nanoTime}): no SET per request. */
+  private final Map<UUID, Long> markedUntil = new ConcurrentHashMap<>();
 
   public ApiKeyRepository(Pool pool, Redis redis, RedisKeys keys) {
     this.pool = pool;
@@ -63,8 +74,22 @@ public final class ApiKeyRepository {
 
   /** Fire and forget: the first use in each minute updates {@code last_used_at} and audits it. */
   public void recordUse(UUID keyId, UUID orgId, UUID userId) {
+    long now = System.nanoTime();
+    Long until = markedUntil.get(keyId);
+    if (until != null && now - until < 0) {
+      return;
+    }
+    if (markedUntil.size() > MAX_REMEMBERED_MARKS) {
+      markedUntil.values().removeIf(time -> now - time >= 0);
+    }
+    markedUntil.put(keyId, now + TimeUnit.SECONDS.toNanos(USE_RECORD_SECONDS));
     redis.send(Request.cmd(Command.SET).arg(keys.key("auth", "key_used", keyId.toString())).arg("1")
             .arg("NX").arg("EX").arg(USE_RECORD_SECONDS))
+        .onComplete(set -> {
+          if (set.failed() || set.result() == null) {
+            markedUntil.put(keyId, now + FOREIGN_MARK_NANOS); // not ours: its minute may end any moment
+          }
+        })
         .compose(reply -> reply == null ? Future.succeededFuture() : pool.preparedQuery("""
                 WITH touched AS (UPDATE api_keys SET last_used_at = now() WHERE id = $1)
                 INSERT INTO audit_logs (id, org_id, actor_user_id, action, target_type, target_id, trace_id)

@@ -65,11 +65,34 @@ final class OrderedDelivery {
 
   /** A live event: delivered now if it is next, kept if it is early, dropped if already delivered. */
   void offer(RunEvent event) {
-    if (stopped || event.seq() <= cursor) {
+    offer(List.of(event));
+  }
+
+  /**
+   * A burst of live events, in seq order: the ones that are next go to the sink at once (without
+   * waiting in the sorted map) and {@code drained} runs once for the whole burst; early ones wait,
+   * duplicates are dropped.
+   */
+  void offer(List<RunEvent> events) {
+    if (stopped) {
       return;
     }
-    waiting.putIfAbsent(event.seq(), event);
-    drain();
+    boolean delivered = false;
+    for (RunEvent event : events) {
+      if (event.seq() <= cursor) {
+        continue;
+      }
+      if (event.seq() == cursor + 1 && waiting.isEmpty()) {
+        cursor = event.seq();
+        sink.accept(event);
+        delivered = true;
+      } else {
+        waiting.putIfAbsent(event.seq(), event);
+      }
+    }
+    if (!drain() && delivered) {
+      drained.run();
+    }
     if (!waiting.isEmpty() && !fetching) {
       catchUp();
     }
@@ -108,7 +131,8 @@ final class OrderedDelivery {
     });
   }
 
-  private void drain() {
+  /** Delivers what waits in order from the cursor; true when it did (and ran {@code drained}). */
+  private boolean drain() {
     boolean delivered = false;
     while (!stopped && !waiting.isEmpty() && waiting.firstKey() == cursor + 1) {
       RunEvent next = waiting.pollFirstEntry().getValue();
@@ -122,5 +146,6 @@ final class OrderedDelivery {
     while (!waiting.isEmpty() && waiting.firstKey() <= cursor) {
       waiting.pollFirstEntry();
     }
+    return delivered;
   }
 }

@@ -90,7 +90,7 @@ final class RunTail {
         TimeUnit.NANOSECONDS));
     lastActivity = System.currentTimeMillis();
     quietPolls = 0;
-    events.forEach(delivery::offer);
+    delivery.offer(events); // one burst: one write per subscriber
   }
 
   /**

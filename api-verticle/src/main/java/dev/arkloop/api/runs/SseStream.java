@@ -32,7 +32,7 @@ final class SseStream {
     @Override
     public void accept(List<RunEvent> events) {
       if (!lagging) {
-        events.forEach(delivery::offer);
+        delivery.offer(events);
       }
     }
 

@@ -94,6 +94,19 @@ class OrderedDeliveryTest {
   }
 
   @Test
+  void aLiveBurstIsOneWriteAndItsEarlyPartWaitsForTheGap() {
+    commit(1, 6);
+    OrderedDelivery delivery = delivery(0, 10);
+    onLoop(() -> delivery.offer(List.of(event(1), event(2), event(3))));
+    assertEquals(List.of(1L, 2L, 3L), delivered);
+    assertEquals(1, bursts.get(), "three live events announced together are one burst");
+    assertEquals(0, fetches.get(), "the next events need no fetch");
+    onLoop(() -> delivery.offer(List.of(event(2), event(5), event(6))));
+    Await.until("the gap before seq 5 to be filled", 10, () -> delivered.size() == 6);
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), delivered, "the duplicate dropped, seq 4 fetched, in order");
+  }
+
+  @Test
   void nothingIsDeliveredAfterStop() {
     commit(1, 2);
     OrderedDelivery delivery = delivery(0, 10);

@@ -23,13 +23,18 @@ public final class Tokens {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(buffer);
   }
 
-  public static String sha256Hex(String value) {
+  /** One digest per thread: looking the algorithm up is dearer than hashing an API key (every request). */
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
     try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(digest.digest(value.getBytes(StandardCharsets.UTF_8)));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  });
+
+  public static String sha256Hex(String value) {
+    // digest() resets the digest for the next caller on this thread
+    return HexFormat.of().formatHex(SHA_256.get().digest(value.getBytes(StandardCharsets.UTF_8)));
   }
 
   /**

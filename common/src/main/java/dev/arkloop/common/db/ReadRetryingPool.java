@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import java.util.stream.Collector;
 
 /**
@@ -29,7 +28,6 @@ import java.util.stream.Collector;
  * {@link #withTransaction}, are never repeated: whether they took effect is unknown.
  */
 final class ReadRetryingPool implements Pool, SqlClientInternal {
-  private static final Pattern READ = Pattern.compile("^\\s*SELECT\\b", Pattern.CASE_INSENSITIVE);
   static final int RETRIES = 3;
   private static final long PAUSE_MS = 25;
   private final Vertx vertx;
@@ -40,8 +38,15 @@ final class ReadRetryingPool implements Pool, SqlClientInternal {
     this.pool = pool;
   }
 
+  /** Whether the statement starts with the word SELECT; without a regex, as it runs for every statement. */
   static boolean isRead(String sql) {
-    return READ.matcher(sql).find();
+    int start = 0;
+    while (start < sql.length() && Character.isWhitespace(sql.charAt(start))) {
+      start++;
+    }
+    int end = start + 6;
+    return sql.regionMatches(true, start, "SELECT", 0, 6)
+        && (end == sql.length() || !(Character.isLetterOrDigit(sql.charAt(end)) || sql.charAt(end) == '_'));
   }
 
   @Override

@@ -19,6 +19,7 @@ public final class RunEvent {
   private final JsonObject data;
   private final OffsetDateTime createdAt;
   private String frame;
+  private String dataJson;
 
   public RunEvent(UUID runId, long seq, String type, JsonObject data, OffsetDateTime createdAt) {
     this.runId = runId;
@@ -90,6 +91,22 @@ public final class RunEvent {
   @Override
   public String toString() {
     return "RunEvent[run=" + runId + ", seq=" + seq + ", type=" + type + "]";
+  }
+
+  /** {@code data} as JSON text, encoded once for both the PostgreSQL row and the Redis entry. */
+  public String dataJson() {
+    String encoded = dataJson;
+    if (encoded == null) {
+      encoded = data.encode();
+      dataJson = encoded; // a benign race, as for the frame
+    }
+    return encoded;
+  }
+
+  /** {@link #toStored()} as JSON text, around the once-encoded {@link #dataJson()}. */
+  public String toStoredJson() {
+    return "{\"r\":\"" + runId + "\",\"s\":" + seq + ",\"t\":" + io.vertx.core.json.Json.encode(type)
+        + ",\"d\":" + dataJson() + ",\"c\":" + ChronoUnit.MICROS.between(Instant.EPOCH, createdAt.toInstant()) + "}";
   }
 
   /** Compact form stored in the Redis stream and pub/sub messages ({@code c}: epoch microseconds). */

@@ -73,7 +73,7 @@ public final class RunEventLog {
       RunEvent event = events.get(i);
       seqs[i] = event.seq();
       types[i] = event.type();
-      datas[i] = event.data().encode();
+      datas[i] = event.dataJson();
       times[i] = event.createdAt();
     }
     return Tuple.of(events.get(0).runId(), seqs, types, datas, times);

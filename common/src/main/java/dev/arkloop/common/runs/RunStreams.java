@@ -50,7 +50,7 @@ public final class RunStreams {
     List<Request> batch = new ArrayList<>(events.size() + 2);
     StringJoiner announced = new StringJoiner(",", "[", "]");
     for (RunEvent event : events) {
-      String stored = event.toStored().encode();
+      String stored = event.toStoredJson();
       batch.add(Request.cmd(Command.XADD).arg(key).arg("MAXLEN").arg("~").arg(MAX_LEN)
           .arg(event.seq() + "-0").arg("e").arg(stored));
       announced.add(stored);

@@ -22,6 +22,16 @@ class RunEventTest {
   }
 
   @Test
+  void theStoredTextIsTheStoredFormAroundTheDataEncodedOnce() {
+    OffsetDateTime at = OffsetDateTime.of(2026, 11, 29, 18, 0, 1, 123_456_000, ZoneOffset.UTC);
+    JsonObject data = new JsonObject().put("content_delta", "a \"quoted\" line\n").put("n", 3);
+    RunEvent event = new RunEvent(UUID.randomUUID(), 7, "message.delta", data, at);
+
+    assertEquals(event.toStored(), new JsonObject(event.toStoredJson()));
+    assertEquals(data, new JsonObject(event.dataJson()));
+  }
+
+  @Test
   void newEventsAreStampedToTheMicrosecond() {
     RunEvent event = RunEvent.now(UUID.randomUUID(), 1, EventTypes.STARTED, null);
     assertEquals(0, event.createdAt().getNano() % 1_000);
