@@ -1,5 +1,6 @@
 package dev.arkloop.api.http;
 
+import dev.arkloop.common.db.DatabaseFailures;
 import dev.arkloop.common.db.DatabaseUrl;
 import dev.arkloop.common.error.ApiException;
 import dev.arkloop.common.error.DependencyUnavailableException;
@@ -11,7 +12,8 @@ import java.net.ConnectException;
 /**
  * Tells a failure caused by an unreachable PostgreSQL or Redis from a bug. Redis failures arrive
  * already marked ({@link DependencyUnavailableException}); PostgreSQL ones are recognised by type: a
- * closed pooled connection, a connection-class or shutdown SQLSTATE, or a refused or timed-out
+ * closed pooled connection, no pooled connection free in time, a connection-class or shutdown SQLSTATE,
+ * or a refused or timed-out
  * connect to the database's own address (not to any other host the request may have called).
  */
 public final class DependencyFailures {
@@ -27,7 +29,7 @@ public final class DependencyFailures {
       if (cause instanceof DependencyUnavailableException outage) {
         return outage.dependency();
       }
-      if (cause instanceof ClosedConnectionException
+      if (cause instanceof ClosedConnectionException || DatabaseFailures.poolTimedOut(cause)
           || (cause instanceof PgException pg && pg.getSqlState() != null
               && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P")))
           || (database != null && isConnectFailure(cause) && String.valueOf(cause.getMessage())

@@ -35,8 +35,17 @@ public final class DatabaseFailures {
    */
   public static boolean unavailable(Throwable failure) {
     return closedConnection(failure) || anyCause(failure, cause -> cause instanceof ConnectException
-        || cause instanceof TimeoutException
+        || cause instanceof TimeoutException || poolTimedOut(cause)
         || (cause instanceof DatabaseException database && unavailableState(database.getSqlState())));
+  }
+
+  /**
+   * True for the pool's own refusal: no connection became free within the pool's connection timeout
+   * (every connection busy on a saturated database). Vert.x reports it as a bare {@link VertxException}.
+   */
+  public static boolean poolTimedOut(Throwable cause) {
+    return cause instanceof VertxException
+        && ("Timeout waiting for connection".equals(cause.getMessage()) || "Timeout".equals(cause.getMessage()));
   }
 
   private static boolean lostSession(String state) {

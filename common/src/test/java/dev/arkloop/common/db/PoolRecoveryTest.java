@@ -2,12 +2,16 @@ package dev.arkloop.common.db;
 
 import static dev.arkloop.common.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arkloop.common.testing.OutagePostgres;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,6 +111,23 @@ class PoolRecoveryTest {
 
     static String value(OutagePostgres server, String sql) {
       return dev.arkloop.common.testing.TestInfra.queryValue(server.database(), sql);
+    }
+  }
+
+  @Test
+  void noConnectionFreeWithinThePoolsWaitIsTheDatabaseBeingUnavailable() {
+    Pool single = PgBuilder.pool().with(new PoolOptions().setMaxSize(1).setConnectionTimeout(1))
+        .connectingTo(postgres.database().connectOptions()).using(vertx).build();
+    try {
+      SqlConnection held = await(single.getConnection());
+      Throwable refused = await(single.query("SELECT 1").execute().map(rows -> (Throwable) null)
+          .otherwise(failure -> failure));
+      assertNotNull(refused, "the only connection was held, so the query could not run");
+      assertTrue(DatabaseFailures.poolTimedOut(refused), refused.toString());
+      assertTrue(DatabaseFailures.unavailable(refused));
+      await(held.close());
+    } finally {
+      await(single.close());
     }
   }
 }
