@@ -1,64 +1,72 @@
 package dev.arkloop.api;
 
-import dev.arkloop.api.billing.BillingModule;
+import dev.arkloop.api.admin.AdminModule;
+import dev.arkloop.api.asr.AsrModule;
+import dev.arkloop.api.audit.AuditLogRoutes;
 import dev.arkloop.api.contract.ContractRegistry;
 import dev.arkloop.api.contract.ContractRoutes;
 import dev.arkloop.api.health.HealthRoutes;
 import dev.arkloop.api.http.AccessLogHandler;
+import dev.arkloop.api.http.ApiContext;
 import dev.arkloop.api.http.ColonActionHandler;
 import dev.arkloop.api.http.DependencyFailures;
 import dev.arkloop.api.http.ErrorHandler;
 import dev.arkloop.api.http.JsonBodyHandler;
 import dev.arkloop.api.http.JsonBodyScreen;
+import dev.arkloop.api.http.Resource;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.http.TraceIdHandler;
-import dev.arkloop.api.identity.IdentityModule;
+import dev.arkloop.api.llm.LlmProviderRoutes;
 import dev.arkloop.api.mcp.McpConfigRoutes;
-import dev.arkloop.api.notifications.NotificationsModule;
 import dev.arkloop.api.personas.PersonaRoutes;
 import dev.arkloop.api.projects.ProjectsModule;
-import dev.arkloop.api.runs.RunsModule;
 import dev.arkloop.api.threads.ThreadsModule;
+import dev.arkloop.api.tools.ToolProviderRoutes;
+import dev.arkloop.api.usage.UsageRoutes;
 import dev.arkloop.api.webhooks.WebhookRepository;
 import dev.arkloop.api.webhooks.WebhookRoutes;
-import dev.arkloop.common.webhooks.WebhookAddresses;
-import dev.arkloop.common.webhooks.WebhookSender;
-import dev.arkloop.api.tools.ToolProviderRoutes;
 import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.crypto.SecretBox;
+import dev.arkloop.common.webhooks.WebhookAddresses;
+import dev.arkloop.common.webhooks.WebhookSender;
 import io.vertx.ext.web.Router;
+import java.util.List;
 
-/** Assembles the router: cross-cutting handlers first, then each resource's routes, then errors. */
+/**
+ * Assembles the router: cross-cutting handlers first, then every resource (each a {@link Resource}, in
+ * the order listed), then errors.
+ */
 public final class ApiRouter {
   private ApiRouter() {}
 
-  static Router build(ApiContext api, IdentityModule identity, RunsModule runs,
-      NotificationsModule notifications, BillingModule billing) {
+  static Router build(ApiContext api, ApiModules modules) {
     Router router = Router.router(api.vertx());
     installCommonHandlers(router, api.config());
-    new HealthRoutes(api).mount(router);
-    Routes routes = identity.routes(router);
-    routes.table().addPublic("GET", "/healthz", 200, null);
-    routes.table().addPublic("GET", "/readyz", 200, null);
-    identity.mount(router, routes);
-    new ProjectsModule(api).mount(routes);
-    new ThreadsModule(api).mount(routes);
-    runs.mount(routes);
-    new dev.arkloop.api.admin.AdminModule(api, identity.revocations(), runs.canceller()).mount(routes);
-    notifications.mount(routes);
-    billing.mount(routes);
-    new dev.arkloop.api.llm.LlmProviderRoutes(api, billing.entitlements()).mount(routes);
-    dev.arkloop.api.asr.AsrModule.mount(api, routes);
-    PersonaRoutes.create(api.vertx(), api.pool()).mount(routes);
-    new ToolProviderRoutes(api.pool(), SecretBox.optional(api.config().secrets().encryptionKey())).mount(routes);
-    new McpConfigRoutes(api.vertx(), api.pool(), SecretBox.optional(api.config().secrets().encryptionKey()),
-        api.config().tools(), billing.entitlements()).mount(routes);
-    new WebhookRoutes(api.vertx(), new WebhookRepository(api.pool()), webhookAddresses(api),
-        new WebhookSender(api.vertx(), webhookAddresses(api), api.config().webhooks().timeoutMillis()),
-        SecretBox.optional(api.config().secrets().encryptionKey())).mount(routes);
-    // last: the contract is built from every route mounted before it
-    new ContractRoutes(api.vertx(), routes.table(), ContractRegistry.standard(), api.config().http().docsEnabled())
-        .mount(routes);
+    Routes routes = new Routes(router, modules.auth.authentication(), modules.audit);
+    SecretBox secrets = SecretBox.optional(api.config().secrets().encryptionKey());
+    List<Resource> resources = List.of(
+        new HealthRoutes(api),
+        modules.auth, // first: its limits cover every /v1/auth endpoint mounted after it
+        modules.email,
+        modules.identity,
+        new UsageRoutes(api.pool(), modules.identity.accounts()),
+        new AuditLogRoutes(api.pool()),
+        new ProjectsModule(api),
+        new ThreadsModule(api),
+        modules.runs::mount,
+        new AdminModule(api, modules.auth.revocations(), modules.runs.canceller()),
+        modules.notifications,
+        modules.billing,
+        new LlmProviderRoutes(api, modules.billing.entitlements()),
+        new AsrModule(api),
+        new PersonaRoutes(api),
+        new ToolProviderRoutes(api.pool(), secrets),
+        new McpConfigRoutes(api.vertx(), api.pool(), secrets, api.config().tools(), modules.billing.entitlements()),
+        new WebhookRoutes(api.vertx(), new WebhookRepository(api.pool()), webhookAddresses(api),
+            new WebhookSender(api.vertx(), webhookAddresses(api), api.config().webhooks().timeoutMillis()), secrets),
+        // last: the contract is built from every route mounted before it
+        new ContractRoutes(api.vertx(), routes.table(), ContractRegistry.standard(), api.config().http().docsEnabled()));
+    resources.forEach(resource -> resource.mount(routes));
     installErrorHandling(router, new ErrorHandler(new DependencyFailures(api.endpoints().database())));
     return router;
   }

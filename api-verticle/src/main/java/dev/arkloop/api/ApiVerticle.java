@@ -1,12 +1,8 @@
 package dev.arkloop.api;
 
-import dev.arkloop.api.billing.BillingModule;
+import dev.arkloop.api.http.ApiContext;
 import dev.arkloop.api.http.ConnectionGuard;
 import dev.arkloop.api.http.InvalidRequestHandler;
-import dev.arkloop.api.identity.IdentityModule;
-import dev.arkloop.api.live.PubSub;
-import dev.arkloop.api.notifications.NotificationsModule;
-import dev.arkloop.api.runs.RunsModule;
 import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.db.Pools;
 import dev.arkloop.common.infra.NodeEndpoints;
@@ -28,10 +24,7 @@ public final class ApiVerticle extends VerticleBase {
   private HttpServer server;
   private Pool pool;
   private Redis redis;
-  private RunsModule runs;
-  private NotificationsModule notifications;
-  private PubSub pubSub;
-  private BillingModule billing;
+  private ApiModules modules;
   private Router router;
 
   public ApiVerticle(ArkloopConfig config, NodeEndpoints endpoints) {
@@ -52,18 +45,10 @@ public final class ApiVerticle extends VerticleBase {
         // too late for the connection guard to time that request's headers
         .setHttp2ClearTextEnabled(false)
         .setIdleTimeout(0);
-    billing = new BillingModule(api);
-    IdentityModule identity = new IdentityModule(api, billing.flags(),
-        orgId -> billing.entitlements().integer(orgId, dev.arkloop.api.billing.Entitlements.TEAM_MEMBERS));
-    pubSub = new PubSub(vertx, endpoints.redisUrl());
-    runs = new RunsModule(api, pubSub, billing.runAdmission());
-    notifications = new NotificationsModule(api, pubSub);
-    return identity.bootstrap()
-        .compose(v -> billing.start())
-        .compose(v -> runs.start())
-        .compose(v -> pubSub.start())
+    modules = new ApiModules(api);
+    return modules.start()
         .compose(v -> {
-          router = ApiRouter.build(api, identity, runs, notifications, billing);
+          router = ApiRouter.build(api, modules);
           return vertx.createHttpServer(options)
               .invalidRequestHandler(new InvalidRequestHandler())
               .connectionHandler(ConnectionGuard.installer(vertx, config.http()))
@@ -75,7 +60,7 @@ public final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-    return closed.eventually(() -> Future.all(runs.stop(), notifications.stop(), pubSub.close(), pool.close(), redis.close()));
+    return closed.eventually(() -> Future.all(modules.stop(), pool.close(), redis.close()));
   }
 
   /** The router as built (tests walk it to compare with the served contract). */

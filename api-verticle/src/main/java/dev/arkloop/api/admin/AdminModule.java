@@ -1,15 +1,16 @@
 package dev.arkloop.api.admin;
 
-import dev.arkloop.api.ApiContext;
 import dev.arkloop.api.auth.TokenRevocations;
 import dev.arkloop.api.gateway.AccessLog;
 import dev.arkloop.api.gateway.GatewayAdminRoutes;
 import dev.arkloop.api.gateway.GatewayConfigStore;
+import dev.arkloop.api.http.ApiContext;
+import dev.arkloop.api.http.Resource;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.runs.RunCanceller;
 
 /** Platform administration: users, runs, the dashboard, invite codes, referrals and the gateway's settings. */
-public final class AdminModule {
+public final class AdminModule implements Resource {
   private final ApiContext api;
   private final TokenRevocations revocations;
   private final RunCanceller runCanceller;
@@ -20,6 +21,7 @@ public final class AdminModule {
     this.runCanceller = runCanceller;
   }
 
+  @Override
   public void mount(Routes routes) {
     var pool = api.pool();
     new AdminUserRoutes(new AdminUserRepository(pool), revocations, runCanceller).mount(routes);

@@ -1,6 +1,6 @@
 package dev.arkloop.api.admin;
 
-import static dev.arkloop.api.auth.Permissions.PLATFORM_ADMIN;
+import static dev.arkloop.api.http.Permissions.PLATFORM_ADMIN;
 
 import dev.arkloop.api.http.Params;
 import dev.arkloop.api.http.Routes;

@@ -1,7 +1,8 @@
 package dev.arkloop.api.admin;
 
+import dev.arkloop.common.db.PgErrors;
 import dev.arkloop.common.db.RowJson;
-import dev.arkloop.common.error.ApiException;
+import dev.arkloop.common.error.DomainException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -84,7 +85,7 @@ final class AdminUserRepository {
         .compose(v -> get(tx, id))
         .compose(before -> {
           if (before == null) {
-            return Future.failedFuture(ApiException.notFound("users"));
+            return Future.failedFuture(DomainException.notFound("users"));
           }
           boolean suspending = "suspended".equals(patch.status()) && "active".equals(before.getString("status"));
           Future<Void> allowed = suspending && before.getBoolean("is_platform_admin")
@@ -107,7 +108,9 @@ final class AdminUserRepository {
               .compose(v -> suspending ? endCredentials(tx, id) : Future.succeededFuture())
               .compose(v -> get(tx, id))
               .map(after -> new Changed(before, after));
-        }));
+        }))
+        .recover(PgErrors.onUnique(() -> DomainException.conflict("conflict", "another user has this email address"),
+            "users_email_key"));
   }
 
   private static Future<Void> endCredentials(SqlConnection tx, UUID id) {
@@ -123,7 +126,7 @@ final class AdminUserRepository {
             + "AND status = 'active' AND id <> $1")
         .execute(Tuple.of(id))
         .compose(rows -> rows.iterator().next().getLong("n") > 0 ? Future.succeededFuture()
-            : Future.failedFuture(new ApiException(409, "conflict", "the platform's last admin cannot be removed",
+            : Future.failedFuture(new DomainException(DomainException.Kind.CONFLICT, "conflict", "the platform's last admin cannot be removed",
                 new JsonObject().put("reason", "last_platform_admin"))));
   }
 
@@ -137,11 +140,11 @@ final class AdminUserRepository {
         .compose(v -> get(tx, id))
         .compose(before -> {
           if (before == null) {
-            return Future.failedFuture(ApiException.notFound("users"));
+            return Future.failedFuture(DomainException.notFound("users"));
           }
           return tx.preparedQuery("SELECT is_system_agent FROM users WHERE id = $1").execute(Tuple.of(id))
               .compose(rows -> rows.iterator().next().getBoolean("is_system_agent")
-                  ? Future.failedFuture(new ApiException(409, "conflict", "a system agent cannot be deleted",
+                  ? Future.failedFuture(new DomainException(DomainException.Kind.CONFLICT, "conflict", "a system agent cannot be deleted",
                       new JsonObject().put("reason", "system_agent")))
                   : Future.succeededFuture())
               .compose(v -> before.getBoolean("is_platform_admin") ? requireAnotherAdmin(tx, id)

@@ -1,13 +1,12 @@
 package dev.arkloop.api.admin;
 
-import static dev.arkloop.api.auth.Permissions.PLATFORM_ADMIN;
+import static dev.arkloop.api.http.Permissions.PLATFORM_ADMIN;
 
 import dev.arkloop.api.audit.AuditTrail;
-import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.api.auth.TokenRevocations;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
-import dev.arkloop.api.http.PgErrors;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.http.TraceIdHandler;
@@ -65,8 +64,6 @@ final class AdminUserRoutes {
     UUID id = Params.pathId(ctx, "user_id");
     UserPatch patch = UserPatch.from(RequestBody.of(ctx));
     return users.update(id, patch)
-        .recover(e -> Future.failedFuture(PgErrors.uniqueViolation(e, "users_email_key")
-            ? ApiException.conflict("conflict", "another user has this email address") : e))
         .compose(changed -> {
           AuditTrail.before(ctx, changed.before());
           boolean suspended = "active".equals(changed.before().getString("status"))
@@ -77,7 +74,7 @@ final class AdminUserRoutes {
 
   /** Access tokens fail from now on (Redis, every node); runs of theirs that have not ended stop. */
   private Future<Void> endSessions(RoutingContext ctx, UUID userId) {
-    UUID admin = Authenticator.principal(ctx).userId();
+    UUID admin = Principal.of(ctx).userId();
     return revocations.revokeAllOf(userId)
         .compose(v -> runs.cancelAllOf(userId, admin, TraceIdHandler.traceId(ctx)))
         .mapEmpty();
@@ -85,7 +82,7 @@ final class AdminUserRoutes {
 
   private Future<Void> delete(RoutingContext ctx) {
     UUID id = Params.pathId(ctx, "user_id");
-    UUID admin = Authenticator.principal(ctx).userId();
+    UUID admin = Principal.of(ctx).userId();
     return users.delete(id).compose(before -> {
       AuditTrail.before(ctx, before);
       return revocations.revokeAllOf(id)

@@ -1,7 +1,7 @@
 package dev.arkloop.api.admin;
 
-import static dev.arkloop.api.auth.Permissions.INVITE_CODES_MANAGE;
-import static dev.arkloop.api.auth.Permissions.PLATFORM_ADMIN;
+import static dev.arkloop.api.http.Permissions.INVITE_CODES_MANAGE;
+import static dev.arkloop.api.http.Permissions.PLATFORM_ADMIN;
 
 import dev.arkloop.api.audit.AuditTrail;
 import dev.arkloop.api.http.Fields;

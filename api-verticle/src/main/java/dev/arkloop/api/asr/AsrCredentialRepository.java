@@ -1,6 +1,8 @@
 package dev.arkloop.api.asr;
 
+import dev.arkloop.common.db.PgErrors;
 import dev.arkloop.common.db.RowJson;
+import dev.arkloop.common.error.DomainException;
 import dev.arkloop.common.ids.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -10,6 +12,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * ASR credentials of an account ({@code orgId}) or, with {@code orgId} null, of the platform. The
@@ -45,7 +48,8 @@ final class AsrCredentialRepository {
                 + COLUMNS)
             .execute(Tuple.from(new Object[] {id, orgId, provider, name, sealedKey, keyPrefix, baseUrl, model,
                 isDefault}))
-            .map(RowJson::first)));
+            .map(RowJson::first)))
+        .recover(nameTaken());
   }
 
   /** Applies the given changes (null = unchanged); null when no such credential in the scope. */
@@ -60,7 +64,13 @@ final class AsrCredentialRepository {
                 + " RETURNING " + COLUMNS)
             .execute(Tuple.from(new Object[] {orgId, id, name, sealedKey, keyPrefix, baseUrl, clearBaseUrl, model,
                 isDefault}))
-            .map(RowJson::first)));
+            .map(RowJson::first)))
+        .recover(nameTaken());
+  }
+
+  private static <T> Function<Throwable, Future<T>> nameTaken() {
+    return PgErrors.onUnique(() -> DomainException.fieldConflict("asr_credentials", "name",
+        "an ASR credential with this name exists"), "asr_credentials_org_name_key", "asr_credentials_platform_name_key");
   }
 
   Future<Boolean> delete(UUID orgId, UUID id) {

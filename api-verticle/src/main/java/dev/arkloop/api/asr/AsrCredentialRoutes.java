@@ -1,12 +1,11 @@
 package dev.arkloop.api.asr;
 
-import static dev.arkloop.api.auth.Permissions.LLM_CREDENTIALS_MANAGE;
-import static dev.arkloop.api.auth.Permissions.THREADS_READ;
+import static dev.arkloop.api.http.Permissions.LLM_CREDENTIALS_MANAGE;
+import static dev.arkloop.api.http.Permissions.THREADS_READ;
 
-import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
-import dev.arkloop.api.http.PgErrors;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.http.ScopeParam;
@@ -38,7 +37,7 @@ public final class AsrCredentialRoutes {
   public void mount(Routes routes) {
     String one = BASE + "/:credential_id";
     routes.get(BASE).requires(THREADS_READ).respond(ctx ->
-        credentials.listVisible(Authenticator.principal(ctx).orgId()));
+        credentials.listVisible(Principal.of(ctx).orgId()));
     routes.post(BASE).requires(LLM_CREDENTIALS_MANAGE).status(201).audit("asr_credential.create").respond(this::create);
     routes.put(one).requires(LLM_CREDENTIALS_MANAGE).audit("asr_credential.update").respond(this::update);
     routes.patch(one).requires(LLM_CREDENTIALS_MANAGE).audit("asr_credential.update").respond(this::update);
@@ -55,7 +54,7 @@ public final class AsrCredentialRoutes {
   /** The account the call manages, or null for the platform ({@code scope=platform}, platform admins). */
   private static UUID scopeOrg(RoutingContext ctx) {
     String scope = ScopeParam.of(ctx, ScopeParam.ORG, LLM_CREDENTIALS_MANAGE);
-    return ScopeParam.PLATFORM.equals(scope) ? null : Authenticator.principal(ctx).orgId();
+    return ScopeParam.PLATFORM.equals(scope) ? null : Principal.of(ctx).orgId();
   }
 
   private Future<JsonObject> create(RoutingContext ctx) {
@@ -70,8 +69,7 @@ public final class AsrCredentialRoutes {
     String sealed = box().seal(apiKey);
     return (baseUrl == null ? Future.<String>succeededFuture() : addresses.validate(baseUrl))
         .compose(url -> credentials.create(orgId, provider, name, sealed, ProviderApi.keyPrefix(apiKey), url, model,
-            isDefault != null && isDefault))
-        .recover(AsrCredentialRoutes::conflict);
+            isDefault != null && isDefault));
   }
 
   private Future<JsonObject> update(RoutingContext ctx) {
@@ -88,7 +86,6 @@ public final class AsrCredentialRoutes {
     return (baseUrl == null ? Future.<String>succeededFuture() : addresses.validate(baseUrl))
         .compose(url -> credentials.update(orgId, id, name, sealed, apiKey == null ? null : ProviderApi.keyPrefix(apiKey),
             url, clearBaseUrl, model, isDefault))
-        .recover(AsrCredentialRoutes::conflict)
         .compose(updated -> updated == null ? Future.failedFuture(notFound()) : Future.succeededFuture(updated));
   }
 
@@ -97,12 +94,6 @@ public final class AsrCredentialRoutes {
       throw new ApiException(503, "encryption.not_configured", "ARKLOOP_ENCRYPTION_KEY is not configured");
     }
     return secrets;
-  }
-
-  private static <T> Future<T> conflict(Throwable failure) {
-    return Future.failedFuture(PgErrors.uniqueViolation(failure, "asr_credentials_org_name_key")
-        || PgErrors.uniqueViolation(failure, "asr_credentials_platform_name_key")
-        ? ApiException.fieldConflict("asr_credentials", "name", "an ASR credential with this name exists") : failure);
   }
 
   private static Future<JsonObject> ok() {

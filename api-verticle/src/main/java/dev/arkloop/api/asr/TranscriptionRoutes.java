@@ -1,8 +1,8 @@
 package dev.arkloop.api.asr;
 
-import static dev.arkloop.api.auth.Permissions.RUNS_WRITE;
+import static dev.arkloop.api.http.Permissions.RUNS_WRITE;
 
-import dev.arkloop.api.auth.Authenticator;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.common.crypto.SecretBox;
 import dev.arkloop.common.error.ApiException;
@@ -41,7 +41,7 @@ public final class TranscriptionRoutes {
       throw new ApiException(415, "validation.unsupported_media_type", "send multipart/form-data with a file part",
           new JsonObject().put("field", "file"));
     }
-    return credentials.defaultFor(Authenticator.principal(ctx).orgId()).compose(inUse -> {
+    return credentials.defaultFor(Principal.of(ctx).orgId()).compose(inUse -> {
       if (inUse == null) {
         return Future.failedFuture(AsrErrors.notConfigured());
       }

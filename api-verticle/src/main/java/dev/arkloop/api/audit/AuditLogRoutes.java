@@ -1,9 +1,9 @@
 package dev.arkloop.api.audit;
 
-import dev.arkloop.api.auth.Authenticator;
-import dev.arkloop.api.auth.Permissions;
-import dev.arkloop.api.auth.Principal;
 import dev.arkloop.api.http.Params;
+import dev.arkloop.api.http.Permissions;
+import dev.arkloop.api.http.Principal;
+import dev.arkloop.api.http.Resource;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.common.db.RowJson;
 import dev.arkloop.common.error.ApiException;
@@ -17,7 +17,7 @@ import java.time.format.DateTimeParseException;
 import java.util.UUID;
 
 /** {@code GET /v1/audit-logs}: an account's audit trail, filtered, newest first, with a total. */
-public final class AuditLogRoutes {
+public final class AuditLogRoutes implements Resource {
   private static final String FILTER = """
       FROM audit_logs WHERE org_id = $1
         AND ($2::text IS NULL OR action = $2)
@@ -31,13 +31,14 @@ public final class AuditLogRoutes {
     this.pool = pool;
   }
 
+  @Override
   public void mount(Routes routes) {
     // reading another account is checked in the handler: platform admins only
     routes.get("/v1/audit-logs").requires(Permissions.AUDIT_READ).respond(this::list);
   }
 
   private Future<JsonObject> list(RoutingContext ctx) {
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     UUID orgId = Params.optionalUuid(ctx, "org_id");
     if (orgId == null) {
       orgId = principal.orgId();

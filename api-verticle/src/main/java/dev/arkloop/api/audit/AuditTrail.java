@@ -1,8 +1,8 @@
 package dev.arkloop.api.audit;
 
-import dev.arkloop.api.auth.Authenticator;
-import dev.arkloop.api.auth.ClientIp;
-import dev.arkloop.api.auth.Principal;
+import dev.arkloop.api.http.Auditor;
+import dev.arkloop.api.http.ClientIp;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.TraceIdHandler;
 import dev.arkloop.common.ids.Ids;
 import io.vertx.core.json.JsonObject;
@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * Writes audit entries without holding up the request: the insert is sent and not waited for; a
  * failure is logged, never turned into an error for the caller.
  */
-public final class AuditTrail {
+public final class AuditTrail implements Auditor {
   private static final Logger LOG = LoggerFactory.getLogger(AuditTrail.class);
   private static final String BEFORE_KEY = "arkloop.audit.before";
   /** Fields never copied into audit state: secrets shown once, credentials. */
@@ -27,6 +27,9 @@ public final class AuditTrail {
       INSERT INTO audit_logs (id, org_id, actor_user_id, action, target_type, target_id, trace_id, metadata,
         ip_address, user_agent, before_state, after_state)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)""";
+
+  /** Where a request came from, as an audit entry records it. */
+  public record Origin(String traceId, String ip, String userAgent) {}
 
   private final Pool pool;
   private final boolean trustForwardedFor;
@@ -42,18 +45,29 @@ public final class AuditTrail {
   }
 
   /** Records a successful authenticated call; target = the result's {@code id}, else the last path id. */
+  @Override
   public void record(RoutingContext ctx, String action, JsonObject after) {
-    Principal principal = ctx.get("arkloop.principal") == null ? null : Authenticator.principal(ctx);
+    Principal principal = Principal.ifAuthenticated(ctx);
     String targetId = after != null && after.getValue("id") != null ? String.valueOf(after.getValue("id"))
         : lastPathId(ctx);
     String targetType = action.contains(".") ? action.substring(0, action.indexOf('.')) : action;
     write(principal == null ? null : principal.orgId(), principal == null ? null : principal.userId(), action,
-        targetType, targetId, ctx, new JsonObject(), redacted(ctx.get(BEFORE_KEY)), redacted(after));
+        targetType, targetId, origin(ctx), new JsonObject(), redacted(ctx.get(BEFORE_KEY)), redacted(after));
+  }
+
+  public Origin origin(RoutingContext ctx) {
+    String userAgent = ctx.request().getHeader("User-Agent");
+    return new Origin(TraceIdHandler.traceId(ctx), ClientIp.of(ctx, trustForwardedFor),
+        userAgent == null ? null : userAgent.substring(0, Math.min(512, userAgent.length())));
   }
 
   /** Records an event not tied to a successful route (logins, failed logins, token reuse). */
   public void event(RoutingContext ctx, UUID orgId, UUID actorUserId, String action, JsonObject metadata) {
-    write(orgId, actorUserId, action, "user", actorUserId == null ? null : actorUserId.toString(), ctx, metadata,
+    event(origin(ctx), orgId, actorUserId, action, metadata);
+  }
+
+  public void event(Origin origin, UUID orgId, UUID actorUserId, String action, JsonObject metadata) {
+    write(orgId, actorUserId, action, "user", actorUserId == null ? null : actorUserId.toString(), origin, metadata,
         null, null);
   }
 
@@ -64,12 +78,11 @@ public final class AuditTrail {
         .addValue(null).addValue(null).addValue(null).addValue(null));
   }
 
-  private void write(UUID orgId, UUID actor, String action, String targetType, String targetId, RoutingContext ctx,
+  private void write(UUID orgId, UUID actor, String action, String targetType, String targetId, Origin origin,
       JsonObject metadata, JsonObject before, JsonObject after) {
-    String userAgent = ctx.request().getHeader("User-Agent");
-    insert(Tuple.of(Ids.newId(), orgId, actor, action, targetType, targetId, TraceIdHandler.traceId(ctx), metadata)
-        .addValue(ClientIp.of(ctx, trustForwardedFor))
-        .addValue(userAgent == null ? null : userAgent.substring(0, Math.min(512, userAgent.length())))
+    insert(Tuple.of(Ids.newId(), orgId, actor, action, targetType, targetId, origin.traceId(), metadata)
+        .addValue(origin.ip())
+        .addValue(origin.userAgent())
         .addValue(before)
         .addValue(after));
   }

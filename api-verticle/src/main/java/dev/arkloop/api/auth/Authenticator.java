@@ -1,5 +1,9 @@
 package dev.arkloop.api.auth;
 
+import dev.arkloop.api.http.Authentication;
+import dev.arkloop.api.http.ClientIp;
+import dev.arkloop.api.http.Permissions;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.identity.AccountRepository;
 import dev.arkloop.api.identity.ApiKeyRepository;
 import dev.arkloop.common.config.ArkloopConfig;
@@ -19,9 +23,8 @@ import java.util.UUID;
  * <p>{@code X-Account-Id} selects another account the caller belongs to; without it a token acts in
  * the account it was issued for and an API key in its own.
  */
-public final class Authenticator {
+public final class Authenticator implements Authentication {
   public static final String ACCOUNT_HEADER = "X-Account-Id";
-  private static final String PRINCIPAL_KEY = "arkloop.principal";
 
   private final AccessTokens tokens;
   private final TokenRevocations revocations;
@@ -42,26 +45,13 @@ public final class Authenticator {
     this.config = config;
   }
 
-  /** The principal of a request that passed authentication. */
-  public static Principal principal(RoutingContext ctx) {
-    Principal principal = ctx.get(PRINCIPAL_KEY);
-    if (principal == null) {
-      throw new IllegalStateException("route is not authenticated");
-    }
-    return principal;
-  }
-
-  /** Handler for protected routes: authenticates, then IP rules, then the rate limit. */
-  public void handle(RoutingContext ctx) {
-    authenticate(ctx)
+  /** Authenticates, then applies IP rules, then the rate limit. */
+  @Override
+  public Future<Principal> admit(RoutingContext ctx) {
+    return authenticate(ctx)
         .compose(principal -> ipRules.check(principal.orgId(), ClientIp.of(ctx, config.http().trustForwardedFor()))
             .compose(ok -> rateLimiter.hit("requests", principal.identity(), config.auth().requestsPerMinute(), 60))
-            .map(principal))
-        .onSuccess(principal -> {
-          ctx.put(PRINCIPAL_KEY, principal);
-          ctx.next();
-        })
-        .onFailure(ctx::fail);
+            .map(principal));
   }
 
   public Future<Principal> authenticate(RoutingContext ctx) {

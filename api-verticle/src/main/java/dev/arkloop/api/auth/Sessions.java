@@ -27,22 +27,31 @@ public final class Sessions {
     this.config = config;
   }
 
+  /** A token pair just issued: the access token for the body, the refresh token for the cookie. */
+  public record Issued(String accessToken, String refreshToken, int refreshTtlSeconds) {}
+
   /** Starts a new token family (a sign-in) and returns {@code {access_token, token_type}}. */
   public Future<JsonObject> start(RoutingContext ctx, UUID userId, UUID orgId, String role, boolean platformAdmin) {
-    return continueFamily(ctx, userId, Ids.newId(), orgId, role, platformAdmin);
+    return issue(userId, Ids.newId(), orgId, role, platformAdmin).map(issued -> respond(ctx, issued));
+  }
+
+  /** Starts a new token family (a sign-in). */
+  public Future<Issued> issue(UUID userId, UUID orgId, String role, boolean platformAdmin) {
+    return issue(userId, Ids.newId(), orgId, role, platformAdmin);
   }
 
   /** Adds the next refresh token to a family (rotation) and issues a new access token. */
-  public Future<JsonObject> continueFamily(RoutingContext ctx, UUID userId, UUID familyId, UUID orgId, String role,
-      boolean platformAdmin) {
+  public Future<Issued> issue(UUID userId, UUID familyId, UUID orgId, String role, boolean platformAdmin) {
     String refresh = Tokens.random(32);
     int ttl = config.auth().refreshTokenTtlSeconds();
-    return refreshTokens.insert(userId, familyId, Tokens.sha256Hex(refresh), ttl).map(v -> {
-      ctx.response().addCookie(cookie(ctx, refresh, ttl));
-      return new JsonObject()
-          .put("access_token", accessTokens.issue(userId, orgId, role, platformAdmin))
-          .put("token_type", "bearer");
-    });
+    return refreshTokens.insert(userId, familyId, Tokens.sha256Hex(refresh), ttl)
+        .map(v -> new Issued(accessTokens.issue(userId, orgId, role, platformAdmin), refresh, ttl));
+  }
+
+  /** Sets the refresh cookie and returns {@code {access_token, token_type}}. */
+  public JsonObject respond(RoutingContext ctx, Issued issued) {
+    ctx.response().addCookie(cookie(ctx, issued.refreshToken(), issued.refreshTtlSeconds()));
+    return new JsonObject().put("access_token", issued.accessToken()).put("token_type", "bearer");
   }
 
   public static String presentedRefreshToken(RoutingContext ctx) {

@@ -1,13 +1,14 @@
 package dev.arkloop.api.billing;
 
-import dev.arkloop.api.ApiContext;
 import dev.arkloop.api.auth.RateLimiter;
+import dev.arkloop.api.http.ApiContext;
+import dev.arkloop.api.http.Resource;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.runs.RunAdmission;
 import io.vertx.core.Future;
 
 /** Credits, redemption codes, plans, subscriptions, entitlements and feature flags. */
-public final class BillingModule {
+public final class BillingModule implements Resource {
   /** Cached entitlement and flag values expire on their own after this, in case an invalidation is lost. */
   static final long CACHE_TTL_MILLIS = 60_000;
 
@@ -46,12 +47,13 @@ public final class BillingModule {
     return new RunAdmissionPolicy(entitlements);
   }
 
+  @Override
   public void mount(Routes routes) {
     new CreditRoutes(credits).mount(routes);
-    new PlanRoutes(api.pool(), entitlements).mount(routes);
-    new SubscriptionRoutes(api.pool(), entitlements).mount(routes);
-    new EntitlementOverrideRoutes(api.pool(), entitlements).mount(routes);
-    new FeatureFlagRoutes(api.pool(), flags).mount(routes);
+    new PlanRoutes(new PlanRepository(api.pool())).mount(routes);
+    new SubscriptionRoutes(new SubscriptionRepository(api.pool()), entitlements).mount(routes);
+    new EntitlementOverrideRoutes(new EntitlementOverrideRepository(api.pool()), entitlements).mount(routes);
+    new FeatureFlagRoutes(new FeatureFlagRepository(api.pool()), flags).mount(routes);
     new RedemptionRoutes(new RedemptionRepository(api.pool()), new RateLimiter(api.redis(), api.keys())).mount(routes);
   }
 }

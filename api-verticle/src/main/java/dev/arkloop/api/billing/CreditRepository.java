@@ -1,9 +1,9 @@
 package dev.arkloop.api.billing;
 
-import dev.arkloop.api.http.PgErrors;
 import dev.arkloop.common.billing.CreditLedger;
+import dev.arkloop.common.db.PgErrors;
 import dev.arkloop.common.db.RowJson;
-import dev.arkloop.common.error.ApiException;
+import dev.arkloop.common.error.DomainException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -65,7 +65,7 @@ final class CreditRepository {
   Future<JsonObject> adjust(UUID orgId, long amount, String note, UUID actor) {
     return CreditLedger.record(pool, orgId, amount, "adjustment", "admin_adjust", null, note, actor)
         .map(balance -> new JsonObject().put("org_id", orgId.toString()).put("balance", balance))
-        .recover(e -> Future.failedFuture(PgErrors.foreignKeyViolation(e) ? ApiException.notFound("accounts")
+        .recover(e -> Future.failedFuture(PgErrors.foreignKeyViolation(e) ? DomainException.notFound("accounts")
             : Amounts.overflow(e)));
   }
 

@@ -1,9 +1,9 @@
 package dev.arkloop.api.billing;
 
-import dev.arkloop.api.auth.Authenticator;
-import dev.arkloop.api.auth.Permissions;
+import dev.arkloop.api.http.Permissions;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.common.error.ApiException;
@@ -25,7 +25,7 @@ final class CreditRoutes {
   }
 
   void mount(Routes routes) {
-    routes.get("/v1/me/credits").requires(Permissions.PROFILE_READ).respond(ctx -> statement(ctx, Authenticator.principal(ctx).orgId())
+    routes.get("/v1/me/credits").requires(Permissions.PROFILE_READ).respond(ctx -> statement(ctx, Principal.of(ctx).orgId())
         .map(json -> {
           json.remove("org_id");
           return json;
@@ -37,10 +37,10 @@ final class CreditRoutes {
         .respond(ctx -> {
           RequestBody body = RequestBody.of(ctx);
           return credits.bulkAdjust(Amounts.nonZero(body.json(), "amount"), note(body),
-              Authenticator.principal(ctx).userId());
+              Principal.of(ctx).userId());
         });
     routes.post("/v1/admin/credits/reset-all").requires(Permissions.PLATFORM_ADMIN).audit("credits.reset_all")
-        .respond(ctx -> credits.resetAll(note(RequestBody.optional(ctx)), Authenticator.principal(ctx).userId()));
+        .respond(ctx -> credits.resetAll(note(RequestBody.optional(ctx)), Principal.of(ctx).userId()));
   }
 
   private Future<JsonObject> adminStatement(RoutingContext ctx) {
@@ -66,7 +66,7 @@ final class CreditRoutes {
       throw ApiException.invalid("org_id", "org_id is required");
     }
     return credits.adjust(orgId, Amounts.nonZero(body.json(), "amount"), note(body),
-        Authenticator.principal(ctx).userId());
+        Principal.of(ctx).userId());
   }
 
   private static String note(RequestBody body) {

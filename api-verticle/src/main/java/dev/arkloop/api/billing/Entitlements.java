@@ -94,7 +94,7 @@ public final class Entitlements {
   /** Fails with 403 {@code auth.forbidden} ({@code details.reason} = {@code reason}) when the feature is off. */
   public Future<Void> requireEnabled(UUID orgId, String key, String reason) {
     return enabled(orgId, key).compose(on -> on ? Future.succeededFuture()
-        : Future.failedFuture(dev.arkloop.common.error.ApiException.forbidden(reason,
+        : Future.failedFuture(dev.arkloop.common.error.DomainException.forbidden(reason,
             "the account's plan does not include " + key)));
   }
 

@@ -1,7 +1,7 @@
 package dev.arkloop.api.billing;
 
-import dev.arkloop.api.auth.AccountFlags;
-import dev.arkloop.common.error.ApiException;
+import dev.arkloop.api.identity.AccountFlags;
+import dev.arkloop.common.error.DomainException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -63,7 +63,7 @@ public final class FeatureFlags implements AccountFlags {
         : pool.preparedQuery("SELECT email_verified FROM users WHERE id = $1").execute(Tuple.of(userId))
             .compose(rows -> rows.size() > 0 && rows.iterator().next().getBoolean("email_verified")
                 ? Future.succeededFuture()
-                : Future.failedFuture(ApiException.forbidden("email_not_verified",
+                : Future.failedFuture(DomainException.forbidden("email_not_verified",
                     "verify your email address before signing in"))));
   }
 

@@ -2,7 +2,7 @@ package dev.arkloop.api.billing;
 
 import dev.arkloop.common.billing.CreditLedger;
 import dev.arkloop.common.db.RowJson;
-import dev.arkloop.common.error.ApiException;
+import dev.arkloop.common.error.DomainException;
 import dev.arkloop.common.ids.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -49,7 +49,7 @@ final class RedemptionRepository {
         .execute(Tuple.of(ids.toArray(new UUID[0]), codes.toArray(new String[0]), batch.type(), batch.value(),
             batch.maxUses(), batch.expiresAt(), batch.batchId()).addValue(batch.createdBy()))
         .map(RowJson::toArray)
-        .recover(e -> dev.arkloop.api.http.PgErrors.uniqueViolation(e, null) ? createBatch(batch)
+        .recover(e -> dev.arkloop.common.db.PgErrors.uniqueViolation(e, null) ? createBatch(batch)
             : Future.failedFuture(e));
   }
 
@@ -60,7 +60,7 @@ final class RedemptionRepository {
   Future<JsonObject> deactivate(UUID id) {
     return pool.preparedQuery("UPDATE redemption_codes SET is_active = false WHERE id = $1 RETURNING " + COLUMNS)
         .execute(Tuple.of(id))
-        .compose(rows -> rows.size() == 0 ? Future.failedFuture(ApiException.notFound("redemption_codes"))
+        .compose(rows -> rows.size() == 0 ? Future.failedFuture(DomainException.notFound("redemption_codes"))
             : Future.succeededFuture(RowJson.first(rows)));
   }
 
@@ -76,26 +76,26 @@ final class RedemptionRepository {
         .execute(Tuple.of(code, userId))
         .compose(rows -> {
           if (rows.size() == 0) {
-            return Future.failedFuture(ApiException.notFound("redemption_codes"));
+            return Future.failedFuture(DomainException.notFound("redemption_codes"));
           }
           Row row = rows.iterator().next();
-          ApiException refused = refusal(row);
+          DomainException refused = refusal(row);
           return refused != null ? Future.failedFuture(refused) : use(tx, row, userId, orgId);
         }));
   }
 
-  private static ApiException refusal(Row row) {
+  private static DomainException refusal(Row row) {
     if (!row.getBoolean("is_active")) {
-      return ApiException.conflict("redemption_codes.inactive", "this code is no longer active");
+      return DomainException.conflict("redemption_codes.inactive", "this code is no longer active");
     }
     if (Boolean.TRUE.equals(row.getBoolean("expired"))) {
-      return new ApiException(410, "redemption_codes.expired", "this code has expired");
+      return new DomainException(DomainException.Kind.GONE, "redemption_codes.expired", "this code has expired", null);
     }
     if (row.getBoolean("redeemed")) {
-      return ApiException.conflict("redemption_codes.already_redeemed", "you have already redeemed this code");
+      return DomainException.conflict("redemption_codes.already_redeemed", "you have already redeemed this code");
     }
     if (row.getInteger("use_count") >= row.getInteger("max_uses")) {
-      return ApiException.conflict("redemption_codes.exhausted", "this code has been used up");
+      return DomainException.conflict("redemption_codes.exhausted", "this code has been used up");
     }
     return null;
   }

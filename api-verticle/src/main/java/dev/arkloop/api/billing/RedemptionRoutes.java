@@ -1,8 +1,7 @@
 package dev.arkloop.api.billing;
 
-import dev.arkloop.api.auth.Authenticator;
-import dev.arkloop.api.auth.Permissions;
-import dev.arkloop.api.auth.Principal;
+import dev.arkloop.api.http.Permissions;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.auth.RateLimiter;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
@@ -38,7 +37,7 @@ final class RedemptionRoutes {
   }
 
   private Future<JsonObject> redeem(RoutingContext ctx) {
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     String code = Fields.length("code", RequestBody.of(ctx).string("code"), 1, 100);
     return rateLimiter.hit("redeem", "user:" + principal.userId(), REDEEMS_PER_MINUTE, 60)
         .compose(v -> codes.redeem(RedemptionCodes.normalize(code), principal.userId(), principal.orgId()));
@@ -69,7 +68,7 @@ final class RedemptionRoutes {
     String batchId = body.optionalString("batch_id");
     return codes.createBatch(new RedemptionRepository.Batch(count.intValue(), type, value,
         maxUses == null ? 1 : maxUses.intValue(), timestamp("expires_at", body.optionalString("expires_at")),
-        batchId == null ? null : Fields.length("batch_id", batchId, 1, 100), Authenticator.principal(ctx).userId()));
+        batchId == null ? null : Fields.length("batch_id", batchId, 1, 100), Principal.of(ctx).userId()));
   }
 
   private Future<JsonArray> list(RoutingContext ctx) {

@@ -1,5 +1,6 @@
 package dev.arkloop.api.contract;
 
+import dev.arkloop.api.http.Resource;
 import dev.arkloop.api.http.RouteTable;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.common.error.ApiException;
@@ -19,7 +20,7 @@ import org.yaml.snakeyaml.Yaml;
  * unless turned off, the API reference at {@code /docs} (Swagger UI from its WebJar, no CDN). Mount
  * it after every other route: the document is built from the route table on first request.
  */
-public final class ContractRoutes {
+public final class ContractRoutes implements Resource {
   private static final String WEBJAR = "META-INF/resources/webjars/swagger-ui/";
   private static final Map<String, String> ASSETS = Map.of(
       "swagger-ui.css", "text/css; charset=utf-8",
@@ -69,6 +70,7 @@ public final class ContractRoutes {
     this.docsEnabled = docsEnabled;
   }
 
+  @Override
   public void mount(Routes routes) {
     routes.get("/v1/openapi.json").publicAccess().respond(ctx -> Future.succeededFuture(openApi()));
     routes.get("/v1/openapi.yaml").publicAccess().handler(ctx -> ctx.response()

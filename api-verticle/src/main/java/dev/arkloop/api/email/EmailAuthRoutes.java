@@ -1,9 +1,8 @@
 package dev.arkloop.api.email;
 
 import dev.arkloop.api.audit.AuditTrail;
-import dev.arkloop.api.auth.Authenticator;
-import dev.arkloop.api.auth.ClientIp;
-import dev.arkloop.api.auth.Principal;
+import dev.arkloop.api.http.ClientIp;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.auth.RateLimiter;
 import dev.arkloop.api.auth.Sessions;
 import dev.arkloop.api.auth.Turnstile;
@@ -73,7 +72,7 @@ public final class EmailAuthRoutes {
   }
 
   private Future<Void> sendVerification(RoutingContext ctx) {
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     outbox.requireConfigured("email.not_configured");
     return users.contact(principal.userId()).compose(contact -> {
       if (contact == null) {

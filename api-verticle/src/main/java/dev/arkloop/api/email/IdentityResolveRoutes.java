@@ -1,6 +1,6 @@
 package dev.arkloop.api.email;
 
-import dev.arkloop.api.auth.ClientIp;
+import dev.arkloop.api.http.ClientIp;
 import dev.arkloop.api.auth.Turnstile;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.RequestBody;

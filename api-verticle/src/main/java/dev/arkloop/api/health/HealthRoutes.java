@@ -1,22 +1,24 @@
 package dev.arkloop.api.health;
 
-import dev.arkloop.api.ApiContext;
+import dev.arkloop.api.http.ApiContext;
+import dev.arkloop.api.http.Resource;
+import dev.arkloop.api.http.Routes;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /** {@code GET /healthz} (liveness, no dependencies) and {@code GET /readyz} (database, schema, Redis). */
-public final class HealthRoutes {
+public final class HealthRoutes implements Resource {
   private final ReadinessCheck readiness;
 
   public HealthRoutes(ApiContext api) {
     this.readiness = new ReadinessCheck(api.pool(), api.redis(), api.endpoints().schemaVersion());
   }
 
-  public void mount(Router router) {
-    router.get("/healthz").respond(ctx -> Future.succeededFuture(new JsonObject().put("status", "ok")));
-    router.get("/readyz").handler(this::ready);
+  @Override
+  public void mount(Routes routes) {
+    routes.probe("/healthz").respond(ctx -> Future.succeededFuture(new JsonObject().put("status", "ok")));
+    routes.probe("/readyz").handler(this::ready);
   }
 
   private void ready(RoutingContext ctx) {

@@ -1,8 +1,5 @@
 package dev.arkloop.api.http;
 
-import dev.arkloop.api.audit.AuditTrail;
-import dev.arkloop.api.auth.Authenticator;
-import dev.arkloop.api.auth.Principal;
 import dev.arkloop.common.error.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -24,19 +21,30 @@ import java.util.function.Function;
  */
 public final class Routes {
   private final Router router;
-  private final Authenticator authenticator;
-  private final AuditTrail audit;
+  private final Authentication authentication;
+  private final Auditor audit;
   private final RouteTable table = new RouteTable();
 
-  public Routes(Router router, Authenticator authenticator, AuditTrail audit) {
+  public Routes(Router router, Authentication authentication, Auditor audit) {
     this.router = router;
-    this.authenticator = authenticator;
+    this.authentication = authentication;
     this.audit = audit;
   }
 
   /** Every endpoint mounted through these routes, in mounting order: the source of the API contract. */
   public RouteTable table() {
     return table;
+  }
+
+  /** Runs {@code handler} before every endpoint under {@code pathPattern} mounted after this call. */
+  public void before(String pathPattern, Handler<RoutingContext> handler) {
+    router.route(pathPattern).handler(handler);
+  }
+
+  /** A public GET outside the API proper (health probes), listed in the contract as writing its own body. */
+  public Route probe(String path) {
+    table.addPublic("GET", path, 200, null);
+    return router.get(path);
   }
 
   public Endpoint get(String path) {
@@ -186,14 +194,14 @@ public final class Routes {
       Route route = router.route(path);
       methods.forEach(route::method);
       if (authenticated) {
-        route.handler(authenticator::handle);
+        route.handler(Routes.this::authenticate);
         route.handler(this::authorize);
       }
       return route;
     }
 
     private void authorize(RoutingContext ctx) {
-      Principal principal = Authenticator.principal(ctx);
+      Principal principal = Principal.of(ctx);
       if (sessionOnly && principal.viaApiKey()) {
         ctx.fail(apiKeyNotAllowed());
         return;
@@ -210,6 +218,15 @@ public final class Routes {
       }
       ctx.next();
     }
+  }
+
+  private void authenticate(RoutingContext ctx) {
+    authentication.admit(ctx)
+        .onSuccess(principal -> {
+          ctx.put(Principal.CONTEXT_KEY, principal);
+          ctx.next();
+        })
+        .onFailure(ctx::fail);
   }
 
   /** API keys never act for a session: they may not sign out, refresh or otherwise drive one. */

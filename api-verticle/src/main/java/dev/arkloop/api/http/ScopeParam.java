@@ -1,7 +1,5 @@
 package dev.arkloop.api.http;
 
-import dev.arkloop.api.auth.Authenticator;
-import dev.arkloop.api.auth.Permissions;
 import dev.arkloop.common.error.ApiException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -23,7 +21,7 @@ public final class ScopeParam {
     String scope = requested(ctx);
     scope = scope == null ? defaultScope : scope;
     String needed = scope.equals(PLATFORM) ? Permissions.PLATFORM_ADMIN : orgPermission;
-    if (needed != null && !Authenticator.principal(ctx).has(needed)) {
+    if (needed != null && !Principal.of(ctx).has(needed)) {
       throw new ApiException(403, "auth.forbidden", "missing permission " + needed,
           new JsonObject().put("reason", "permission_missing").put("permission", needed));
     }

@@ -1,7 +1,7 @@
 package dev.arkloop.api.identity;
 
-import dev.arkloop.api.auth.Permissions;
-import dev.arkloop.api.auth.Principal;
+import dev.arkloop.api.http.Permissions;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.common.error.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

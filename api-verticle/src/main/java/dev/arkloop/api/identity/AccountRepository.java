@@ -1,6 +1,11 @@
 package dev.arkloop.api.identity;
 
+import dev.arkloop.api.http.Permissions;
+import dev.arkloop.common.billing.CreditLedger;
+import dev.arkloop.common.db.PgErrors;
 import dev.arkloop.common.db.RowJson;
+import dev.arkloop.common.error.DomainException;
+import dev.arkloop.common.ids.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -38,6 +43,16 @@ public final class AccountRepository {
         .map(RowJson::first);
   }
 
+  /** Creates a workspace account, its creator its admin, with the initial credit grant. */
+  public Future<JsonObject> createWorkspace(String slug, String name, UUID creatorId, long initialCredits) {
+    UUID orgId = Ids.newId();
+    return pool.withTransaction(tx -> create(tx, orgId, slug, name, "workspace", creatorId, Permissions.ROLE_ADMIN)
+            .compose(account -> initialCredits <= 0 ? Future.succeededFuture(account)
+                : CreditLedger.record(tx, orgId, initialCredits, "initial_grant", "account", null, null, creatorId)
+                    .map(account)))
+        .recover(PgErrors.onUnique(() -> DomainException.fieldConflict("accounts", "slug", "slug is already taken")));
+  }
+
   /** Creates an account with its first member, in the caller's transaction. */
   public static Future<JsonObject> create(SqlClient tx, UUID id, String slug, String name, String type, UUID ownerId,
       String ownerRole) {
@@ -56,9 +71,5 @@ public final class AccountRepository {
   public static Future<Boolean> slugTaken(SqlClient client, String slug) {
     return client.preparedQuery("SELECT 1 FROM orgs WHERE slug = $1").execute(Tuple.of(slug))
         .map(rows -> rows.size() > 0);
-  }
-
-  public Pool pool() {
-    return pool;
   }
 }

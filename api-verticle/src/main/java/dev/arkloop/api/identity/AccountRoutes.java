@@ -1,11 +1,9 @@
 package dev.arkloop.api.identity;
 
-import dev.arkloop.api.auth.Authenticator;
-import dev.arkloop.api.auth.Permissions;
-import dev.arkloop.api.auth.Principal;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
-import dev.arkloop.api.http.PgErrors;
+import dev.arkloop.api.http.Permissions;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.common.billing.CreditLedger;
@@ -40,7 +38,7 @@ public final class AccountRoutes {
 
   public void mount(Routes routes) {
     routes.post("/v1/accounts").requires(Permissions.ACCOUNTS_CREATE).status(201).audit("account.create").respond(this::create);
-    routes.get("/v1/accounts/me").requires(Permissions.PROFILE_READ).respond(ctx -> accounts.accountsOf(Authenticator.principal(ctx).userId()));
+    routes.get("/v1/accounts/me").requires(Permissions.PROFILE_READ).respond(ctx -> accounts.accountsOf(Principal.of(ctx).userId()));
     routes.get("/v1/accounts/:account_id").requires(Permissions.PROFILE_READ).respond(this::get);
     routes.post("/v1/accounts/:account_id/invitations").requiresInAccount(Permissions.MEMBERS_INVITE).status(201).audit("invitation.create")
         .respond(this::invite);
@@ -53,20 +51,13 @@ public final class AccountRoutes {
     RequestBody body = RequestBody.of(ctx);
     String slug = Fields.slug("slug", Fields.length("slug", body.string("slug"), 1, 100));
     String name = Fields.length("name", body.string("name").trim(), 1, 200);
-    UUID userId = Authenticator.principal(ctx).userId();
-    UUID orgId = Ids.newId();
-    return accounts.pool().withTransaction(tx ->
-            AccountRepository.create(tx, orgId, slug, name, "workspace", userId, Permissions.ROLE_ADMIN)
-                .compose(account -> initialCredits <= 0 ? Future.succeededFuture(account)
-                    : CreditLedger.record(tx, orgId, initialCredits, "initial_grant", "account", null, null, userId)
-                        .map(account)))
-        .recover(e -> Future.failedFuture(PgErrors.uniqueViolation(e, null)
-            ? ApiException.fieldConflict("accounts", "slug", "slug is already taken") : e));
+    UUID userId = Principal.of(ctx).userId();
+    return accounts.createWorkspace(slug, name, userId, initialCredits);
   }
 
   private Future<JsonObject> get(RoutingContext ctx) {
     UUID orgId = Params.pathId(ctx, "account_id");
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     return accounts.roleOf(principal.userId(), orgId).compose(role -> role == null
         && !principal.has(Permissions.PLATFORM_ADMIN)
         ? Future.failedFuture(ApiException.notFound("accounts"))
@@ -81,7 +72,7 @@ public final class AccountRoutes {
     if (role == null) {
       throw ApiException.invalid("role", "role must be account_member or account_admin");
     }
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     String token = Tokens.random(32);
     return access.require(principal, orgId, Permissions.MEMBERS_INVITE)
         .compose(ok -> invitations.create(orgId, principal.userId(), email, role, Tokens.sha256Hex(token),
@@ -91,7 +82,7 @@ public final class AccountRoutes {
 
   private Future<JsonArray> listInvitations(RoutingContext ctx) {
     UUID orgId = Params.pathId(ctx, "account_id");
-    return access.require(Authenticator.principal(ctx), orgId, Permissions.MEMBERS_LIST)
+    return access.require(Principal.of(ctx), orgId, Permissions.MEMBERS_LIST)
         .compose(ok -> invitations.list(orgId))
         .map(list -> {
           list.forEach(item -> withAccountId((JsonObject) item));
@@ -101,14 +92,14 @@ public final class AccountRoutes {
 
   private Future<JsonObject> accept(RoutingContext ctx) {
     String token = ctx.pathParam("token");
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     return invitations.accept(Tokens.sha256Hex(token), principal.userId(), memberLimit)
         .map(org -> new JsonObject().put("ok", true).put("org_id", org.toString()));
   }
 
   private Future<JsonObject> revoke(RoutingContext ctx) {
     UUID id = Params.pathId(ctx, "invitation_id");
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     return invitations.orgOf(id)
         .compose(orgId -> orgId == null ? Future.failedFuture(ApiException.notFound("invitations"))
             : access.require(principal, orgId, Permissions.MEMBERS_REVOKE)

@@ -1,11 +1,10 @@
 package dev.arkloop.api.identity;
 
-import static dev.arkloop.api.auth.Permissions.API_KEYS_MANAGE;
-import static dev.arkloop.api.auth.Permissions.MEMBERS_LIST;
+import static dev.arkloop.api.http.Permissions.API_KEYS_MANAGE;
+import static dev.arkloop.api.http.Permissions.MEMBERS_LIST;
 
-import dev.arkloop.api.auth.Authenticator;
-import dev.arkloop.api.auth.Permissions;
-import dev.arkloop.api.auth.Principal;
+import dev.arkloop.api.http.Permissions;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
 import dev.arkloop.api.http.RequestBody;
@@ -30,7 +29,7 @@ public final class ApiKeyRoutes {
   public void mount(Routes routes) {
     routes.post("/v1/api-keys").requires(API_KEYS_MANAGE).status(201).audit("api_key.create").respond(this::create);
     routes.get("/v1/api-keys").requires(API_KEYS_MANAGE).respond(ctx -> {
-      Principal principal = Authenticator.principal(ctx);
+      Principal principal = Principal.of(ctx);
       return keys.list(principal.orgId(), principal.userId(), principal.has(MEMBERS_LIST));
     });
     routes.delete("/v1/api-keys/:id").requires(API_KEYS_MANAGE).audit("api_key.revoke").respond(this::revoke);
@@ -46,7 +45,7 @@ public final class ApiKeyRoutes {
       throw new ApiException(422, "validation.error", "unknown scopes",
           new JsonObject().put("field", "scopes").put("scopes", new JsonArray(unknown)));
     }
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     List<String> beyond = scopes.stream().filter(scope -> !principal.has(scope)).toList();
     if (!beyond.isEmpty()) {
       throw new ApiException(403, "api_keys.scope_forbidden", "a key cannot hold permissions its creator lacks",
@@ -62,7 +61,7 @@ public final class ApiKeyRoutes {
   }
 
   private Future<Void> revoke(RoutingContext ctx) {
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     return keys.revoke(Params.pathId(ctx, "id"), principal.orgId(), principal.userId(), principal.has(MEMBERS_LIST))
         .compose(done -> done ? Future.succeededFuture() : Future.failedFuture(ApiException.notFound("api_keys")));
   }

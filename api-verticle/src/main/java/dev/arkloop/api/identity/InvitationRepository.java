@@ -1,7 +1,7 @@
 package dev.arkloop.api.identity;
 
 import dev.arkloop.common.db.RowJson;
-import dev.arkloop.common.error.ApiException;
+import dev.arkloop.common.error.DomainException;
 import dev.arkloop.common.ids.Ids;
 import dev.arkloop.common.notifications.Notifications;
 import io.vertx.core.Future;
@@ -95,14 +95,14 @@ public final class InvitationRepository {
         .execute(Tuple.of(tokenHash, userId))
         .compose(rows -> {
           if (rows.size() == 0 || rows.iterator().next().getBoolean("expired")) {
-            return Future.failedFuture(ApiException.notFound("invitations"));
+            return Future.failedFuture(DomainException.notFound("invitations"));
           }
           Row invitation = rows.iterator().next();
           if (invitation.getValue("accepted_at") != null) {
-            return Future.failedFuture(ApiException.conflict("conflict", "invitation was already accepted"));
+            return Future.failedFuture(DomainException.conflict("conflict", "invitation was already accepted"));
           }
           if (!invitation.getBoolean("email_matches")) {
-            return Future.failedFuture(new ApiException(403, "auth.forbidden",
+            return Future.failedFuture(new DomainException(DomainException.Kind.FORBIDDEN, "auth.forbidden",
                 "this invitation is for another email address, or yours is not verified yet",
                 new JsonObject().put("reason", "invitation_email_mismatch")));
           }
@@ -127,7 +127,7 @@ public final class InvitationRepository {
           Row row = rows.iterator().next();
           boolean member = Boolean.TRUE.equals(row.getBoolean("member"));
           return member || row.getLong("others") < limit ? Future.succeededFuture()
-              : Future.failedFuture(ApiException.forbidden("entitlement.team_members",
+              : Future.failedFuture(DomainException.forbidden("entitlement.team_members",
                   "the account has reached its limit of " + limit + " members"));
         });
   }

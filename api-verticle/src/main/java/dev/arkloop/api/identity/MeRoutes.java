@@ -1,9 +1,7 @@
 package dev.arkloop.api.identity;
 
-import dev.arkloop.api.auth.AccountFlags;
-import dev.arkloop.api.auth.Authenticator;
-import dev.arkloop.api.auth.Permissions;
-import dev.arkloop.api.auth.Principal;
+import dev.arkloop.api.http.Permissions;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Routes;
@@ -29,13 +27,13 @@ public final class MeRoutes {
   public void mount(Routes routes) {
     routes.get("/v1/me").anyCaller().respond(this::me);
     routes.patch("/v1/me").requires(Permissions.PROFILE_WRITE).audit("user.update").respond(this::update);
-    routes.get("/v1/me/invite-code").requires(Permissions.PROFILE_READ).respond(ctx -> inviteCodes.current(Authenticator.principal(ctx).userId()));
+    routes.get("/v1/me/invite-code").requires(Permissions.PROFILE_READ).respond(ctx -> inviteCodes.current(Principal.of(ctx).userId()));
     routes.post("/v1/me/invite-code/reset").requires(Permissions.PROFILE_WRITE).audit("invite_code.reset")
-        .respond(ctx -> inviteCodes.reset(Authenticator.principal(ctx).userId()));
+        .respond(ctx -> inviteCodes.reset(Principal.of(ctx).userId()));
   }
 
   private Future<JsonObject> me(RoutingContext ctx) {
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     return users.me(principal.userId(), principal.orgId()).compose(me -> {
       if (me == null) {
         throw ApiException.unauthorized("user_not_found", "user no longer exists");
@@ -52,6 +50,6 @@ public final class MeRoutes {
     RequestBody body = RequestBody.of(ctx);
     String username = body.has("username") ? Fields.length("username", body.string("username"), 1, 64) : null;
     String timezone = Fields.timezone("timezone", body.optionalString("timezone"));
-    return users.update(Authenticator.principal(ctx).userId(), username, timezone);
+    return users.update(Principal.of(ctx).userId(), username, timezone);
   }
 }

@@ -1,12 +1,13 @@
 package dev.arkloop.api.identity;
 
-import dev.arkloop.api.auth.Permissions;
-import dev.arkloop.api.http.PgErrors;
+import dev.arkloop.api.http.Permissions;
 import dev.arkloop.common.billing.CreditLedger;
 import dev.arkloop.common.config.ArkloopConfig;
-import dev.arkloop.common.error.ApiException;
+import dev.arkloop.common.db.PgErrors;
+import dev.arkloop.common.error.DomainException;
 import dev.arkloop.common.ids.Ids;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -55,22 +56,17 @@ public final class Registration {
                 .compose(v -> grant(tx, orgId, credits.initialGrant(), "initial_grant", "signup", null))
                 .compose(v -> inviteCode == null ? Future.succeededFuture() : redeemInvite(tx, inviteCode, userId, orgId))
                 .map(v -> new Registered(userId, orgId, admin))))
-        .recover(e -> {
-          if (PgErrors.uniqueViolation(e, "users_login_key")) {
-            return Future.failedFuture(new ApiException(409, "auth.login_exists", "login is already taken", new io.vertx.core.json.JsonObject().put("field", "login")));
-          }
-          if (PgErrors.uniqueViolation(e, "users_email_key")) {
-            return Future.failedFuture(ApiException.fieldConflict("users", "email", "email is already registered"));
-          }
-          return Future.failedFuture(e);
-        });
+        .recover(PgErrors.onUnique(() -> new DomainException(DomainException.Kind.CONFLICT, "auth.login_exists",
+            "login is already taken", new JsonObject().put("field", "login")), "users_login_key"))
+        .recover(PgErrors.onUnique(() -> DomainException.fieldConflict("users", "email", "email is already registered"),
+            "users_email_key"));
   }
 
   private static Future<Void> requireFirstUser(SqlConnection tx) {
     return tx.query("SELECT 1 FROM users LIMIT 1").execute().compose(rows -> rows.size() == 0
         ? Future.succeededFuture()
-        : Future.failedFuture(new ApiException(422, "auth.invite_code_required", "an invite code is required",
-            new io.vertx.core.json.JsonObject().put("field", "invite_code"))));
+        : Future.failedFuture(new DomainException(DomainException.Kind.UNPROCESSABLE, "auth.invite_code_required", "an invite code is required",
+            new JsonObject().put("field", "invite_code"))));
   }
 
   private Future<Boolean> platformAdmin(SqlConnection tx, String login) {
@@ -103,8 +99,8 @@ public final class Registration {
         .execute(Tuple.of(code.trim().toUpperCase(Locale.ROOT)))
         .compose(rows -> {
           if (rows.size() == 0) {
-            return Future.failedFuture(new ApiException(422, "auth.invite_code_invalid", "invite code is not valid",
-                new io.vertx.core.json.JsonObject().put("field", "invite_code")));
+            return Future.failedFuture(new DomainException(DomainException.Kind.UNPROCESSABLE, "auth.invite_code_invalid", "invite code is not valid",
+                new JsonObject().put("field", "invite_code")));
           }
           var row = rows.iterator().next();
           UUID referralId = Ids.newId();

@@ -1,6 +1,8 @@
 package dev.arkloop.api.identity;
 
+import dev.arkloop.common.db.PgErrors;
 import dev.arkloop.common.db.RowJson;
+import dev.arkloop.common.error.DomainException;
 import dev.arkloop.common.ids.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -54,7 +56,9 @@ public final class TeamRepository {
     return pool.preparedQuery("INSERT INTO team_members (team_id, user_id, role) VALUES ($1, $2, $3) "
             + "RETURNING team_id, user_id, role, created_at")
         .execute(Tuple.of(teamId, userId, role))
-        .map(RowJson::first);
+        .map(RowJson::first)
+        .recover(PgErrors.onUnique(() -> DomainException.fieldConflict("team_members", "user_id",
+            "user is already in this team")));
   }
 
   public Future<Boolean> removeMember(UUID teamId, UUID userId) {

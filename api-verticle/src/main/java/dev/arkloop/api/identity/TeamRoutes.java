@@ -1,12 +1,11 @@
 package dev.arkloop.api.identity;
 
-import static dev.arkloop.api.auth.Permissions.TEAMS_MANAGE;
-import static dev.arkloop.api.auth.Permissions.TEAMS_READ;
+import static dev.arkloop.api.http.Permissions.TEAMS_MANAGE;
+import static dev.arkloop.api.http.Permissions.TEAMS_READ;
 
-import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
-import dev.arkloop.api.http.PgErrors;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.common.error.ApiException;
@@ -38,7 +37,7 @@ public final class TeamRoutes {
   }
 
   private static UUID orgId(RoutingContext ctx) {
-    return Authenticator.principal(ctx).orgId();
+    return Principal.of(ctx).orgId();
   }
 
   private Future<JsonObject> create(RoutingContext ctx) {
@@ -73,9 +72,7 @@ public final class TeamRoutes {
         return Future.failedFuture(new ApiException(422, "validation.error", "user is not a member of this account",
             new JsonObject().put("field", "user_id")));
       }
-      return teams.addMember(UUID.fromString(team.getString("id")), userId, role)
-          .recover(e -> Future.failedFuture(PgErrors.uniqueViolation(e, null)
-              ? ApiException.fieldConflict("team_members", "user_id", "user is already in this team") : e));
+      return teams.addMember(UUID.fromString(team.getString("id")), userId, role);
     }));
   }
 

@@ -1,6 +1,8 @@
 package dev.arkloop.api.llm;
 
+import dev.arkloop.common.db.PgErrors;
 import dev.arkloop.common.db.RowJson;
+import dev.arkloop.common.error.DomainException;
 import dev.arkloop.common.ids.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -14,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * LLM providers and their models. Every provider query is scoped: {@code orgId} is the account, or
@@ -89,7 +92,7 @@ public final class LlmProviderRepository {
     Map<String, Object> all = new java.util.LinkedHashMap<>(columns);
     all.put("id", id);
     all.put("org_id", orgId);
-    return insert(pool, "llm_providers", all).compose(v -> get(orgId, id));
+    return insert(pool, "llm_providers", all).recover(providerNameTaken()).compose(v -> get(orgId, id));
   }
 
   /** Applies the changes; false when the scope has no such provider. */
@@ -99,7 +102,18 @@ public final class LlmProviderRepository {
     return pool.preparedQuery("UPDATE llm_providers SET " + sets + "updated_at = now() "
             + "WHERE org_id IS NOT DISTINCT FROM $1 AND id = $2")
         .execute(Tuple.from(values))
-        .map(rows -> rows.rowCount() > 0);
+        .map(rows -> rows.rowCount() > 0)
+        .recover(providerNameTaken());
+  }
+
+  private static <T> Function<Throwable, Future<T>> providerNameTaken() {
+    return PgErrors.onUnique(() -> DomainException.fieldConflict("llm_providers", "name",
+        "a provider with this name already exists"), "llm_providers_org_name_key", "llm_providers_platform_name_key");
+  }
+
+  private static <T> Function<Throwable, Future<T>> modelTaken() {
+    return PgErrors.onUnique(() -> DomainException.fieldConflict("llm_provider_models", "model",
+        "this provider already has this model"), "llm_models_provider_model_key");
   }
 
   /** Deletes the provider and (by cascade) its models. */
@@ -117,7 +131,8 @@ public final class LlmProviderRepository {
     all.put("provider_id", providerId);
     return pool.withTransaction(tx -> clearDefault(tx, providerId, id, columns)
         .compose(v -> insert(tx, "llm_models", all))
-        .compose(v -> model(tx, providerId, id)));
+        .compose(v -> model(tx, providerId, id)))
+        .recover(modelTaken());
   }
 
   /** The updated model, or null when the provider has no such model. */
@@ -127,7 +142,8 @@ public final class LlmProviderRepository {
     return pool.withTransaction(tx -> clearDefault(tx, providerId, modelId, changes)
         .compose(v -> tx.preparedQuery("UPDATE llm_models SET " + sets + "updated_at = now() "
             + "WHERE provider_id = $1 AND id = $2").execute(Tuple.from(values)))
-        .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(null) : model(tx, providerId, modelId)));
+        .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(null) : model(tx, providerId, modelId)))
+        .recover(modelTaken());
   }
 
   public Future<Boolean> deleteModel(UUID providerId, UUID modelId) {

@@ -1,12 +1,12 @@
 package dev.arkloop.api.llm;
 
-import static dev.arkloop.api.auth.Permissions.LLM_CREDENTIALS_MANAGE;
+import static dev.arkloop.api.http.Permissions.LLM_CREDENTIALS_MANAGE;
 
-import dev.arkloop.api.ApiContext;
 import dev.arkloop.api.billing.Entitlements;
+import dev.arkloop.api.http.ApiContext;
 import dev.arkloop.api.http.Params;
-import dev.arkloop.api.http.PgErrors;
 import dev.arkloop.api.http.RequestBody;
+import dev.arkloop.api.http.Resource;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.common.crypto.SecretBox;
 import dev.arkloop.common.error.ApiException;
@@ -24,7 +24,7 @@ import java.util.UUID;
  * {@code ?scope=platform}, of the platform) and the models routed to them. Keys are sealed with
  * {@link SecretBox} before they are stored and never come back: responses show {@code key_prefix}.
  */
-public final class LlmProviderRoutes {
+public final class LlmProviderRoutes implements Resource {
   private static final String BASE = "/v1/llm-providers";
   private static final String PROVIDER = BASE + "/:provider_id";
   private static final String MODEL = PROVIDER + "/models/:model_id";
@@ -47,6 +47,7 @@ public final class LlmProviderRoutes {
         guard, api.config().llm());
   }
 
+  @Override
   public void mount(Routes routes) {
     routes.get(BASE).requires(LLM_CREDENTIALS_MANAGE).respond(ctx -> providers.list(ProviderScope.of(ctx).orgId()));
     routes.post(BASE).requires(LLM_CREDENTIALS_MANAGE).status(201).audit("llm_provider.create").respond(this::create);
@@ -66,7 +67,7 @@ public final class LlmProviderRoutes {
     Map<String, Object> columns = LlmInputs.providerCreate(RequestBody.of(ctx));
     return (scope.platform() ? Future.<Void>succeededFuture()
             : entitlements.requireEnabled(scope.orgId(), Entitlements.BYOK_ENABLED, "entitlement.byok_disabled"))
-        .compose(allowed -> stored(columns)).compose(ready -> providers.create(scope.orgId(), ready)).recover(LlmProviderRoutes::conflict);
+        .compose(allowed -> stored(columns)).compose(ready -> providers.create(scope.orgId(), ready));
   }
 
   private Future<JsonObject> update(RoutingContext ctx) {
@@ -75,7 +76,6 @@ public final class LlmProviderRoutes {
     Map<String, Object> changes = LlmInputs.providerPatch(RequestBody.of(ctx));
     return stored(changes)
         .compose(ready -> providers.update(scope.orgId(), providerId, ready))
-        .recover(LlmProviderRoutes::conflict)
         .compose(found -> found ? providers.get(scope.orgId(), providerId) : notFound());
   }
 
@@ -90,8 +90,7 @@ public final class LlmProviderRoutes {
     UUID providerId = Params.pathId(ctx, "provider_id");
     Map<String, Object> columns = LlmInputs.modelCreate(RequestBody.of(ctx));
     return provider(scope, providerId)
-        .compose(found -> providers.createModel(providerId, columns))
-        .recover(LlmProviderRoutes::conflict);
+        .compose(found -> providers.createModel(providerId, columns));
   }
 
   private Future<JsonObject> updateModel(RoutingContext ctx) {
@@ -101,7 +100,6 @@ public final class LlmProviderRoutes {
     Map<String, Object> changes = LlmInputs.modelPatch(RequestBody.of(ctx));
     return provider(scope, providerId)
         .compose(found -> providers.updateModel(providerId, modelId, changes))
-        .recover(LlmProviderRoutes::conflict)
         .compose(model -> model == null ? Future.failedFuture(modelNotFound()) : Future.succeededFuture(model));
   }
 
@@ -155,17 +153,6 @@ public final class LlmProviderRoutes {
   private Future<JsonObject> provider(ProviderScope scope, UUID providerId) {
     return providers.get(scope.orgId(), providerId)
         .compose(found -> found == null ? notFound() : Future.succeededFuture(found));
-  }
-
-  private static <T> Future<T> conflict(Throwable failure) {
-    if (PgErrors.uniqueViolation(failure, "llm_providers_org_name_key")
-        || PgErrors.uniqueViolation(failure, "llm_providers_platform_name_key")) {
-      return Future.failedFuture(ApiException.fieldConflict("llm_providers", "name", "a provider with this name already exists"));
-    }
-    if (PgErrors.uniqueViolation(failure, "llm_models_provider_model_key")) {
-      return Future.failedFuture(ApiException.fieldConflict("llm_provider_models", "model", "this provider already has this model"));
-    }
-    return Future.failedFuture(failure);
   }
 
   private static <T> Future<T> notFound() {

@@ -1,9 +1,8 @@
 package dev.arkloop.api.llm;
 
-import static dev.arkloop.api.auth.Permissions.PLATFORM_ADMIN;
+import static dev.arkloop.api.http.Permissions.PLATFORM_ADMIN;
 
-import dev.arkloop.api.auth.Authenticator;
-import dev.arkloop.api.auth.Principal;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.common.error.ApiException;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
@@ -19,7 +18,7 @@ record ProviderScope(UUID orgId) {
   }
 
   static ProviderScope of(RoutingContext ctx) {
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     String scope = dev.arkloop.api.http.ScopeParam.requested(ctx);
     if (scope == null || scope.equals("org")) {
       return new ProviderScope(principal.orgId());

@@ -1,6 +1,8 @@
 package dev.arkloop.api.mcp;
 
+import dev.arkloop.common.db.PgErrors;
 import dev.arkloop.common.db.RowJson;
+import dev.arkloop.common.error.DomainException;
 import dev.arkloop.common.ids.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -8,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
+import java.util.function.Function;
 
 /** MCP server configs of an account. The sealed token and env are written here and never read back. */
 final class McpConfigRepository {
@@ -41,7 +44,8 @@ final class McpConfigRepository {
             .addValue(config.getBoolean("inherit_parent_env", false))
             .addValue(config.getInteger("call_timeout_ms", 10_000))
             .addValue(uuid(config.getString("stdio_approved_by"))))
-        .map(RowJson::first);
+        .map(RowJson::first)
+        .recover(nameTaken());
   }
 
   /**
@@ -61,7 +65,13 @@ final class McpConfigRepository {
             .addValue(changes.containsKey("bearer_token_sealed")).addValue(changes.getString("bearer_token_sealed"))
             .addValue(changes.getInteger("call_timeout_ms")).addValue(changes.getBoolean("is_active"))
             .addValue(uuid(changes.getString("stdio_approved_by"))))
-        .map(RowJson::first);
+        .map(RowJson::first)
+        .recover(nameTaken());
+  }
+
+  private static <T> Function<Throwable, Future<T>> nameTaken() {
+    return PgErrors.onUnique(() -> DomainException.fieldConflict("mcp_configs", "name",
+        "an MCP config with this name exists"));
   }
 
   private static UUID uuid(String id) {

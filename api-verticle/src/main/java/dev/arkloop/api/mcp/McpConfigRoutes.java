@@ -1,17 +1,16 @@
 package dev.arkloop.api.mcp;
 
-import static dev.arkloop.api.auth.Permissions.MCP_CONFIGS_MANAGE;
-import static dev.arkloop.api.auth.Permissions.PLATFORM_ADMIN;
+import static dev.arkloop.api.http.Permissions.MCP_CONFIGS_MANAGE;
+import static dev.arkloop.api.http.Permissions.PLATFORM_ADMIN;
 
-import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.api.billing.Entitlements;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
-import dev.arkloop.api.http.PgErrors;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.RequestBody;
+import dev.arkloop.api.http.Resource;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.http.ScopeParam;
-import dev.arkloop.api.auth.Principal;
 import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.crypto.SecretBox;
 import dev.arkloop.common.error.ApiException;
@@ -32,7 +31,7 @@ import java.util.UUID;
  * stdio on, only for a command on the operator's list, and only a platform admin may create, change
  * or enable one; the worker uses it only while that admin still is one.
  */
-public final class McpConfigRoutes {
+public final class McpConfigRoutes implements Resource {
   private static final String[] TRANSPORTS = {"stdio", "http_sse", "streamable_http"};
   private final McpConfigRepository configs;
   private final SecretBox secrets;
@@ -64,6 +63,7 @@ public final class McpConfigRoutes {
         : e));
   }
 
+  @Override
   public void mount(Routes routes) {
     String one = "/v1/mcp-configs/:config_id";
     routes.post("/v1/mcp-configs").requires(MCP_CONFIGS_MANAGE).status(201).audit("mcp_config.create")
@@ -83,7 +83,7 @@ public final class McpConfigRoutes {
   }
 
   private static UUID orgId(RoutingContext ctx) {
-    return Authenticator.principal(ctx).orgId();
+    return Principal.of(ctx).orgId();
   }
 
   private Future<JsonObject> create(RoutingContext ctx) {
@@ -93,7 +93,7 @@ public final class McpConfigRoutes {
         .put("transport", Fields.oneOf("transport", body.string("transport"), TRANSPORTS));
     boolean stdio = config.getString("transport").equals("stdio");
     if (stdio) {
-      requireStdioAllowed(Authenticator.principal(ctx));
+      requireStdioAllowed(Principal.of(ctx));
     }
     String url = url(body.optionalString("url"));
     String command = Fields.length("command", body.optionalString("command"), 1, 1000);
@@ -120,11 +120,11 @@ public final class McpConfigRoutes {
     }
     config.put("env_sealed", env == null || env.isEmpty() ? null : secrets.seal(env.encode()));
     config.put("bearer_token_sealed", token == null ? null : secrets.seal(token));
-    config.put("stdio_approved_by", stdio ? Authenticator.principal(ctx).userId().toString() : null);
+    config.put("stdio_approved_by", stdio ? Principal.of(ctx).userId().toString() : null);
     return (stdio ? Future.<Void>succeededFuture() : entitlements.requireEnabled(orgId(ctx),
             Entitlements.MCP_REMOTE_ENABLED, "entitlement.mcp_remote_disabled"))
         .compose(allowed -> checkAddress(url))
-        .compose(ok -> configs.create(orgId(ctx), config)).recover(this::conflict);
+        .compose(ok -> configs.create(orgId(ctx), config));
   }
 
   private Future<JsonObject> update(RoutingContext ctx) {
@@ -152,27 +152,23 @@ public final class McpConfigRoutes {
     }
     return found(configs.get(orgId(ctx), id)).compose(existing -> {
       if (existing.getString("transport").equals("stdio")) {
-        requireStdioAllowed(Authenticator.principal(ctx));
+        requireStdioAllowed(Principal.of(ctx));
         if (!tools.stdioCommandAllowed(existing.getString("command"))) {
           return Future.failedFuture(new ApiException(403, "policy.denied",
               "this command is not on the server's stdio MCP command list",
               new JsonObject().put("reason", "mcp.stdio_command_not_allowed").put("field", "command")));
         }
-        changes.put("stdio_approved_by", Authenticator.principal(ctx).userId().toString());
+        changes.put("stdio_approved_by", Principal.of(ctx).userId().toString());
       }
       if (!existing.getString("transport").equals("stdio") && changes.containsKey("url")
           && changes.getString("url") == null) {
         return Future.failedFuture(ApiException.invalid("url", "url is required for this transport"));
       }
       return checkAddress(changes.getString("url"))
-          .compose(ok -> found(configs.update(orgId(ctx), id, changes))).recover(this::conflict);
+          .compose(ok -> found(configs.update(orgId(ctx), id, changes)));
     });
   }
 
-  private Future<JsonObject> conflict(Throwable e) {
-    return Future.failedFuture(PgErrors.uniqueViolation(e, null)
-        ? ApiException.fieldConflict("mcp_configs", "name", "an MCP config with this name exists") : e);
-  }
 
   private void requireStdioAllowed(Principal principal) {
     if (!tools.mcpStdioEnabled()) {

@@ -1,10 +1,10 @@
 package dev.arkloop.api.notifications;
 
-import static dev.arkloop.api.auth.Permissions.PLATFORM_ADMIN;
+import static dev.arkloop.api.http.Permissions.PLATFORM_ADMIN;
 
-import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.threads.ThreadCursor;
@@ -59,7 +59,7 @@ final class BroadcastRoutes {
     if (!target.equals("all") && targetOrg == null) {
       throw ApiException.invalid("target", "target must be \"all\" or an account id");
     }
-    UUID createdBy = Authenticator.principal(ctx).userId();
+    UUID createdBy = Principal.of(ctx).userId();
     Future<Boolean> targetExists = targetOrg == null ? Future.succeededFuture(true)
         : broadcasts.accountExists(targetOrg);
     return targetExists.compose(exists -> {

@@ -1,7 +1,7 @@
 package dev.arkloop.api.notifications;
 
-import dev.arkloop.api.auth.Authenticator;
 import dev.arkloop.api.http.Params;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.threads.ThreadCursor;
 import dev.arkloop.common.error.ApiException;
@@ -87,6 +87,6 @@ final class NotificationRoutes {
   }
 
   private static UUID userId(RoutingContext ctx) {
-    return Authenticator.principal(ctx).userId();
+    return Principal.of(ctx).userId();
   }
 }

@@ -1,6 +1,7 @@
 package dev.arkloop.api.notifications;
 
-import dev.arkloop.api.ApiContext;
+import dev.arkloop.api.http.ApiContext;
+import dev.arkloop.api.http.Resource;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.live.PubSub;
 import dev.arkloop.common.notifications.NotificationChannels;
@@ -8,7 +9,7 @@ import dev.arkloop.common.notifications.Notifications;
 import io.vertx.core.Future;
 
 /** Notifications, their live stream and broadcasts, for one API verticle. */
-public final class NotificationsModule {
+public final class NotificationsModule implements Resource {
   private final ApiContext api;
   private final NotificationChannels channels;
   private final NotificationRepository repository;
@@ -26,6 +27,7 @@ public final class NotificationsModule {
     return new Notifications(channels);
   }
 
+  @Override
   public void mount(Routes routes) {
     var runs = api.config().runs();
     new NotificationRoutes(repository, hub, runs.sseBatchLimit(), runs.sseHeartbeatSeconds()).mount(routes);

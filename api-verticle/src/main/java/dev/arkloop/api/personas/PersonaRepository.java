@@ -1,5 +1,7 @@
 package dev.arkloop.api.personas;
 
+import dev.arkloop.common.db.PgErrors;
+import dev.arkloop.common.error.DomainException;
 import dev.arkloop.common.ids.Ids;
 import dev.arkloop.common.personas.Persona;
 import dev.arkloop.common.personas.PersonaStore;
@@ -38,12 +40,14 @@ final class PersonaRepository {
         .map(rows -> rows.size() == 0 ? null : PersonaStore.fromRow(rows.iterator().next()));
   }
 
-  /** Inserts; a duplicate key and version fails with a unique violation. */
+  /** Inserts; a duplicate key and version is a {@code personas.persona_key_conflict}. */
   Future<Persona> create(String scope, UUID orgId, String key, String version, boolean active, JsonObject spec) {
     return pool.preparedQuery("INSERT INTO personas (id, scope, org_id, persona_key, version, is_active, spec) "
             + "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + COLUMNS)
         .execute(Tuple.of(Ids.newId(), scope, scope.equals("org") ? orgId : null, key, version, active, spec))
-        .map(rows -> PersonaStore.fromRow(rows.iterator().next()));
+        .map(rows -> PersonaStore.fromRow(rows.iterator().next()))
+        .recover(PgErrors.onUnique(() -> DomainException.fieldConflict("personas", "persona_key",
+            "a persona " + key + "@" + version + " already exists")));
   }
 
   /** Replaces the spec (and the active flag); null when there is no such row in scope. */

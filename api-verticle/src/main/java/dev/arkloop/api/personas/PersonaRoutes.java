@@ -1,12 +1,13 @@
 package dev.arkloop.api.personas;
 
-import static dev.arkloop.api.auth.Permissions.PERSONAS_MANAGE;
-import static dev.arkloop.api.auth.Permissions.PERSONAS_READ;
+import static dev.arkloop.api.http.Permissions.PERSONAS_MANAGE;
+import static dev.arkloop.api.http.Permissions.PERSONAS_READ;
 
-import dev.arkloop.api.auth.Authenticator;
+import dev.arkloop.api.http.ApiContext;
 import dev.arkloop.api.http.Params;
-import dev.arkloop.api.http.PgErrors;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.RequestBody;
+import dev.arkloop.api.http.Resource;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.http.ScopeParam;
 import dev.arkloop.common.error.ApiException;
@@ -25,7 +26,7 @@ import java.util.UUID;
  * and the caller's effective selectable list. Built-in personas are files: they can be overridden
  * by a row with the same key, never edited (403 {@code personas.system_protected}).
  */
-public final class PersonaRoutes {
+public final class PersonaRoutes implements Resource {
   /** Fields that describe the row rather than the persona; never stored in the spec. */
   private static final List<String> METADATA = List.of("id", "scope", "org_id", "persona_key", "version",
       "is_active", "source", "created_at", "updated_at", "copy_from_repo_persona_key");
@@ -37,6 +38,7 @@ public final class PersonaRoutes {
     this.store = store;
   }
 
+  @Override
   public void mount(Routes routes) {
     routes.get("/v1/me/selectable-personas").requires(PERSONAS_READ).respond(ctx -> store.selectable(orgId(ctx)).map(PersonaRoutes::toJson));
     routes.get("/v1/personas").requires(PERSONAS_READ).respond(ctx ->
@@ -48,7 +50,7 @@ public final class PersonaRoutes {
   }
 
   private static UUID orgId(RoutingContext ctx) {
-    return Authenticator.principal(ctx).orgId();
+    return Principal.of(ctx).orgId();
   }
 
   private Future<JsonObject> create(RoutingContext ctx) {
@@ -72,9 +74,6 @@ public final class PersonaRoutes {
       return personas.create(scope, orgId(ctx), key, version, active == null || active,
           stored(spec.mergeIn(fields)));
     })
-        .recover(e -> Future.failedFuture(PgErrors.uniqueViolation(e, null)
-            ? ApiException.fieldConflict("personas", "persona_key", "a persona " + key + "@" + version + " already exists")
-            : e))
         .map(Persona::toJson);
   }
 
@@ -129,7 +128,7 @@ public final class PersonaRoutes {
   }
 
   /** Builds the persona endpoints (reads the built-in persona files once, off the event loop). */
-  public static PersonaRoutes create(io.vertx.core.Vertx vertx, io.vertx.sqlclient.Pool pool) {
-    return new PersonaRoutes(new PersonaRepository(pool), new PersonaStore(pool, BuiltinPersonas.load(vertx)));
+  public PersonaRoutes(ApiContext api) {
+    this(new PersonaRepository(api.pool()), new PersonaStore(api.pool(), BuiltinPersonas.load(api.vertx())));
   }
 }

@@ -1,6 +1,8 @@
 package dev.arkloop.api.projects;
 
+import dev.arkloop.common.db.PgErrors;
 import dev.arkloop.common.db.RowJson;
+import dev.arkloop.common.error.DomainException;
 import dev.arkloop.common.ids.Ids;
 import dev.arkloop.common.workspace.ProjectAccess;
 import io.vertx.core.Future;
@@ -30,7 +32,14 @@ public final class ProjectRepository {
     return pool.preparedQuery("INSERT INTO projects AS p (id, org_id, owner_user_id, name, description, team_id, "
             + "visibility) VALUES ($3, $1, $2, $4, $5, $6, $7) RETURNING " + COLUMNS)
         .execute(Tuple.of(orgId, ownerId, Ids.newId(), name, description, teamId).addValue(visibility))
-        .map(RowJson::first);
+        .map(RowJson::first)
+        .recover(PgErrors.onForeignKey(ProjectRepository::unknownTeam));
+  }
+
+  /** The team named is not one of the account's (or was deleted while the project was written). */
+  static DomainException unknownTeam() {
+    return new DomainException(DomainException.Kind.UNPROCESSABLE, "validation.error",
+        "team_id is not a team of this account", new JsonObject().put("field", "team_id"));
   }
 
   /** The project if the user may see it, else null. */
@@ -63,7 +72,8 @@ public final class ProjectRepository {
         .execute(Tuple.of(orgId, userId, projectId, patch.setName(), patch.name(), patch.setDescription())
             .addValue(patch.description()).addValue(patch.setVisibility()).addValue(patch.visibility())
             .addValue(patch.setTeam()).addValue(patch.teamId()))
-        .map(RowJson::first);
+        .map(RowJson::first)
+        .recover(PgErrors.onForeignKey(ProjectRepository::unknownTeam));
   }
 
   /** Deletes a visible project; its threads stay, detached. False when there was none. */

@@ -1,13 +1,11 @@
 package dev.arkloop.api.projects;
 
-import static dev.arkloop.api.auth.Permissions.PROJECTS_MANAGE;
-import static dev.arkloop.api.auth.Permissions.PROJECTS_READ;
+import static dev.arkloop.api.http.Permissions.PROJECTS_MANAGE;
+import static dev.arkloop.api.http.Permissions.PROJECTS_READ;
 
-import dev.arkloop.api.auth.Authenticator;
-import dev.arkloop.api.auth.Principal;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
-import dev.arkloop.api.http.PgErrors;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.common.error.ApiException;
@@ -50,8 +48,7 @@ public final class ProjectRoutes {
     Principal principal = principal(ctx);
     return requireTeam(principal, teamId)
         .compose(v -> projects.create(principal.orgId(), principal.userId(), name, description, teamId,
-            visibility == null ? "private" : visibility))
-        .recover(ProjectRoutes::teamGone);
+            visibility == null ? "private" : visibility));
   }
 
   private Future<JsonObject> get(RoutingContext ctx) {
@@ -84,7 +81,6 @@ public final class ProjectRoutes {
         .compose(ProjectRoutes::found)
         .compose(project -> requireTeam(principal, teamId))
         .compose(v -> projects.update(principal.orgId(), principal.userId(), projectId, patch))
-        .recover(ProjectRoutes::teamGone)
         .compose(ProjectRoutes::found);
   }
 
@@ -105,16 +101,7 @@ public final class ProjectRoutes {
       return Future.succeededFuture();
     }
     return projects.teamInOrg(principal.orgId(), teamId)
-        .compose(known -> known ? Future.succeededFuture() : Future.failedFuture(unknownTeam()));
-  }
-
-  private static <T> Future<T> teamGone(Throwable failure) {
-    return Future.failedFuture(PgErrors.foreignKeyViolation(failure) ? unknownTeam() : failure);
-  }
-
-  private static ApiException unknownTeam() {
-    return new ApiException(422, "validation.error", "team_id is not a team of this account",
-        new JsonObject().put("field", "team_id"));
+        .compose(known -> known ? Future.succeededFuture() : Future.failedFuture(ProjectRepository.unknownTeam()));
   }
 
   /** {@code private} or {@code shared}; the legacy {@code team} and {@code org} mean shared. */
@@ -135,6 +122,6 @@ public final class ProjectRoutes {
   }
 
   private static Principal principal(RoutingContext ctx) {
-    return Authenticator.principal(ctx);
+    return Principal.of(ctx);
   }
 }

@@ -1,11 +1,10 @@
 package dev.arkloop.api.projects;
 
-import static dev.arkloop.api.auth.Permissions.PROJECTS_READ;
-import static dev.arkloop.api.auth.Permissions.RUNS_READ;
-import static dev.arkloop.api.auth.Permissions.THREADS_WRITE;
+import static dev.arkloop.api.http.Permissions.PROJECTS_READ;
+import static dev.arkloop.api.http.Permissions.RUNS_READ;
+import static dev.arkloop.api.http.Permissions.THREADS_WRITE;
 
-import dev.arkloop.api.auth.Authenticator;
-import dev.arkloop.api.auth.Principal;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.Params;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.common.db.RowJson;
@@ -56,7 +55,7 @@ public final class WorkspaceRoutes {
   }
 
   private Future<JsonObject> workspace(RoutingContext ctx) {
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     UUID projectId = Params.pathId(ctx, "project_id");
     WorkspaceRef ref = new WorkspaceRef(principal.orgId(), projectId);
     return projects.get(principal.orgId(), principal.userId(), projectId)
@@ -112,7 +111,7 @@ public final class WorkspaceRoutes {
   }
 
   private Future<WorkspaceRef> visibleWorkspace(RoutingContext ctx) {
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     UUID projectId = Params.pathId(ctx, "project_id");
     return projects.visible(principal.orgId(), principal.userId(), projectId)
         .compose(visible -> visible ? Future.succeededFuture(new WorkspaceRef(principal.orgId(), projectId))

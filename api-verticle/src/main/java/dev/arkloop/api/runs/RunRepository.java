@@ -1,6 +1,6 @@
 package dev.arkloop.api.runs;
 
-import dev.arkloop.api.auth.Principal;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.common.db.RowJson;
 import dev.arkloop.common.error.DomainException;
 import dev.arkloop.common.jobs.JobQueue;

@@ -1,13 +1,12 @@
 package dev.arkloop.api.runs;
 
-import static dev.arkloop.api.auth.Permissions.RUNS_READ;
-import static dev.arkloop.api.auth.Permissions.RUNS_WRITE;
-import static dev.arkloop.api.auth.Permissions.THREADS_WRITE;
+import static dev.arkloop.api.http.Permissions.RUNS_READ;
+import static dev.arkloop.api.http.Permissions.RUNS_WRITE;
+import static dev.arkloop.api.http.Permissions.THREADS_WRITE;
 
-import dev.arkloop.api.auth.Authenticator;
-import dev.arkloop.api.auth.Principal;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.http.TraceIdHandler;
@@ -55,10 +54,10 @@ public final class RunRoutes {
     routes.post("/v1/threads/:thread_id/retry").requires(THREADS_WRITE, RUNS_WRITE).status(201).audit("run.retry")
         .respond(ctx -> create(ctx, true));
     routes.get("/v1/threads/:thread_id/runs").requires(RUNS_READ).respond(ctx -> runs.listOfThread(
-        Authenticator.principal(ctx), Params.pathId(ctx, "thread_id"), Params.limit(ctx, 50, 200)));
+        Principal.of(ctx), Params.pathId(ctx, "thread_id"), Params.limit(ctx, 50, 200)));
     routes.get("/v1/runs").requires(RUNS_READ).respond(this::listOrSearch);
     routes.get("/v1/runs/:run_id").requires(RUNS_READ).respond(ctx ->
-        runs.get(Authenticator.principal(ctx), Params.pathId(ctx, "run_id")));
+        runs.get(Principal.of(ctx), Params.pathId(ctx, "run_id")));
     routes.post("/v1/runs/:run_id/cancel").requires(RUNS_WRITE).audit("run.cancel").respond(this::cancel);
     routes.post("/v1/runs/:run_id/input").requires(RUNS_WRITE).audit("run.input").respond(this::input);
     routes.get("/v1/runs/:run_id/events").requires(RUNS_READ).handler(this::events);
@@ -79,7 +78,7 @@ public final class RunRoutes {
       throw ApiException.invalid("Idempotency-Key", "Idempotency-Key must be 1 to 200 characters");
     }
     String requestHash = Tokens.sha256Hex(threadId + "|" + retry + "|" + options.encode());
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     return service.create(principal, threadId, options, key, requestHash, TraceIdHandler.traceId(ctx), retry)
         .map(created -> new JsonObject().put("run_id", created.runId().toString())
             .put("trace_id", created.traceId()).put("id", created.runId().toString()));
@@ -88,7 +87,7 @@ public final class RunRoutes {
   /** With {@code offset}: the original clients' {@code {data, total}} page; without: the seed's array and cursor. */
   private Future<Object> listOrSearch(RoutingContext ctx) {
     return RunSearch.requested(ctx)
-        ? runs.search(Authenticator.principal(ctx), RunSearch.parse(ctx)).map(page -> (Object) page)
+        ? runs.search(Principal.of(ctx), RunSearch.parse(ctx)).map(page -> (Object) page)
         : list(ctx).map(page -> (Object) page);
   }
 
@@ -97,7 +96,7 @@ public final class RunRoutes {
     Cursor cursor = Cursor.parse(Params.query(ctx, "before") != null ? Params.query(ctx, "before")
         : Params.query(ctx, "cursor"));
     int limit = Params.limit(ctx, 50, 200);
-    return runs.list(Authenticator.principal(ctx), status,
+    return runs.list(Principal.of(ctx), status,
             cursor == null ? null : cursor.time(), cursor == null ? null : cursor.id(), limit)
         .map(page -> {
           page.forEach(item -> {
@@ -115,7 +114,7 @@ public final class RunRoutes {
     if (lastSeen != null && lastSeen < 0) {
       throw ApiException.invalid("last_seen_seq", "last_seen_seq must be >= 0");
     }
-    return service.cancel(Authenticator.principal(ctx), runId, TraceIdHandler.traceId(ctx))
+    return service.cancel(Principal.of(ctx), runId, TraceIdHandler.traceId(ctx))
         .map(v -> new JsonObject().put("ok", true));
   }
 
@@ -128,7 +127,7 @@ public final class RunRoutes {
       throw new ApiException(422, "validation.error", "content must be at most " + MAX_INPUT_BYTES + " bytes",
           new JsonObject().put("field", "content"));
     }
-    return service.provideInput(Authenticator.principal(ctx), runId, content, requestId, TraceIdHandler.traceId(ctx))
+    return service.provideInput(Principal.of(ctx), runId, content, requestId, TraceIdHandler.traceId(ctx))
         .map(v -> new JsonObject().put("ok", true));
   }
 
@@ -136,7 +135,7 @@ public final class RunRoutes {
     UUID runId = Params.pathId(ctx, "run_id");
     long afterSeq = afterSeq(ctx);
     boolean follow = Params.bool(ctx, "follow", true);
-    service.status(Authenticator.principal(ctx), runId)
+    service.status(Principal.of(ctx), runId)
         .onSuccess(status -> new SseStream(vertx, ctx.response(), hub, fetcher, runId, afterSeq, follow,
             status.terminal(),
             settings.sseBatchLimit(), settings.sseHeartbeatSeconds()).start())

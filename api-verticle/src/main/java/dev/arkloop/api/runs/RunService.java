@@ -1,6 +1,6 @@
 package dev.arkloop.api.runs;
 
-import dev.arkloop.api.auth.Principal;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.common.bus.Addresses;
 import dev.arkloop.common.runs.RunStatus;
 import dev.arkloop.common.runs.RunStreams;

@@ -1,6 +1,6 @@
 package dev.arkloop.api.runs;
 
-import dev.arkloop.api.ApiContext;
+import dev.arkloop.api.http.ApiContext;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.live.PubSub;
 import dev.arkloop.common.runs.RunStreams;

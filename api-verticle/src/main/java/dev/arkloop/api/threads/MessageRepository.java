@@ -7,7 +7,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import java.util.Map;
 import java.util.UUID;
 
 /** Messages of threads the caller may see; hidden messages are never listed. */
@@ -15,7 +18,7 @@ public final class MessageRepository {
   // The lock the activity bump needs anyway, taken first: concurrent posts to one thread queue up
   // instead of deadlocking on a shared lock each wants to upgrade.
   private static final String LOCK_VISIBLE_THREAD =
-      "SELECT t.id FROM threads t WHERE " + ThreadRepository.VISIBLE + " AND t.id = $3 FOR NO KEY UPDATE";
+      "SELECT t.id FROM threads t WHERE " + ThreadRepository.VISIBLE + " AND t.id = #{thread_id} FOR NO KEY UPDATE";
   private static final String LIST = "SELECT " + ThreadMessage.COLUMNS + " FROM messages "
       + "WHERE thread_id = $1 AND org_id = $2 AND NOT hidden%s ORDER BY created_at %s, id %<s LIMIT $3";
   private static final String AFTER = " AND (created_at, id) > "
@@ -37,7 +40,8 @@ public final class MessageRepository {
 
   /** Appends a user message to a visible thread (which becomes the most recently active); null if none. */
   public Future<JsonObject> create(UUID orgId, UUID userId, UUID threadId, String content, JsonObject contentJson) {
-    return pool.withTransaction(tx -> tx.preparedQuery(LOCK_VISIBLE_THREAD).execute(Tuple.of(orgId, userId, threadId))
+    return pool.withTransaction(tx -> SqlTemplate.forQuery(tx, LOCK_VISIBLE_THREAD)
+            .execute(Map.of("org_id", orgId, "user_id", userId, "thread_id", threadId))
         .compose(rows -> rows.size() == 0 ? Future.succeededFuture(null)
             : Conversation.append(tx, orgId, threadId, userId, ThreadMessage.ROLE_USER, content, contentJson, null)
                 .map(ThreadMessage::toJson)));

@@ -1,10 +1,9 @@
 package dev.arkloop.api.threads;
 
-import static dev.arkloop.api.auth.Permissions.THREADS_READ;
-import static dev.arkloop.api.auth.Permissions.THREADS_WRITE;
+import static dev.arkloop.api.http.Permissions.THREADS_READ;
+import static dev.arkloop.api.http.Permissions.THREADS_WRITE;
 
-import dev.arkloop.api.auth.Authenticator;
-import dev.arkloop.api.auth.Principal;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
 import dev.arkloop.api.http.RequestBody;
@@ -45,7 +44,7 @@ public final class MessageRoutes {
     String content = body.has("content") || contentJson == null
         ? Fields.length("content", body.string("content"), 1, MAX_CONTENT_CHARS)
         : Fields.length("content_json", textOf(contentJson), 0, MAX_CONTENT_CHARS);
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     return messages.create(principal.orgId(), principal.userId(), threadId, content, contentJson)
         .compose(ThreadRoutes::found);
   }
@@ -83,7 +82,7 @@ public final class MessageRoutes {
       throw ApiException.invalid("before", "give after or before, not both");
     }
     UUID cursor = after != null ? after : before;
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     return threads.visible(principal.orgId(), principal.userId(), threadId)
         .compose(visible -> !visible ? Future.<MessageRepository.MessagePage>failedFuture(ApiException.notFound("threads"))
             : after != null ? messages.list(principal.orgId(), threadId, after, limit)

@@ -1,13 +1,11 @@
 package dev.arkloop.api.threads;
 
-import static dev.arkloop.api.auth.Permissions.THREADS_READ;
-import static dev.arkloop.api.auth.Permissions.THREADS_WRITE;
+import static dev.arkloop.api.http.Permissions.THREADS_READ;
+import static dev.arkloop.api.http.Permissions.THREADS_WRITE;
 
-import dev.arkloop.api.auth.Authenticator;
-import dev.arkloop.api.auth.Principal;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
-import dev.arkloop.api.http.PgErrors;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.projects.ProjectRepository;
@@ -57,11 +55,10 @@ public final class ThreadRoutes {
     String title = title(body.optionalString("title"));
     Boolean isPrivate = body.optionalBoolean("is_private");
     UUID projectId = body.optionalUuid("project_id");
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     return requireProject(principal, projectId)
         .compose(v -> threads.create(principal.orgId(), principal.userId(), title, Boolean.TRUE.equals(isPrivate),
-            projectId))
-        .recover(ThreadRoutes::projectGone);
+            projectId));
   }
 
   /** Query {@code limit} (1-200, default 50), {@code before} (or an alias), {@code project_id}. */
@@ -69,7 +66,7 @@ public final class ThreadRoutes {
     int limit = Params.limit(ctx, 50, 200);
     ThreadCursor before = ThreadCursor.fromRequest(ctx, "before_updated_at");
     UUID projectId = Params.optionalUuid(ctx, "project_id");
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     Future<Void> projectVisible = projectId == null ? Future.succeededFuture()
         : projects.visible(principal.orgId(), principal.userId(), projectId).compose(visible -> visible
             ? Future.succeededFuture() : Future.failedFuture(ApiException.notFound("projects")));
@@ -85,18 +82,18 @@ public final class ThreadRoutes {
     }
     Fields.length("q", q, 1, MAX_QUERY_CHARS);
     int limit = Params.limit(ctx, 50, 200);
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     return search.search(principal.orgId(), principal.userId(), q, limit);
   }
 
   private Future<JsonArray> starred(RoutingContext ctx) {
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     return stars.starredIds(principal.orgId(), principal.userId());
   }
 
   private Future<JsonObject> get(RoutingContext ctx) {
     UUID threadId = Params.pathId(ctx, "thread_id");
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     return threads.get(principal.orgId(), principal.userId(), threadId).compose(ThreadRoutes::found);
   }
 
@@ -107,31 +104,30 @@ public final class ThreadRoutes {
     String title = title(body.optionalString("title"));
     UUID projectId = body.optionalUuid("project_id");
     ThreadPatch patch = new ThreadPatch(body.has("title"), title, body.has("project_id"), projectId);
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     return threads.get(principal.orgId(), principal.userId(), threadId)
         .compose(ThreadRoutes::found)
         .compose(thread -> requireProject(principal, projectId).compose(v -> requireAuthorSees(principal, thread,
             projectId)))
         .compose(v -> threads.update(principal.orgId(), principal.userId(), threadId, patch))
-        .recover(ThreadRoutes::projectGone)
         .compose(ThreadRoutes::found);
   }
 
   private Future<Void> delete(RoutingContext ctx) {
     UUID threadId = Params.pathId(ctx, "thread_id");
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     return threads.delete(principal.orgId(), principal.userId(), threadId).compose(ThreadRoutes::existed);
   }
 
   private Future<Void> star(RoutingContext ctx) {
     UUID threadId = Params.pathId(ctx, "thread_id");
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     return stars.star(principal.orgId(), principal.userId(), threadId).compose(ThreadRoutes::existed);
   }
 
   private Future<Void> unstar(RoutingContext ctx) {
     UUID threadId = Params.pathId(ctx, "thread_id");
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     return stars.unstar(principal.orgId(), principal.userId(), threadId).compose(ThreadRoutes::existed);
   }
 
@@ -141,7 +137,7 @@ public final class ThreadRoutes {
       return Future.succeededFuture();
     }
     return projects.visible(principal.orgId(), principal.userId(), projectId)
-        .compose(visible -> visible ? Future.succeededFuture() : Future.failedFuture(unknownProject()));
+        .compose(visible -> visible ? Future.succeededFuture() : Future.failedFuture(ThreadRepository.unknownProject()));
   }
 
   /** Runs of a thread act for their creators: a thread never lands in a project its author cannot see. */
@@ -154,16 +150,6 @@ public final class ThreadRoutes {
         .compose(visible -> visible ? Future.succeededFuture() : Future.failedFuture(
             new ApiException(422, "validation.error", "the thread's author cannot see this project",
                 new JsonObject().put("field", "project_id").put("reason", "project_not_visible_to_author"))));
-  }
-
-  /** The project was deleted between the check and the write. */
-  private static <T> Future<T> projectGone(Throwable failure) {
-    return Future.failedFuture(PgErrors.foreignKeyViolation(failure) ? unknownProject() : failure);
-  }
-
-  private static ApiException unknownProject() {
-    return new ApiException(422, "validation.error", "project_id is not a project of this account",
-        new JsonObject().put("field", "project_id"));
   }
 
   private static String title(String title) {

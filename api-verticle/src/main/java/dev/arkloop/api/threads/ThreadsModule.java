@@ -1,11 +1,12 @@
 package dev.arkloop.api.threads;
 
-import dev.arkloop.api.ApiContext;
+import dev.arkloop.api.http.ApiContext;
+import dev.arkloop.api.http.Resource;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.projects.ProjectRepository;
 
 /** Threads, their messages and stars. */
-public final class ThreadsModule {
+public final class ThreadsModule implements Resource {
   private final ThreadRepository threads;
   private final ThreadSearchRepository search;
   private final StarRepository stars;
@@ -20,6 +21,7 @@ public final class ThreadsModule {
     this.projects = new ProjectRepository(api.pool());
   }
 
+  @Override
   public void mount(Routes routes) {
     new ThreadRoutes(threads, search, stars, projects).mount(routes);
     new MessageRoutes(messages, threads).mount(routes);

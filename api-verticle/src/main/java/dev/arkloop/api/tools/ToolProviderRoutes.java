@@ -1,10 +1,11 @@
 package dev.arkloop.api.tools;
 
-import static dev.arkloop.api.auth.Permissions.PLATFORM_ADMIN;
-import static dev.arkloop.api.auth.Permissions.SECRETS_MANAGE;
+import static dev.arkloop.api.http.Permissions.PLATFORM_ADMIN;
+import static dev.arkloop.api.http.Permissions.SECRETS_MANAGE;
 
-import dev.arkloop.api.auth.Authenticator;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.RequestBody;
+import dev.arkloop.api.http.Resource;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.http.ScopeParam;
 import dev.arkloop.common.crypto.SecretBox;
@@ -21,7 +22,7 @@ import java.util.UUID;
  * {@code ?scope=org} ({@code data.secrets.manage}). API keys are sealed at rest and shown only as a
  * masked {@code key_prefix}.
  */
-public final class ToolProviderRoutes {
+public final class ToolProviderRoutes implements Resource {
   private final ToolProviderRepository providers;
   private final SecretBox secrets;
 
@@ -30,6 +31,7 @@ public final class ToolProviderRoutes {
     this.secrets = secrets;
   }
 
+  @Override
   public void mount(Routes routes) {
     String path = "/v1/tool-providers/:group/:provider/";
     routes.get("/v1/tool-providers").requiresAny(SECRETS_MANAGE, PLATFORM_ADMIN).respond(this::list);
@@ -56,12 +58,12 @@ public final class ToolProviderRoutes {
     if (provider == null) {
       throw new ApiException(404, "tool_providers.not_found", "no such tool provider");
     }
-    return new Target(scope, Authenticator.principal(ctx).orgId(), provider);
+    return new Target(scope, Principal.of(ctx).orgId(), provider);
   }
 
   private Future<JsonObject> list(RoutingContext ctx) {
     String scope = ScopeParam.of(ctx, ScopeParam.PLATFORM, SECRETS_MANAGE);
-    return providers.list(scope, Authenticator.principal(ctx).orgId()).map(rows -> {
+    return providers.list(scope, Principal.of(ctx).orgId()).map(rows -> {
       JsonArray groups = new JsonArray();
       for (String group : ToolProviderCatalog.GROUPS) {
         JsonArray items = new JsonArray();

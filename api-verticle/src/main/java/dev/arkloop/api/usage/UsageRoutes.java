@@ -1,9 +1,9 @@
 package dev.arkloop.api.usage;
 
-import dev.arkloop.api.auth.Authenticator;
-import dev.arkloop.api.auth.Permissions;
-import dev.arkloop.api.auth.Principal;
 import dev.arkloop.api.http.Params;
+import dev.arkloop.api.http.Permissions;
+import dev.arkloop.api.http.Principal;
+import dev.arkloop.api.http.Resource;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.identity.AccountAccess;
 import dev.arkloop.api.identity.AccountRepository;
@@ -25,7 +25,7 @@ import java.util.UUID;
  * {@code /v1/accounts/{id}/usage*} is every run of the account ({@code data.usage.read} there, or
  * platform admin).
  */
-public final class UsageRoutes {
+public final class UsageRoutes implements Resource {
   private static final int MAX_DAYS = 366;
   private final UsageRepository usage;
   private final AccountAccess access;
@@ -35,16 +35,17 @@ public final class UsageRoutes {
     this.access = new AccountAccess(accounts);
   }
 
+  @Override
   public void mount(Routes routes) {
     routes.get("/v1/me/usage").requires(Permissions.PROFILE_READ).respond(ctx -> {
-      Principal principal = Authenticator.principal(ctx);
+      Principal principal = Principal.of(ctx);
       YearMonth month = month(ctx);
       return usage.month(principal.orgId(), principal.userId(), month.getYear(), month.getMonthValue());
     });
-    routes.get("/v1/me/usage/daily").requires(Permissions.PROFILE_READ).respond(ctx -> daily(ctx, Authenticator.principal(ctx).orgId(),
-        Authenticator.principal(ctx).userId()));
+    routes.get("/v1/me/usage/daily").requires(Permissions.PROFILE_READ).respond(ctx -> daily(ctx, Principal.of(ctx).orgId(),
+        Principal.of(ctx).userId()));
     routes.get("/v1/me/usage/by-model").requires(Permissions.PROFILE_READ).respond(ctx -> {
-      Principal principal = Authenticator.principal(ctx);
+      Principal principal = Principal.of(ctx);
       YearMonth month = month(ctx);
       return usage.byModel(principal.orgId(), principal.userId(), month.getYear(), month.getMonthValue());
     });
@@ -74,7 +75,7 @@ public final class UsageRoutes {
 
   private Future<UUID> account(RoutingContext ctx) {
     UUID orgId = Params.pathId(ctx, "account_id");
-    return access.require(Authenticator.principal(ctx), orgId, Permissions.USAGE_READ).map(orgId);
+    return access.require(Principal.of(ctx), orgId, Permissions.USAGE_READ).map(orgId);
   }
 
   private Future<JsonArray> daily(RoutingContext ctx, UUID orgId, UUID userId) {

@@ -1,11 +1,11 @@
 package dev.arkloop.api.webhooks;
 
-import static dev.arkloop.api.auth.Permissions.WEBHOOKS_MANAGE;
+import static dev.arkloop.api.http.Permissions.WEBHOOKS_MANAGE;
 
-import dev.arkloop.api.auth.Authenticator;
-import dev.arkloop.api.auth.Principal;
 import dev.arkloop.api.http.Params;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.RequestBody;
+import dev.arkloop.api.http.Resource;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.threads.ThreadCursor;
 import dev.arkloop.common.bus.Addresses;
@@ -29,7 +29,7 @@ import java.util.List;
 import java.util.UUID;
 
 /** Webhook endpoints of the caller's account, their delivery log, redelivery and ping. */
-public final class WebhookRoutes {
+public final class WebhookRoutes implements Resource {
   private static final String BASE = "/v1/webhook-endpoints";
   private final Vertx vertx;
   private final WebhookRepository endpoints;
@@ -46,6 +46,7 @@ public final class WebhookRoutes {
     this.secrets = secrets;
   }
 
+  @Override
   public void mount(Routes routes) {
     routes.post(BASE).requires(WEBHOOKS_MANAGE).status(201).audit("webhook_endpoint.create").respond(this::create);
     routes.get(BASE).requires(WEBHOOKS_MANAGE).respond(ctx -> endpoints.list(orgId(ctx)));
@@ -81,7 +82,7 @@ public final class WebhookRoutes {
       throw ApiException.invalid("url", e.getMessage());
     }
     SecretBox box = box();
-    Principal principal = Authenticator.principal(ctx);
+    Principal principal = Principal.of(ctx);
     String secret = WebhookSignature.newSecret();
     return allowed(uri)
         .compose(ok -> vertx.executeBlocking(() -> box.seal(secret), false))
@@ -199,7 +200,7 @@ public final class WebhookRoutes {
   }
 
   private static UUID orgId(RoutingContext ctx) {
-    return Authenticator.principal(ctx).orgId();
+    return Principal.of(ctx).orgId();
   }
 
   private static JsonObject found(JsonObject endpoint) {

@@ -17,7 +17,8 @@ final class LlmTestKit {
   /** Settings with timeouts short enough for tests, private (local) provider URLs allowed. */
   static ArkloopConfig.Llm settings(int retryAttempts, int retryBaseDelayMs) {
     ArkloopConfig.EnvProvider none = new ArkloopConfig.EnvProvider(null, null, "unused");
-    return new ArkloopConfig.Llm(retryAttempts, retryBaseDelayMs, 1000, 2000, 400, true, none, none);
+    // first byte 10 s: no test waits for it, and a loaded machine can take seconds to answer the first request
+    return new ArkloopConfig.Llm(retryAttempts, retryBaseDelayMs, 1000, 10_000, 400, true, none, none);
   }
 
   /** From a test thread this is a new event-loop context, like a verticle's. */

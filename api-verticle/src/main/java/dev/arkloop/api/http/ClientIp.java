@@ -1,4 +1,4 @@
-package dev.arkloop.api.auth;
+package dev.arkloop.api.http;
 
 import io.vertx.ext.web.RoutingContext;
 

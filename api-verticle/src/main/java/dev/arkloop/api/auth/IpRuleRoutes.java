@@ -1,14 +1,13 @@
-package dev.arkloop.api.audit;
+package dev.arkloop.api.auth;
 
-import static dev.arkloop.api.auth.Permissions.IP_RULES_MANAGE;
+import static dev.arkloop.api.http.Permissions.IP_RULES_MANAGE;
 
-import dev.arkloop.api.auth.Authenticator;
-import dev.arkloop.api.auth.Cidr;
-import dev.arkloop.api.auth.ClientIp;
-import dev.arkloop.api.auth.IpRules;
+import dev.arkloop.api.http.ClientIp;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.RequestBody;
+import dev.arkloop.api.http.Resource;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.common.db.RowJson;
 import dev.arkloop.common.error.ApiException;
@@ -21,7 +20,7 @@ import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
 /** An account's IP allowlist and blocklist. Members may list; account admins create and delete. */
-public final class IpRuleRoutes {
+public final class IpRuleRoutes implements Resource {
   private static final String COLUMNS = "id, org_id, type, cidr::text AS cidr, note, created_at";
   private final Pool pool;
   private final IpRules ipRules;
@@ -33,11 +32,12 @@ public final class IpRuleRoutes {
     this.trustForwardedFor = trustForwardedFor;
   }
 
+  @Override
   public void mount(Routes routes) {
     routes.post("/v1/ip-rules").requires(IP_RULES_MANAGE).status(201).audit("ip_rule.create").respond(this::create);
     routes.get("/v1/ip-rules").requires(IP_RULES_MANAGE).respond(ctx -> pool.preparedQuery("SELECT " + COLUMNS
             + " FROM ip_rules WHERE org_id = $1 ORDER BY created_at")
-        .execute(Tuple.of(Authenticator.principal(ctx).orgId())).map(RowJson::toArray));
+        .execute(Tuple.of(Principal.of(ctx).orgId())).map(RowJson::toArray));
     routes.delete("/v1/ip-rules/:rule_id").requires(IP_RULES_MANAGE).audit("ip_rule.delete").respond(this::delete);
   }
 
@@ -49,7 +49,7 @@ public final class IpRuleRoutes {
       throw ApiException.invalid("cidr", "cidr must be an IPv4 or IPv6 network such as 10.0.0.0/8");
     }
     String note = Fields.length("note", body.optionalString("note"), 0, 500);
-    UUID orgId = Authenticator.principal(ctx).orgId();
+    UUID orgId = Principal.of(ctx).orgId();
     // a rule that shuts out the caller would also shut them out of removing it again
     return ipRules.permitsWith(orgId, ClientIp.of(ctx, trustForwardedFor), type, cidr)
         .compose(stillAllowed -> stillAllowed ? Future.succeededFuture() : Future.failedFuture(
@@ -64,7 +64,7 @@ public final class IpRuleRoutes {
   }
 
   private Future<Void> delete(RoutingContext ctx) {
-    UUID orgId = Authenticator.principal(ctx).orgId();
+    UUID orgId = Principal.of(ctx).orgId();
     return pool.preparedQuery("DELETE FROM ip_rules WHERE id = $1 AND org_id = $2")
         .execute(Tuple.of(Params.pathId(ctx, "rule_id"), orgId))
         .compose(rows -> {

@@ -1,5 +1,6 @@
-package dev.arkloop.api.auth;
+package dev.arkloop.api.http;
 
+import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 import java.util.UUID;
 
@@ -15,6 +16,21 @@ public record Principal(
     UUID apiKeyId,
     String tokenId,
     long tokenExpiresAtEpochSeconds) {
+  static final String CONTEXT_KEY = "arkloop.principal";
+
+  /** The caller of a request that passed authentication. */
+  public static Principal of(RoutingContext ctx) {
+    Principal principal = ctx.get(CONTEXT_KEY);
+    if (principal == null) {
+      throw new IllegalStateException("route is not authenticated");
+    }
+    return principal;
+  }
+
+  /** The caller, or null on a public route. */
+  public static Principal ifAuthenticated(RoutingContext ctx) {
+    return ctx.get(CONTEXT_KEY);
+  }
 
   public boolean has(String permission) {
     return permissions.contains(permission);

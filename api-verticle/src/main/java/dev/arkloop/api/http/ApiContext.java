@@ -1,4 +1,4 @@
-package dev.arkloop.api;
+package dev.arkloop.api.http;
 
 import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.infra.NodeEndpoints;

@@ -1,4 +1,4 @@
-package dev.arkloop.api.auth;
+package dev.arkloop.api.identity;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

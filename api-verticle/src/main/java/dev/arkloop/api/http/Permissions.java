@@ -1,4 +1,4 @@
-package dev.arkloop.api.auth;
+package dev.arkloop.api.http;
 
 import java.util.LinkedHashSet;
 import java.util.List;
