@@ -4,9 +4,9 @@ import static dev.arkloop.api.http.Permissions.RUNS_READ;
 import static dev.arkloop.api.http.Permissions.RUNS_WRITE;
 import static dev.arkloop.api.http.Permissions.THREADS_WRITE;
 
-import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.Fields;
 import dev.arkloop.api.http.Params;
+import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.http.TraceIdHandler;
