@@ -1,6 +1,5 @@
-package dev.arkloop.api.contract;
+package dev.arkloop.api;
 
-import dev.arkloop.api.ApiVerticle;
 import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.config.ConfigLoader;
 import dev.arkloop.common.crypto.SecretBox;
