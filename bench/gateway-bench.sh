@@ -5,7 +5,9 @@
 # go to AuthBench, e.g.  bench/gateway-bench.sh --concurrency 32 --seconds 10 --rounds 5
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./mvnw -q -B package -DskipTests -pl launcher,bench -am
+if [ "${ARKLOOP_BENCH_BUILD:-1}" != 0 ]; then
+  ./mvnw -q -B package -DskipTests -pl launcher,bench -am
+fi
 DATA=$(mktemp -d)
 PORT=${ARKLOOP_BENCH_PORT:-19091}
 GATEWAY_PORT=${ARKLOOP_BENCH_GATEWAY_PORT:-19092}

@@ -1,5 +1,6 @@
 package dev.arkloop.launcher;
 
+import ch.qos.logback.classic.LoggerContext;
 import dev.arkloop.api.ApiVerticle;
 import dev.arkloop.api.gateway.GatewaySettings;
 import dev.arkloop.api.gateway.GatewayVerticle;
@@ -47,12 +48,27 @@ public final class Main {
     }
     try {
       Node node = Node.start(config);
-      Runtime.getRuntime().addShutdownHook(new Thread(node::stop, "arkloop-shutdown"));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        node.stop();
+        flushLogs();
+      }, "arkloop-shutdown"));
       System.out.println("Arkloop ready: " + node.describe());
     } catch (RuntimeException e) {
       LOG.error("startup failed", e);
       System.err.println("arkloop: startup failed: " + e.getMessage());
+      flushLogs();
       System.exit(1);
+    }
+  }
+
+  /**
+   * Log lines are written by an asynchronous appender; stopping the logging context writes the
+   * queued ones. It runs after the node's last line, which logback's own shutdown hook (running
+   * beside ours) could not promise.
+   */
+  private static void flushLogs() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logging) {
+      logging.stop();
     }
   }
 
