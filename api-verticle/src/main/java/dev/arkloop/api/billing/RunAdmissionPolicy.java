@@ -27,39 +27,39 @@ final class RunAdmissionPolicy implements RunAdmission {
   }
 
   @Override
-  public Future<Void> admit(SqlConnection tx, UUID orgId) {
+  public Future<Check> prepare(UUID orgId) {
+    return Future.all(entitlements.integer(orgId, Entitlements.CONCURRENT_RUNS),
+            entitlements.integer(orgId, Entitlements.RUNS_PER_MONTH),
+            entitlements.integer(orgId, Entitlements.TOKENS_PER_MONTH))
+        .map(limits -> tx -> admit(tx, orgId, limits.resultAt(0), limits.resultAt(1), limits.resultAt(2)));
+  }
+
+  private static Future<Void> admit(SqlConnection tx, UUID orgId, long concurrentRuns, long runsPerMonth,
+      long tokensPerMonth) {
     return tx.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 7))").execute(Tuple.of(orgId.toString()))
         .compose(v -> CreditLedger.balance(tx, orgId))
         .compose(balance -> balance > 0 ? Future.succeededFuture()
             : Future.failedFuture(new ApiException(402, "credits.exhausted", "the account has no credits left",
                 new JsonObject().put("reason", "credits.exhausted").put("balance", balance))))
-        .compose(v -> entitlements.integer(orgId, Entitlements.CONCURRENT_RUNS))
-        .compose(limit -> limit <= 0 ? Future.succeededFuture() : tx.preparedQuery(
+        .compose(v -> concurrentRuns <= 0 ? Future.succeededFuture() : tx.preparedQuery(
                 "SELECT count(*) AS active FROM runs WHERE org_id = $1 AND status IN " + RunStatus.ACTIVE_SQL)
             .execute(Tuple.of(orgId))
-            .compose(rows -> rows.iterator().next().getLong("active") >= limit
+            .compose(rows -> rows.iterator().next().getLong("active") >= concurrentRuns
                 ? Future.failedFuture(new ApiException(429, "rate_limit", "too many active runs in this account",
-                    new JsonObject().put("reason", "runs.concurrency").put("limit", limit).put("retry_after_seconds", 5)))
+                    new JsonObject().put("reason", "runs.concurrency").put("limit", concurrentRuns)
+                        .put("retry_after_seconds", 5)))
                 : Future.succeededFuture()))
-        .compose(v -> Future.all(entitlements.integer(orgId, Entitlements.RUNS_PER_MONTH),
-            entitlements.integer(orgId, Entitlements.TOKENS_PER_MONTH)))
-        .compose(quotas -> {
-          long runs = quotas.resultAt(0);
-          long tokens = quotas.resultAt(1);
-          if (runs <= 0 && tokens <= 0) {
-            return Future.succeededFuture();
-          }
-          return tx.preparedQuery(THIS_MONTH).execute(Tuple.of(orgId)).compose(rows -> {
-            var used = rows.iterator().next();
-            if (runs > 0 && used.getLong("runs") >= runs) {
-              return Future.failedFuture(quota(Entitlements.RUNS_PER_MONTH, runs));
-            }
-            if (tokens > 0 && used.getLong("tokens") >= tokens) {
-              return Future.failedFuture(quota(Entitlements.TOKENS_PER_MONTH, tokens));
-            }
-            return Future.succeededFuture();
-          });
-        });
+        .compose(v -> runsPerMonth <= 0 && tokensPerMonth <= 0 ? Future.succeededFuture()
+            : tx.preparedQuery(THIS_MONTH).execute(Tuple.of(orgId)).compose(rows -> {
+              var used = rows.iterator().next();
+              if (runsPerMonth > 0 && used.getLong("runs") >= runsPerMonth) {
+                return Future.failedFuture(quota(Entitlements.RUNS_PER_MONTH, runsPerMonth));
+              }
+              if (tokensPerMonth > 0 && used.getLong("tokens") >= tokensPerMonth) {
+                return Future.failedFuture(quota(Entitlements.TOKENS_PER_MONTH, tokensPerMonth));
+              }
+              return Future.succeededFuture();
+            }));
   }
 
   private static ApiException quota(String key, long limit) {

@@ -5,9 +5,17 @@ import io.vertx.sqlclient.SqlConnection;
 import java.util.UUID;
 
 /**
- * Whether an account may start another run, decided inside the transaction that would create it
- * (credits, concurrency and monthly quotas). Fails with the {@code ApiException} to answer.
+ * Whether an account may start another run (credits, concurrency and monthly quotas), in two steps:
+ * the account's limits are resolved first, before the creating transaction holds a pooled
+ * connection, and the returned check then runs inside that transaction on its connection alone.
+ * A check that needed a second connection while holding the first (and the account's lock) could
+ * wait on a pool its own waiters have exhausted.
  */
 public interface RunAdmission {
-  Future<Void> admit(SqlConnection tx, UUID orgId);
+  Future<Check> prepare(UUID orgId);
+
+  /** The decision inside the creating transaction; fails with the refusal to answer. */
+  interface Check {
+    Future<Void> admit(SqlConnection tx);
+  }
 }

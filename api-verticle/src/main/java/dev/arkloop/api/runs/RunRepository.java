@@ -82,7 +82,8 @@ final class RunRepository {
   /** Creates a run on a visible thread; with {@code hideLastAnswer} first hides its last assistant message (retry). */
   Future<Created> create(Principal principal, UUID threadId, JsonObject options, String idempotencyKey,
       String requestHash, String traceId, boolean hideLastAnswer) {
-    return pool.withTransaction(tx -> lockVisibleThread(tx, principal, threadId)
+    return admission.prepare(principal.orgId()).compose(admissionCheck -> pool.withTransaction(tx ->
+        lockVisibleThread(tx, principal, threadId)
         .compose(v -> idempotencyKey == null ? Future.succeededFuture(null)
             : replay(tx, principal.orgId(), idempotencyKey, requestHash))
         .compose(existing -> existing != null ? Future.succeededFuture(existing)
@@ -92,11 +93,11 @@ final class RunRepository {
                         "the thread already has an active run",
                         new JsonObject().put("active_run_id", active.toString()))))
                 .compose(v -> hideLastAnswer ? hideLastAnswer(tx, threadId) : Future.succeededFuture())
-                .compose(v -> admission.admit(tx, principal.orgId()))
+                .compose(v -> admissionCheck.admit(tx))
                 .compose(v -> RunLifecycle.create(tx, new RunLifecycle.NewRun(principal.orgId(), threadId,
                     principal.userId(), options, traceId, idempotencyKey, requestHash), maxAttempts))
                 .map(created -> new Created(created.runId(), traceId, new AfterCommit(created.runId(),
-                    List.of(created.started()), created.jobId(), null)))));
+                    List.of(created.started()), created.jobId(), null))))));
   }
 
   private Future<Void> lockVisibleThread(SqlConnection tx, Principal principal, UUID threadId) {

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -55,6 +56,33 @@ class RunLimitsTest {
       follow(node, user, busy);
       assertEquals(201, user.post("/v1/threads/" + thread(user, "third") + "/runs", new JsonObject()).statusCode(),
           "a finished run frees its place");
+    }
+  }
+
+  /**
+   * Run creations of one account queue on the account's lock while holding pooled connections; the
+   * admission check must not need another connection while it holds the lock, or a small pool
+   * deadlocks until its wait times out (503). Runs stay queued here: this node's worker takes none.
+   */
+  @Test
+  void concurrentRunCreationsOfOneAccountDoNotExhaustASmallPool() {
+    try (TestNode node = TestNode.start(Map.of("ARKLOOP_DB_POOL_SIZE", "2",
+        "ARKLOOP_WORKER_QUEUE_JOB_TYPES", "email.send"))) {
+      TestClient admin = node.register("root");
+      TestClient user = node.register("fay");
+      List<String> threads = List.of(thread(user, "one"), thread(user, "two"), thread(user, "three"));
+      // a changed override empties the account's cached limits: the creations below must resolve them
+      assertEquals(201, admin.post("/v1/entitlement-overrides", new JsonObject()
+          .put("org_id", user.get("/v1/me").bodyAsJsonObject().getString("org_id"))
+          .put("key", "quota.runs_per_month").put("value", "100").put("value_type", "integer")).statusCode());
+      List<CompletableFuture<HttpResponse<Buffer>>> creations = threads.stream()
+          .map(threadId -> CompletableFuture.supplyAsync(
+              () -> user.post("/v1/threads/" + threadId + "/runs", new JsonObject())))
+          .toList();
+      for (CompletableFuture<HttpResponse<Buffer>> creation : creations) {
+        HttpResponse<Buffer> created = creation.join();
+        assertEquals(201, created.statusCode(), created.bodyAsString());
+      }
     }
   }
 
