@@ -56,7 +56,7 @@ public final class ApiRouter {
         new ProjectsModule(api),
         new ThreadsModule(api),
         modules.runs::mount,
-        new AdminModule(api, modules.auth.revocations(), modules.runs.canceller()),
+        new AdminModule(api, modules.auth.revocations(), modules.identity.apiKeys(), modules.runs.canceller()),
         modules.notifications,
         modules.billing,
         new LlmProviderRoutes(api, modules.billing.entitlements()),

@@ -1,14 +1,10 @@
 package dev.arkloop.bench;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,15 +27,13 @@ public final class Bench {
       System.err.println("unknown scenario " + config.scenario() + "\n" + BenchConfig.USAGE);
       System.exit(2);
     }
-    ExecutorService executor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()));
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10)).executor(executor).build();
-    ApiClient api = new ApiClient(http, config.url());
+    Vertx vertx = Vertx.vertx();
+    VertxApi api = new VertxApi(vertx, config.url(), config.clients() + 16);
     try {
-      api.awaitReady(config.waitReady());
-    } catch (IllegalStateException notReady) {
+      api.awaitReady(config.waitReady().toMillis()).await();
+    } catch (RuntimeException notReady) {
       System.err.println(notReady.getMessage());
-      System.exit(2); // the HTTP client's threads would keep the JVM alive
+      System.exit(2);
     }
     if (RunBench.SCENARIOS.contains(config.scenario())) {
       JsonObject report = RunBench.run(config);
@@ -49,22 +43,21 @@ public final class Bench {
       }
       System.exit(report.getBoolean("pass") ? 0 : 1);
     }
-    List<String> keys = api.signUpWithKeys(config.clients());
+    List<String> keys = api.signUpWithKeys(config.clients()).await(120, TimeUnit.SECONDS);
 
     long started = System.nanoTime();
     NodeCpu cpu = new NodeCpu(config.nodePid());
-    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    timer.schedule(cpu::start, config.warmup().toMillis(), TimeUnit.MILLISECONDS); // the measured part only
-    Latencies latencies = new ApiCrudScenario(api, config).run(keys);
+    vertx.setTimer(Math.max(1, config.warmup().toMillis()), t -> cpu.start()); // the measured part only
+    Latencies latencies = new ApiCrudScenario(api, config).run(keys)
+        .await(config.duration().plus(config.warmup()).toSeconds() + 60, TimeUnit.SECONDS);
     double elapsed = (System.nanoTime() - started) / 1e9;
-    timer.shutdownNow();
 
     JsonObject report = report(config, latencies, elapsed).put("cpu", cpu.report(latencies.requests(), "request"));
     System.out.println(report.encodePrettily());
     if (config.out() != null) {
       Files.writeString(Path.of(config.out()), report.encodePrettily() + "\n");
     }
-    executor.shutdownNow();
+    vertx.close();
     System.exit(report.getBoolean("pass") ? 0 : 1);
   }
 

@@ -88,6 +88,26 @@ final class VertxApi {
     return done.future();
   }
 
+  /** Polls {@code GET /readyz} every half second until it answers 200; fails when {@code patienceMillis} ran out. */
+  Future<Void> awaitReady(long patienceMillis) {
+    long deadline = System.currentTimeMillis() + patienceMillis;
+    Promise<Void> ready = Promise.promise();
+    pollReady(deadline, ready);
+    return ready.future();
+  }
+
+  private void pollReady(long deadline, Promise<Void> ready) {
+    call(HttpMethod.GET, "/readyz", null, null).onComplete(reply -> {
+      if (reply.succeeded() && reply.result().status() == 200) {
+        ready.complete();
+      } else if (System.currentTimeMillis() > deadline) {
+        ready.fail(base + "/readyz did not answer 200 in time");
+      } else {
+        vertx.setTimer(500, t -> pollReady(deadline, ready));
+      }
+    });
+  }
+
   /** Registers a user; returns their access token. */
   Future<String> signUp() {
     String login = "runbench" + Long.toHexString(System.nanoTime());

@@ -10,6 +10,7 @@ import dev.arkloop.api.http.Principal;
 import dev.arkloop.api.http.RequestBody;
 import dev.arkloop.api.http.Routes;
 import dev.arkloop.api.http.TraceIdHandler;
+import dev.arkloop.api.identity.ApiKeyRepository;
 import dev.arkloop.api.runs.RunCanceller;
 import dev.arkloop.common.error.ApiException;
 import io.vertx.core.Future;
@@ -21,16 +22,20 @@ import java.util.UUID;
 /**
  * {@code /v1/admin/users}: search, inspect, change, suspend and delete users of any account.
  * Suspension takes effect on every node at the next request: refresh tokens and API keys are revoked
- * in PostgreSQL, access tokens through the shared Redis revocation mark, running runs are cancelled.
+ * in PostgreSQL (and the nodes' remembered keys dropped), access tokens through the shared Redis
+ * revocation mark, running runs are cancelled.
  */
 final class AdminUserRoutes {
   private final AdminUserRepository users;
   private final TokenRevocations revocations;
+  private final ApiKeyRepository apiKeys;
   private final RunCanceller runs;
 
-  AdminUserRoutes(AdminUserRepository users, TokenRevocations revocations, RunCanceller runs) {
+  AdminUserRoutes(AdminUserRepository users, TokenRevocations revocations, ApiKeyRepository apiKeys,
+      RunCanceller runs) {
     this.users = users;
     this.revocations = revocations;
+    this.apiKeys = apiKeys;
     this.runs = runs;
   }
 
@@ -76,6 +81,7 @@ final class AdminUserRoutes {
   private Future<Void> endSessions(RoutingContext ctx, UUID userId) {
     UUID admin = Principal.of(ctx).userId();
     return revocations.revokeAllOf(userId)
+        .compose(v -> apiKeys.ownerChanged(userId))
         .compose(v -> runs.cancelAllOf(userId, admin, TraceIdHandler.traceId(ctx)))
         .mapEmpty();
   }
@@ -86,6 +92,7 @@ final class AdminUserRoutes {
     return users.delete(id).compose(before -> {
       AuditTrail.before(ctx, before);
       return revocations.revokeAllOf(id)
+          .compose(v -> apiKeys.ownerChanged(id))
           .compose(v -> runs.cancelAllOf(id, admin, TraceIdHandler.traceId(ctx)))
           .<Void>mapEmpty();
     });

@@ -13,6 +13,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,10 +22,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * API keys, stored as SHA-256 hashes. Each request looks its key up (so a revocation is effective
- * at once on every node); {@code last_used_at} and the {@code api_key.used} audit entry are written at
- * most once a minute per key, gated by a Redis marker, which each verticle remembers having set, so
- * a busy key costs no Redis call per request either.
+ * API keys, stored as SHA-256 hashes. A verticle remembers a key it found active for up to
+ * {@link #CACHE_SECONDS}, but believes it only while the owner's generation counter in Redis still
+ * holds the value it read before loading the key: every change that can make a lookup answer
+ * differently (a key revoked, its owner suspended, deleted or stripped of keys) increments that
+ * counter after it commits, so the change holds on every node at the next request, for the price
+ * of one Redis {@code GET} instead of a PostgreSQL lookup. Only usable keys are remembered: a change
+ * that makes a key usable needs no signal. {@code last_used_at} and the {@code api_key.used} audit
+ * entry are written at most once a minute per key, gated by a Redis marker, which each verticle
+ * remembers having set, so a busy key costs no Redis call for that either.
  */
 public final class ApiKeyRepository {
   private static final Logger LOG = LoggerFactory.getLogger(ApiKeyRepository.class);
@@ -46,6 +52,15 @@ public final class ApiKeyRepository {
   private final RedisKeys keys;
   /** Keys whose use marker is known to be in Redis, until when ({@code nanoTime}): no SET per request. */
   private final Map<UUID, Long> markedUntil = new ConcurrentHashMap<>();
+  /** Usable keys by hash, with the owner generation they were loaded under. */
+  private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
+
+  static final int CACHE_SECONDS = 60;
+  /** The owner counters outlive every remembered key; an expired counter reads as a change. */
+  private static final int GENERATION_TTL_SECONDS = 86_400;
+  private static final int MAX_REMEMBERED_KEYS = 10_000;
+
+  private record Remembered(ActiveKey key, String generation, long loadedAtNanos) {}
 
   public ApiKeyRepository(Pool pool, Redis redis, RedisKeys keys) {
     this.pool = pool;
@@ -53,7 +68,55 @@ public final class ApiKeyRepository {
     this.keys = keys;
   }
 
+  /** The key with this hash if it is active, with its owner's status and role; null if none. */
   public Future<ActiveKey> findActive(String keyHash) {
+    Remembered known = remembered.get(keyHash);
+    if (known == null || System.nanoTime() - known.loadedAtNanos() > TimeUnit.SECONDS.toNanos(CACHE_SECONDS)) {
+      // the owner is unknown until the first lookup: read the generation between two lookups
+      return load(keyHash).compose(first -> first == null ? Future.succeededFuture(null)
+          : generation(first.userId()).compose(generation -> loadAndRemember(keyHash, generation)));
+    }
+    return generation(known.key().userId()).compose(generation -> Objects.equals(generation, known.generation())
+        ? Future.succeededFuture(known.key())
+        : loadAndRemember(keyHash, generation));
+  }
+
+  /**
+   * Makes every node look the user's keys up again: call after committing any change that makes one
+   * of them unusable or changes what it may do.
+   */
+  public Future<Void> ownerChanged(UUID userId) {
+    String key = generationKey(userId);
+    return redis.batch(List.of(Request.cmd(Command.INCR).arg(key),
+            Request.cmd(Command.EXPIRE).arg(key).arg(GENERATION_TTL_SECONDS)))
+        .mapEmpty();
+  }
+
+  private Future<String> generation(UUID userId) {
+    return redis.send(Request.cmd(Command.GET).arg(generationKey(userId)))
+        .map(reply -> reply == null ? null : reply.toString());
+  }
+
+  private String generationKey(UUID userId) {
+    return keys.key("auth", "key_generation", userId.toString());
+  }
+
+  /** Loads the key, read after {@code generation} was, and remembers it under that generation if usable. */
+  private Future<ActiveKey> loadAndRemember(String keyHash, String generation) {
+    return load(keyHash).map(key -> {
+      if (key == null || !"active".equals(key.userStatus()) || key.role() == null) {
+        remembered.remove(keyHash);
+        return key;
+      }
+      if (remembered.size() >= MAX_REMEMBERED_KEYS) {
+        remembered.clear();
+      }
+      remembered.put(keyHash, new Remembered(key, generation, System.nanoTime()));
+      return key;
+    });
+  }
+
+  private Future<ActiveKey> load(String keyHash) {
     return pool.preparedQuery("""
             SELECT k.id, k.org_id, k.user_id, k.scopes, u.status, u.is_platform_admin, m.role
             FROM api_keys k
@@ -118,8 +181,9 @@ public final class ApiKeyRepository {
   /** Revokes a key of the account (the caller's own unless {@code anyOfAccount}); false if none matched. */
   public Future<Boolean> revoke(UUID id, UUID orgId, UUID userId, boolean anyOfAccount) {
     return pool.preparedQuery("UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND org_id = $2 "
-            + "AND ($4 OR user_id = $3) AND revoked_at IS NULL")
+            + "AND ($4 OR user_id = $3) AND revoked_at IS NULL RETURNING user_id")
         .execute(Tuple.of(id, orgId, userId, anyOfAccount))
-        .map(rows -> rows.rowCount() > 0);
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(false)
+            : ownerChanged(rows.iterator().next().getUUID("user_id")).map(true));
   }
 }

@@ -179,6 +179,16 @@ class AdminUsersTest {
   }
 
   @Test
+  void aKeyRevokedOnOneNodeFailsOnTheOtherAtTheNextRequest() {
+    User quinn = TestUsers.register(nodeA.client(), "quinn");
+    JsonObject created = quinn.client().post("/v1/api-keys", new JsonObject().put("name", "ci")).bodyAsJsonObject();
+    String key = created.getString("key");
+    assertEquals(200, onB(key).get("/v1/me").statusCode()); // node B now remembers the key
+    assertEquals(204, quinn.client().delete("/v1/api-keys/" + created.getString("id")).statusCode());
+    assertError(onB(key).get("/v1/me"), 401, "auth.unauthorized");
+  }
+
+  @Test
   void theLastAdminCanNeitherBeSuspendedNorDeleted() {
     assertError(admin.client().patch("/v1/admin/users/" + admin.id(), new JsonObject().put("status", "suspended")),
         409, "conflict");

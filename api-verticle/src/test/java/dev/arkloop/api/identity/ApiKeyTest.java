@@ -12,6 +12,7 @@ import dev.arkloop.api.TestUsers;
 import dev.arkloop.api.TestUsers.User;
 import dev.arkloop.common.testing.Await;
 import dev.arkloop.common.testing.TestClient;
+import dev.arkloop.common.testing.TestInfra;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -25,17 +26,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** API keys: shown once, stored hashed, narrowed by scopes, dead the moment they are revoked. */
+/** API keys: shown once, stored hashed, narrowed by scopes, dead the moment they are revoked, on every node. */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
 class ApiKeyTest {
+  private static ApiTestNode node;
   private static TestClient anonymous;
   private static User admin;
   private static User user;
 
   @BeforeAll
   static void start(Vertx vertx) {
-    anonymous = ApiTestNode.start(vertx).client();
+    node = ApiTestNode.start(vertx);
+    anonymous = node.client();
     admin = TestUsers.register(anonymous, "keymaster");
     user = TestUsers.register(anonymous, "keyholder");
   }
@@ -109,6 +112,22 @@ class ApiKeyTest {
     assertError(user.client().delete("/v1/api-keys/" + created.getString("id")), 404, "api_keys.not_found");
     assertError(user.client().delete("/v1/api-keys/" + UUID.randomUUID()), 404, "api_keys.not_found");
     assertError(user.client().delete("/v1/api-keys/12"), 400, "validation.error");
+  }
+
+  @Test
+  void aRememberedKeyCostsNoLookupUntilItsOwnerChanges() {
+    JsonObject created = create("remembered");
+    TestClient withKey = anonymous.withBearer(created.getString("key"));
+    assertEquals(200, withKey.get("/v1/me").statusCode());
+    // written behind the API's back, without the signal every API change sends: the node still
+    // believes the key it remembers, which shows the request did not look it up again
+    TestInfra.execute(node.endpoints().database(),
+        "UPDATE api_keys SET revoked_at = now() WHERE id = '" + created.getString("id") + "'");
+    assertEquals(200, withKey.get("/v1/me").statusCode());
+    // any change of the owner's keys through the API makes every remembered key of theirs be looked up again
+    JsonObject other = create("other");
+    assertEquals(204, user.client().delete("/v1/api-keys/" + other.getString("id")).statusCode());
+    assertError(withKey.get("/v1/me"), 401, "auth.unauthorized");
   }
 
   @Test
