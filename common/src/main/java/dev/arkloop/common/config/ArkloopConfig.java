@@ -33,6 +33,7 @@ public record ArkloopConfig(
   public record Http(
       HostPort listen,
       int instances,
+      int eventLoops,
       int maxBodyBytes,
       boolean trustIncomingTraceId,
       List<String> trustedProxies,

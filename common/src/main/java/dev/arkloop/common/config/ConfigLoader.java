@@ -59,6 +59,7 @@ public final class ConfigLoader {
     var http = new ArkloopConfig.Http(
         s.parsed("ARKLOOP_API_ADDR", HostPort::parse),
         s.integer("ARKLOOP_API_INSTANCES", 0, 64),
+        s.integer("ARKLOOP_EVENT_LOOPS", 0, 256),
         s.integer("ARKLOOP_MAX_BODY_BYTES", 1024, 64 * 1024 * 1024),
         s.bool("ARKLOOP_TRUST_INCOMING_TRACE_ID"),
         trustedProxies(s),

@@ -29,6 +29,9 @@ public final class VertxFactory {
             .setEnabled(true)
             .setJvmMetricsEnabled(true)
             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+    // one event loop per core, not Vert.x's two: every handoff between loops costs a wake-up system call
+    options.setEventLoopPoolSize(config.http().eventLoops() == 0
+        ? Runtime.getRuntime().availableProcessors() : config.http().eventLoops());
     VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory());
     ArkloopConfig.Cluster cluster = config.cluster();
     if (!cluster.enabled()) {
