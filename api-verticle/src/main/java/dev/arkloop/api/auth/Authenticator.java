@@ -12,11 +12,15 @@ import dev.arkloop.common.error.ApiException;
 import dev.arkloop.common.ids.Ids;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Turns {@code Authorization: Bearer …} into a {@link Principal} and applies the account's IP rules
@@ -50,16 +54,31 @@ public final class Authenticator implements Authentication {
     this.config = config;
   }
 
-  /** Authenticates, then applies IP rules, then the rate limit. */
+  /**
+   * Authenticates, then applies IP rules, then the rate limit. The Redis read that confirms the
+   * credential (a token's revocation marks, a remembered key's owner generation) travels in the
+   * rate limit's round trip.
+   */
   @Override
   public Future<Principal> admit(RoutingContext ctx) {
-    return authenticate(ctx)
-        .compose(principal -> ipRules.check(principal.orgId(), ClientIp.of(ctx))
-            .compose(ok -> rateLimiter.hit("requests", principal.identity(), config.auth().requestsPerMinute(), 60))
-            .map(principal));
+    return claim(ctx).compose(claim -> ipRules.check(claim.principal().orgId(), ClientIp.of(ctx))
+        .compose(ok -> rateLimiter.hitWith("requests", claim.principal().identity(),
+            config.auth().requestsPerMinute(), 60, claim.check() == null ? List.of() : List.of(claim.check())))
+        .compose(replies -> claim.confirm().apply(replies.isEmpty() ? null : replies.get(0))));
   }
 
-  public Future<Principal> authenticate(RoutingContext ctx) {
+  /**
+   * Who a credential claims to be, as far as it is known without Redis; {@code check} is the Redis
+   * read that confirms it (null: nothing left to confirm) and {@code confirm} turns its reply into
+   * the caller or the refusal.
+   */
+  private record Claim(Principal principal, Request check, Function<Response, Future<Principal>> confirm) {
+    static Claim settled(Principal principal) {
+      return new Claim(principal, null, reply -> Future.succeededFuture(principal));
+    }
+  }
+
+  private Future<Claim> claim(RoutingContext ctx) {
     String header = ctx.request().getHeader("Authorization");
     if (header == null || header.isBlank()) {
       return Future.failedFuture(ApiException.unauthorized("missing_token", "authentication required"));
@@ -75,43 +94,52 @@ public final class Authenticator implements Authentication {
     return fromAccessToken(credential, ctx);
   }
 
-  private Future<Principal> fromAccessToken(String token, RoutingContext ctx) {
-    return tokens.verify(token).compose(claims -> revocations.isRevoked(claims).compose(revoked -> {
-      if (revoked) {
-        return Future.failedFuture(ApiException.unauthorized("invalid_token", "access token was revoked"));
-      }
+  private Future<Claim> fromAccessToken(String token, RoutingContext ctx) {
+    return tokens.verify(token).compose(claims -> {
       UUID requested = requestedAccount(ctx);
-      if (requested == null || requested.equals(claims.orgId())) {
-        return Future.succeededFuture(principal(claims.userId(), claims.orgId(), claims.role(),
-            claims.platformAdmin(), null, Set.of(), claims.tokenId(), claims.expiresAt()));
-      }
-      return accounts.roleOf(claims.userId(), requested).compose(role -> role == null
-          ? Future.failedFuture(ApiException.forbidden("no_account_membership", "not a member of this account"))
-          : Future.succeededFuture(principal(claims.userId(), requested, role, claims.platformAdmin(), null,
-              Set.of(), claims.tokenId(), claims.expiresAt())));
-    }));
+      Future<Principal> principal = requested == null || requested.equals(claims.orgId())
+          ? Future.succeededFuture(principal(claims.userId(), claims.orgId(), claims.role(), claims.platformAdmin(),
+              null, Set.of(), claims.tokenId(), claims.expiresAt()))
+          : accounts.roleOf(claims.userId(), requested).compose(role -> role == null
+              ? Future.failedFuture(ApiException.forbidden("no_account_membership", "not a member of this account"))
+              : Future.succeededFuture(principal(claims.userId(), requested, role, claims.platformAdmin(), null,
+                  Set.of(), claims.tokenId(), claims.expiresAt())));
+      return principal.map(caller -> new Claim(caller, revocations.check(claims),
+          reply -> TokenRevocations.revoked(claims, reply)
+              ? Future.failedFuture(ApiException.unauthorized("invalid_token", "access token was revoked"))
+              : Future.succeededFuture(caller)));
+    });
   }
 
-  private Future<Principal> fromApiKey(String key, RoutingContext ctx) {
-    return apiKeys.findActive(Tokens.sha256Hex(key)).compose(found -> {
-      if (found == null) {
-        return Future.failedFuture(ApiException.unauthorized("invalid_api_key", "API key is not valid"));
-      }
-      if (!"active".equals(found.userStatus())) {
-        return Future.failedFuture(ApiException.forbidden("user_suspended", "user is suspended"));
-      }
-      if (found.role() == null) {
-        return Future.failedFuture(ApiException.forbidden("no_account_membership", "key owner left the account"));
-      }
-      UUID requested = requestedAccount(ctx);
-      if (requested != null && !requested.equals(found.orgId())) {
-        return Future.failedFuture(ApiException.forbidden("no_account_membership",
-            "an API key acts only in its own account"));
-      }
-      apiKeys.recordUse(found.id(), found.orgId(), found.userId());
-      return Future.succeededFuture(principal(found.userId(), found.orgId(), found.role(), found.platformAdmin(),
-          found.id(), found.scopes(), null, 0));
-    });
+  private Future<Claim> fromApiKey(String key, RoutingContext ctx) {
+    String hash = Tokens.sha256Hex(key);
+    ApiKeyRepository.Remembered known = apiKeys.remembered(hash);
+    if (known == null) {
+      return apiKeys.findActive(hash).compose(found -> usable(found, ctx)).map(Claim::settled);
+    }
+    return usable(known.key(), ctx).map(caller -> new Claim(caller, known.check(),
+        reply -> apiKeys.confirm(hash, known, reply).compose(found -> usable(found, ctx))));
+  }
+
+  /** The key's caller, or why the key may not be used. */
+  private Future<Principal> usable(ApiKeyRepository.ActiveKey found, RoutingContext ctx) {
+    if (found == null) {
+      return Future.failedFuture(ApiException.unauthorized("invalid_api_key", "API key is not valid"));
+    }
+    if (!"active".equals(found.userStatus())) {
+      return Future.failedFuture(ApiException.forbidden("user_suspended", "user is suspended"));
+    }
+    if (found.role() == null) {
+      return Future.failedFuture(ApiException.forbidden("no_account_membership", "key owner left the account"));
+    }
+    UUID requested = requestedAccount(ctx);
+    if (requested != null && !requested.equals(found.orgId())) {
+      return Future.failedFuture(ApiException.forbidden("no_account_membership",
+          "an API key acts only in its own account"));
+    }
+    apiKeys.recordUse(found.id(), found.orgId(), found.userId());
+    return Future.succeededFuture(principal(found.userId(), found.orgId(), found.role(), found.platformAdmin(),
+        found.id(), found.scopes(), null, 0));
   }
 
   private static UUID requestedAccount(RoutingContext ctx) {

@@ -7,6 +7,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -24,19 +26,30 @@ public final class RateLimiter {
 
   /** Counts one hit in {@code bucket}; fails when more than {@code limit} hits fell in this window. */
   public Future<Void> hit(String reason, String bucket, int limit, int windowSeconds) {
+    return hitWith(reason, bucket, limit, windowSeconds, List.of()).mapEmpty();
+  }
+
+  /**
+   * {@link #hit}, with {@code alongside} sent in the same round trip (a request's other Redis reads);
+   * completes with their replies once the hit is within the limit.
+   */
+  public Future<List<Response>> hitWith(String reason, String bucket, int limit, int windowSeconds,
+      List<Request> alongside) {
     long now = System.currentTimeMillis() / 1000;
     long window = now / windowSeconds;
     String key = keys.key("rl", reason, bucket, String.valueOf(window));
-    return redis.batch(List.of(
-            Request.cmd(Command.INCR).arg(key),
-            Request.cmd(Command.EXPIRE).arg(key).arg(windowSeconds + 1)))
+    List<Request> batch = new ArrayList<>(alongside.size() + 2);
+    batch.add(Request.cmd(Command.INCR).arg(key));
+    batch.add(Request.cmd(Command.EXPIRE).arg(key).arg(windowSeconds + 1));
+    batch.addAll(alongside);
+    return redis.batch(batch)
         .compose(replies -> {
           long count = replies.get(0).toLong();
           if (count > limit) {
             long retryAfter = Math.max(1, (window + 1) * windowSeconds - now);
             return Future.failedFuture(tooMany(reason, retryAfter));
           }
-          return Future.succeededFuture();
+          return Future.succeededFuture(replies.subList(2, replies.size()));
         });
   }
 

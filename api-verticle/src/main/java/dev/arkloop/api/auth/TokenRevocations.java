@@ -24,17 +24,19 @@ public final class TokenRevocations {
     this.accessTtlSeconds = accessTtlSeconds;
   }
 
-  public Future<Boolean> isRevoked(AccessTokens.Claims claims) {
-    return redis.send(Request.cmd(Command.MGET)
-            .arg(keys.key("auth", "deny", claims.tokenId()))
-            .arg(keys.key("auth", "revoked_before", claims.userId().toString())))
-        .map(reply -> {
-          if (reply.get(0) != null) {
-            return true;
-          }
-          Response before = reply.get(1);
-          return before != null && claims.issuedAtMillis() <= before.toLong();
-        });
+  /** The read that tells whether a token was revoked; {@link #revoked} interprets its reply. */
+  public Request check(AccessTokens.Claims claims) {
+    return Request.cmd(Command.MGET)
+        .arg(keys.key("auth", "deny", claims.tokenId()))
+        .arg(keys.key("auth", "revoked_before", claims.userId().toString()));
+  }
+
+  public static boolean revoked(AccessTokens.Claims claims, Response reply) {
+    if (reply.get(0) != null) {
+      return true;
+    }
+    Response before = reply.get(1);
+    return before != null && claims.issuedAtMillis() <= before.toLong();
   }
 
   /** Invalidates one token until it expires. */

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -60,7 +61,6 @@ public final class ApiKeyRepository {
   private static final int GENERATION_TTL_SECONDS = 86_400;
   private static final int MAX_REMEMBERED_KEYS = 10_000;
 
-  private record Remembered(ActiveKey key, String generation, long loadedAtNanos) {}
 
   public ApiKeyRepository(Pool pool, Redis redis, RedisKeys keys) {
     this.pool = pool;
@@ -70,15 +70,27 @@ public final class ApiKeyRepository {
 
   /** The key with this hash if it is active, with its owner's status and role; null if none. */
   public Future<ActiveKey> findActive(String keyHash) {
-    Remembered known = remembered.get(keyHash);
-    if (known == null || System.nanoTime() - known.loadedAtNanos() > TimeUnit.SECONDS.toNanos(CACHE_SECONDS)) {
+    Remembered known = remembered(keyHash);
+    if (known == null) {
       // the owner is unknown until the first lookup: read the generation between two lookups
       return load(keyHash).compose(first -> first == null ? Future.succeededFuture(null)
           : generation(first.userId()).compose(generation -> loadAndRemember(keyHash, generation)));
     }
-    return generation(known.key().userId()).compose(generation -> Objects.equals(generation, known.generation())
-        ? Future.succeededFuture(known.key())
-        : loadAndRemember(keyHash, generation));
+    return redis.send(known.check()).compose(reply -> confirm(keyHash, known, reply));
+  }
+
+  /** A usable key this verticle remembers and may still believe, or null. */
+  public Remembered remembered(String keyHash) {
+    Remembered known = remembered.get(keyHash);
+    return known == null || System.nanoTime() - known.loadedAtNanos() > TimeUnit.SECONDS.toNanos(CACHE_SECONDS)
+        ? null : known;
+  }
+
+  /** The remembered key while its owner's generation ({@link Remembered#check}'s reply) is unchanged, else looked up again. */
+  public Future<ActiveKey> confirm(String keyHash, Remembered known, Response generationReply) {
+    String generation = generationReply == null ? null : generationReply.toString();
+    return Objects.equals(generation, known.generation()) ? Future.succeededFuture(known.key())
+        : loadAndRemember(keyHash, generation);
   }
 
   /**
@@ -95,6 +107,36 @@ public final class ApiKeyRepository {
   private Future<String> generation(UUID userId) {
     return redis.send(Request.cmd(Command.GET).arg(generationKey(userId)))
         .map(reply -> reply == null ? null : reply.toString());
+  }
+
+  /** A key found usable, the owner generation it was loaded under, and when. */
+  public final class Remembered {
+    private final ActiveKey key;
+    private final String generation;
+    private final long loadedAtNanos;
+
+    private Remembered(ActiveKey key, String generation, long loadedAtNanos) {
+      this.key = key;
+      this.generation = generation;
+      this.loadedAtNanos = loadedAtNanos;
+    }
+
+    public ActiveKey key() {
+      return key;
+    }
+
+    String generation() {
+      return generation;
+    }
+
+    long loadedAtNanos() {
+      return loadedAtNanos;
+    }
+
+    /** The Redis read of the owner's generation; its reply goes to {@link #confirm}. */
+    public Request check() {
+      return Request.cmd(Command.GET).arg(generationKey(key.userId()));
+    }
   }
 
   private String generationKey(UUID userId) {
