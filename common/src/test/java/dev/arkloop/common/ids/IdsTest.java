@@ -13,7 +13,10 @@ class IdsTest {
   @Test
   void newIdsAreVersion7AndSortByTime() throws InterruptedException {
     UUID first = Ids.newId();
-    Thread.sleep(2);
+    long millis = System.currentTimeMillis();
+    while (System.currentTimeMillis() <= millis) {
+      Thread.onSpinWait(); // the next millisecond, so the ids' timestamps differ
+    }
     UUID second = Ids.newId();
     assertEquals(7, first.version());
     assertEquals(2, first.variant());
