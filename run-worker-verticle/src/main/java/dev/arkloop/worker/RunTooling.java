@@ -1,5 +1,6 @@
 package dev.arkloop.worker;
 
+import dev.arkloop.common.bus.ConfigChanges;
 import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.crypto.SecretBox;
 import dev.arkloop.common.personas.BuiltinPersonas;
@@ -18,14 +19,18 @@ import dev.arkloop.worker.tools.web.WebFetchTool;
 import dev.arkloop.worker.tools.web.WebSearchTool;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.List;
 
 /** The worker's personas and tools, built once per verticle; {@link #close()} stops MCP servers. */
 final class RunTooling {
+  /** Resolved personas are kept this long at most (a change through the API drops them at once). */
+  static final long PERSONA_CACHE_MILLIS = 60_000;
   private final RunPolicies policies;
   private final McpTools mcp;
+  private final MessageConsumer<String> personaChanges;
 
   RunTooling(Vertx vertx, Pool pool, ArkloopConfig config) {
     ArkloopConfig.Tools settings = config.tools();
@@ -39,7 +44,9 @@ final class RunTooling {
     extra.add(new WebSearchTool(providers, fetcher));
     extra.addAll(new WorkspaceFileTools(new PgWorkspaceStore(pool), pool).tools());
     this.mcp = new McpTools(vertx, pool, secrets, addresses, settings.mcpCacheTtlSeconds(), settings);
-    this.policies = new RunPolicies(new PersonaStore(pool, BuiltinPersonas.load(vertx)),
+    PersonaStore personas = PersonaStore.remembering(pool, BuiltinPersonas.load(vertx), PERSONA_CACHE_MILLIS);
+    this.personaChanges = ConfigChanges.listen(vertx, ConfigChanges.PERSONAS, personas::forget);
+    this.policies = new RunPolicies(personas,
         new ToolRegistry(new BuiltinTools(extra), mcp::tools), settings.defaultPersona(),
         settings.approvalTimeoutSeconds());
   }
@@ -49,6 +56,6 @@ final class RunTooling {
   }
 
   Future<Void> close() {
-    return mcp.close();
+    return personaChanges.unregister().eventually(mcp::close);
   }
 }

@@ -1,5 +1,6 @@
 package dev.arkloop.worker;
 
+import dev.arkloop.common.bus.ConfigChanges;
 import dev.arkloop.common.config.ArkloopConfig;
 import dev.arkloop.common.db.Pools;
 import dev.arkloop.common.infra.NodeEndpoints;
@@ -101,9 +102,11 @@ public final class RunWorkerVerticle extends VerticleBase {
     if (key == null) {
       LOG.warn("ARKLOOP_ENCRYPTION_KEY is not set: providers configured over the API cannot be used");
     }
-    return new DatabaseModelRouter(pool, key == null ? null : new SecretBox(key), clients,
+    DatabaseModelRouter router = new DatabaseModelRouter(pool, key == null ? null : new SecretBox(key), clients,
         EnvRoutes.of(config, clients), new StubModelRouter(vertx, config.runs().stubTokenDelayMs(),
             config.billing().stubCostPer1kTokens()));
+    ConfigChanges.listen(vertx, ConfigChanges.MODEL_ROUTES, router::forget);
+    return router;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.arkloop.api.http;
 
+import dev.arkloop.common.bus.ConfigChanges;
 import dev.arkloop.common.error.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -78,6 +79,7 @@ public final class Routes {
     private boolean declared;
     private boolean authenticated = true;
     private String auditAction;
+    private String announcedChange;
     private int successStatus = 200;
     private String operationId;
 
@@ -151,6 +153,15 @@ public final class Routes {
       return this;
     }
 
+    /**
+     * A successful call changes stored configuration that run workers keep in memory: it is announced
+     * ({@link ConfigChanges}) before the response is sent.
+     */
+    public Endpoint announces(String change) {
+      this.announcedChange = change;
+      return this;
+    }
+
     /** The contract's operation id, when the one derived from method and path does not read well. */
     public Endpoint operationId(String id) {
       this.operationId = id;
@@ -170,6 +181,9 @@ public final class Routes {
       route.respond(ctx -> {
         ctx.response().setStatusCode(successStatus);
         Future<T> result = handler.apply(ctx).onSuccess(TenantFields::addAccountIds);
+        if (announcedChange != null) {
+          result = result.onSuccess(value -> ConfigChanges.announce(ctx.vertx(), announcedChange));
+        }
         return auditAction == null ? result : result.onSuccess(value -> audit.record(ctx, auditAction,
             value instanceof JsonObject json ? json : null));
       });

@@ -1,5 +1,6 @@
 package dev.arkloop.api.llm;
 
+import static dev.arkloop.common.bus.ConfigChanges.MODEL_ROUTES;
 import static dev.arkloop.api.http.Permissions.LLM_CREDENTIALS_MANAGE;
 
 import dev.arkloop.api.billing.Entitlements;
@@ -50,15 +51,23 @@ public final class LlmProviderRoutes implements Resource {
   @Override
   public void mount(Routes routes) {
     routes.get(BASE).requires(LLM_CREDENTIALS_MANAGE).respond(ctx -> providers.list(ProviderScope.of(ctx).orgId()));
-    routes.post(BASE).requires(LLM_CREDENTIALS_MANAGE).status(201).audit("llm_provider.create").respond(this::create);
-    routes.patch(PROVIDER).requires(LLM_CREDENTIALS_MANAGE).audit("llm_provider.update").respond(this::update);
-    routes.put(PROVIDER).requires(LLM_CREDENTIALS_MANAGE).audit("llm_provider.update").respond(this::update);
-    routes.delete(PROVIDER).requires(LLM_CREDENTIALS_MANAGE).audit("llm_provider.delete").respond(this::delete);
-    routes.post(PROVIDER + "/models").requires(LLM_CREDENTIALS_MANAGE).status(201).audit("llm_model.create")
+    routes.post(BASE).requires(LLM_CREDENTIALS_MANAGE).status(201)
+        .announces(MODEL_ROUTES).audit("llm_provider.create").respond(this::create);
+    routes.patch(PROVIDER).requires(LLM_CREDENTIALS_MANAGE)
+        .announces(MODEL_ROUTES).audit("llm_provider.update").respond(this::update);
+    routes.put(PROVIDER).requires(LLM_CREDENTIALS_MANAGE)
+        .announces(MODEL_ROUTES).audit("llm_provider.update").respond(this::update);
+    routes.delete(PROVIDER).requires(LLM_CREDENTIALS_MANAGE)
+        .announces(MODEL_ROUTES).audit("llm_provider.delete").respond(this::delete);
+    routes.post(PROVIDER + "/models").requires(LLM_CREDENTIALS_MANAGE).status(201)
+        .announces(MODEL_ROUTES).audit("llm_model.create")
         .respond(this::createModel);
-    routes.patch(MODEL).requires(LLM_CREDENTIALS_MANAGE).audit("llm_model.update").respond(this::updateModel);
-    routes.put(MODEL).requires(LLM_CREDENTIALS_MANAGE).audit("llm_model.update").respond(this::updateModel);
-    routes.delete(MODEL).requires(LLM_CREDENTIALS_MANAGE).audit("llm_model.delete").respond(this::deleteModel);
+    routes.patch(MODEL).requires(LLM_CREDENTIALS_MANAGE)
+        .announces(MODEL_ROUTES).audit("llm_model.update").respond(this::updateModel);
+    routes.put(MODEL).requires(LLM_CREDENTIALS_MANAGE)
+        .announces(MODEL_ROUTES).audit("llm_model.update").respond(this::updateModel);
+    routes.delete(MODEL).requires(LLM_CREDENTIALS_MANAGE)
+        .announces(MODEL_ROUTES).audit("llm_model.delete").respond(this::deleteModel);
     routes.get(PROVIDER + "/available-models").requires(LLM_CREDENTIALS_MANAGE).respond(this::availableModels);
   }
 

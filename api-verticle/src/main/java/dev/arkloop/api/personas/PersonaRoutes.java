@@ -1,5 +1,6 @@
 package dev.arkloop.api.personas;
 
+import static dev.arkloop.common.bus.ConfigChanges.PERSONAS;
 import static dev.arkloop.api.http.Permissions.PERSONAS_MANAGE;
 import static dev.arkloop.api.http.Permissions.PERSONAS_READ;
 
@@ -43,10 +44,14 @@ public final class PersonaRoutes implements Resource {
     routes.get("/v1/me/selectable-personas").requires(PERSONAS_READ).respond(ctx -> store.selectable(orgId(ctx)).map(PersonaRoutes::toJson));
     routes.get("/v1/personas").requires(PERSONAS_READ).respond(ctx ->
         personas.list(ScopeParam.of(ctx, ScopeParam.ORG, null), orgId(ctx)).map(PersonaRoutes::toJson));
-    routes.post("/v1/personas").requires(PERSONAS_MANAGE).status(201).audit("persona.create").respond(this::create);
-    routes.patch("/v1/personas/:persona_id").requires(PERSONAS_MANAGE).audit("persona.update").respond(this::update);
-    routes.put("/v1/personas/:persona_id").requires(PERSONAS_MANAGE).audit("persona.update").respond(this::update);
-    routes.delete("/v1/personas/:persona_id").requires(PERSONAS_MANAGE).audit("persona.delete").respond(this::delete);
+    routes.post("/v1/personas").requires(PERSONAS_MANAGE).status(201)
+        .announces(PERSONAS).audit("persona.create").respond(this::create);
+    routes.patch("/v1/personas/:persona_id").requires(PERSONAS_MANAGE)
+        .announces(PERSONAS).audit("persona.update").respond(this::update);
+    routes.put("/v1/personas/:persona_id").requires(PERSONAS_MANAGE)
+        .announces(PERSONAS).audit("persona.update").respond(this::update);
+    routes.delete("/v1/personas/:persona_id").requires(PERSONAS_MANAGE)
+        .announces(PERSONAS).audit("persona.delete").respond(this::delete);
   }
 
   private static UUID orgId(RoutingContext ctx) {

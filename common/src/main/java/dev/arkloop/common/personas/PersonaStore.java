@@ -1,5 +1,6 @@
 package dev.arkloop.common.personas;
 
+import dev.arkloop.common.cache.ExpiringCache;
 import dev.arkloop.common.db.RowJson;
 import dev.arkloop.common.json.JsonLimits;
 import io.vertx.core.Future;
@@ -23,10 +24,29 @@ public final class PersonaStore {
   static final String COLUMNS = "id, scope, org_id, persona_key, version, is_active, spec, created_at, updated_at";
   private final Pool pool;
   private final Future<BuiltinPersonas> builtins;
+  /** Resolved personas by account and name, when this store remembers them (null: it does not). */
+  private final ExpiringCache<String, Persona> resolved;
 
   public PersonaStore(Pool pool, Future<BuiltinPersonas> builtins) {
+    this(pool, builtins, null);
+  }
+
+  private PersonaStore(Pool pool, Future<BuiltinPersonas> builtins, ExpiringCache<String, Persona> resolved) {
     this.pool = pool;
     this.builtins = builtins;
+    this.resolved = resolved;
+  }
+
+  /** A store that keeps what it resolves for {@code ttlMillis}, or until {@link #forget}. */
+  public static PersonaStore remembering(Pool pool, Future<BuiltinPersonas> builtins, long ttlMillis) {
+    return new PersonaStore(pool, builtins, new ExpiringCache<>(ttlMillis, 10_000));
+  }
+
+  /** Drops every remembered persona: one was created, changed or deleted. */
+  public void forget() {
+    if (resolved != null) {
+      resolved.clear();
+    }
   }
 
   /** The built-in personas, once read. */
@@ -39,6 +59,11 @@ public final class PersonaStore {
    * version of the highest layer). Null when no layer has it.
    */
   public Future<Persona> resolve(UUID orgId, String personaId) {
+    return resolved == null ? lookUp(orgId, personaId)
+        : resolved.get(orgId + "/" + personaId, () -> lookUp(orgId, personaId));
+  }
+
+  private Future<Persona> lookUp(UUID orgId, String personaId) {
     int at = personaId.lastIndexOf('@');
     String key = at < 0 ? personaId : personaId.substring(0, at);
     String version = at < 0 ? null : personaId.substring(at + 1);

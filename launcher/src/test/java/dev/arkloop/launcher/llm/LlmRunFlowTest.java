@@ -252,6 +252,24 @@ class LlmRunFlowTest {
   }
 
   @Test
+  void aModelChangedOverTheApiServesTheVeryNextRun() {
+    TestClient user = user();
+    String providerId = provider(user, "changing", "chat_completions", upstream);
+    String first = model(user, providerId, new JsonObject().put("model", "first-model").put("is_default", true));
+    upstream.enqueue(Reply.sse(ChatCompletionsWire.answer(1, 1, "a")), Reply.sse(ChatCompletionsWire.answer(1, 1, "b")));
+    String threadId = thread(user, "hello");
+    List<SseClient.Frame> before = follow(user, run(user, threadId, new JsonObject()));
+    assertEquals("first-model", events(before, "run.route.selected").get(0).getString("model"));
+    // the worker remembers the account's routes; the change is announced, so the next run sees it
+    assertEquals(200, user.patch("/v1/llm-providers/" + providerId + "/models/" + first,
+        new JsonObject().put("model", "renamed-model")).statusCode());
+    TestNode.say(user, threadId, "again");
+    List<SseClient.Frame> after = follow(user, run(user, threadId, new JsonObject()));
+    assertEquals("renamed-model", events(after, "run.route.selected").get(0).getString("model"));
+    assertEquals("renamed-model", upstream.requests().get(1).body().getString("model"));
+  }
+
+  @Test
   void aRefusedKeyFailsTheRunWithItsProviderClass() {
     TestClient user = user();
     model(user, provider(user, "refused", "responses", upstream), new JsonObject().put("model", "m"));

@@ -119,6 +119,15 @@ class PersonaRunTest {
   }
 
   @Test
+  void aPersonaCreatedOverTheApiServesTheVeryNextRun() {
+    List<JsonObject> missing = run("hello", "late");
+    assertEquals("policy.persona_not_found", missing.get(missing.size() - 1).getString("error_class"));
+    // the worker remembers that "late" was not found; creating it is announced, so the next run finds it
+    create(new JsonObject().put("persona_key", "late").put("executor_type", "noop"));
+    assertEquals(List.of("run.started", "run.completed"), types(run("hello", "late")));
+  }
+
+  @Test
   void webFetchRefusesPrivateTargetsUnlessConfiguredTo() {
     for (String url : List.of("http://127.0.0.1:" + node.port() + "/healthz", "http://169.254.169.254/latest/meta-data/",
         "http://[::ffff:127.0.0.1]:" + node.port() + "/", "http://2130706433:" + node.port() + "/")) {

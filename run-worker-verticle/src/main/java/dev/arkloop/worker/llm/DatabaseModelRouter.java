@@ -1,6 +1,7 @@
 package dev.arkloop.worker.llm;
 
 import dev.arkloop.common.crypto.SecretBox;
+import dev.arkloop.common.cache.ExpiringCache;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -16,6 +17,8 @@ import org.slf4j.LoggerFactory;
  * Routes runs to the models configured over {@code /v1/llm-providers}: the account's own, then the
  * platform's, each ordered default first, then by priority. When neither has any model the fallback
  * routes serve (the environment's providers, else the built-in stub). See {@link RouteSelection}.
+ * The stored routes of an account are remembered until the API announces a change
+ * ({@link dev.arkloop.common.bus.ConfigChanges#MODEL_ROUTES}) or for a minute.
  */
 public final class DatabaseModelRouter implements ModelRouter {
   private static final Logger LOG = LoggerFactory.getLogger(DatabaseModelRouter.class);
@@ -33,6 +36,10 @@ public final class DatabaseModelRouter implements ModelRouter {
   private final LlmClients clients;
   private final List<ModelRoute> environment;
   private final ModelRouter unconfigured;
+  /** The stored routes by account, until they change (announced) or a minute passes. */
+  private final ExpiringCache<UUID, List<ModelRoute>> stored = new ExpiringCache<>(CACHE_MILLIS, 10_000);
+
+  static final long CACHE_MILLIS = 60_000;
 
   /**
    * @param secrets opens stored keys; null when no encryption key is configured (stored providers are skipped)
@@ -60,8 +67,17 @@ public final class DatabaseModelRouter implements ModelRouter {
         : Future.succeededFuture(environment);
   }
 
+  /** Drops the remembered routes: a provider or model was created, changed or deleted. */
+  public void forget() {
+    stored.clear();
+  }
+
   /** The account's and the platform's models, best first. */
   private Future<List<ModelRoute>> configured(UUID orgId) {
+    return stored.get(orgId, () -> load(orgId));
+  }
+
+  private Future<List<ModelRoute>> load(UUID orgId) {
     return pool.preparedQuery(MODELS).execute(Tuple.of(orgId)).map(rows -> {
       List<ModelRoute> routes = new ArrayList<>();
       for (Row row : rows) {
@@ -70,7 +86,7 @@ public final class DatabaseModelRouter implements ModelRouter {
           routes.add(route);
         }
       }
-      return routes;
+      return List.copyOf(routes);
     });
   }
 
