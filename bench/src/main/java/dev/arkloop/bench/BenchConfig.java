@@ -20,6 +20,7 @@ record BenchConfig(
     int runs,
     int warmupRuns,
     int loadClients,
+    double loadRate,
     long nodePid) {
 
   static final String USAGE = """
@@ -47,6 +48,8 @@ record BenchConfig(
         --warmup-runs N           worker_runs: unmeasured runs first, while the JIT settles (default 1000)
         --load-clients N          event_latency: also run worker_runs-style stub runs by N clients for the
                                   whole time, and report their rate beside the latency (default 0)
+        --load-rate R             event_latency: the load clients start at most R runs per second in all
+                                  (default 0 = each starts its next run when the last one ended)
         --node-pid PID            the node's process: its CPU time (/proc/PID/stat) is reported per run or
                                   per request of the measured part (bench/run.sh passes it)""";
 
@@ -69,6 +72,7 @@ record BenchConfig(
     int runs = 1000;
     int warmupRuns = 1000;
     int loadClients = 0;
+    double loadRate = 0;
     long nodePid = 0;
     for (int i = 1; i < args.length; i++) {
       String flag = args[i];
@@ -90,12 +94,13 @@ record BenchConfig(
         case "--runs" -> runs = Integer.parseInt(value);
         case "--warmup-runs" -> warmupRuns = Integer.parseInt(value);
         case "--load-clients" -> loadClients = Integer.parseInt(value);
+        case "--load-rate" -> loadRate = Double.parseDouble(value);
         case "--node-pid" -> nodePid = Long.parseLong(value);
         default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
       }
     }
     return new BenchConfig(scenario, url, clients, seconds(duration), seconds(warmup), rps, maxErrorRate, maxP99,
-        seconds(waitReady), out, metricsUrl, runs, warmupRuns, loadClients, nodePid);
+        seconds(waitReady), out, metricsUrl, runs, warmupRuns, loadClients, loadRate, nodePid);
   }
 
   private static Duration seconds(double value) {

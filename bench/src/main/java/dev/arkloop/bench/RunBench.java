@@ -62,7 +62,8 @@ final class RunBench {
     }
     // background load: stub runs back to back until the measured time ends; only those completed in it count
     RunCounter load = new RunCounter(() -> VertxApi.epochMicros() < measureUntil,
-        completedAt -> completedAt >= measureFrom && completedAt < measureUntil);
+        completedAt -> completedAt >= measureFrom && completedAt < measureUntil)
+        .paced(config.loadRate() <= 0 ? 0 : (long) (1e9 * loadKeys.size() / config.loadRate()));
     for (String key : loadKeys) {
       clients.add(load.client(api, key));
     }
@@ -77,7 +78,8 @@ final class RunBench {
         .put("events", values.length).put("failed_runs", failures.get())
         .put("latency_ms", latency);
     if (!loadKeys.isEmpty()) {
-      results.put("load", new JsonObject().put("clients", loadKeys.size())
+      results.put("load", new JsonObject().put("clients", loadKeys.size()).put("offered_runs_per_second",
+              config.loadRate() <= 0 ? null : config.loadRate())
           .put("runs_completed_measured", load.measured.size()).put("failures", load.failures.get())
           .put("failure_reasons", new JsonObject(new java.util.HashMap<>(load.reasons)))
           .put("runs_per_second", Math.round(load.measured.size() * 10.0 / config.duration().toSeconds()) / 10.0));
@@ -214,6 +216,8 @@ final class RunBench {
     final java.util.Map<String, Integer> reasons = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.function.BooleanSupplier more;
     private final java.util.function.LongPredicate counts;
+    /** The least time between two run starts of one client (0 = back to back). */
+    private long startGapNanos;
 
     RunCounter(java.util.function.BooleanSupplier more, java.util.function.LongPredicate counts) {
       this.more = more;
@@ -225,17 +229,30 @@ final class RunBench {
       return new RunCounter(() -> next.getAndIncrement() < total, completedAt -> true);
     }
 
+    RunCounter paced(long startGapNanos) {
+      this.startGapNanos = startGapNanos;
+      return this;
+    }
+
     Future<Void> client(VertxApi api, String key) {
       Promise<Void> done = Promise.promise();
-      nextRun(api, key, done);
+      // paced clients start spread over one gap, not all at once
+      long offset = startGapNanos == 0 ? 0 : java.util.concurrent.ThreadLocalRandom.current().nextLong(startGapNanos);
+      nextRun(api, key, done, System.nanoTime() + offset);
       return done.future();
     }
 
-    private void nextRun(VertxApi api, String key, Promise<Void> done) {
+    private void nextRun(VertxApi api, String key, Promise<Void> done, long startAt) {
+      long wait = startAt - System.nanoTime();
+      if (wait > 1_000_000) {
+        api.vertx().setTimer(wait / 1_000_000, t -> nextRun(api, key, done, startAt));
+        return;
+      }
       if (!more.getAsBoolean()) {
         done.complete();
         return;
       }
+      long nextStart = System.nanoTime() + startGapNanos;
       api.thread(key, "bench /tokens 20 /delay 0").compose(thread -> {
         long created = System.nanoTime();
         boolean[] completed = {false};
@@ -253,7 +270,7 @@ final class RunBench {
           reasons.merge(result.failed() ? String.valueOf(result.cause().getMessage()) : "ended without run.completed", 1,
               Integer::sum);
         }
-        nextRun(api, key, done);
+        nextRun(api, key, done, nextStart);
       });
     }
   }
