@@ -43,7 +43,7 @@ class RunLifecycleTest {
       "park", (tx, run) -> RunLifecycle.park(tx, run.runId(), new JsonObject().put("segment", 1)),
       "resume", (tx, run) -> RunLifecycle.resume(tx, run.runId(), run.jobId(), new JsonObject().put("content", "yes")),
       "requestCancel", (tx, run) -> RunLifecycle.requestCancel(tx, run.runId(), new JsonObject()),
-      "complete", (tx, run) -> RunLifecycle.complete(tx, run.runId(), threadOf(tx, run), totals()),
+      "complete", (tx, run) -> RunLifecycle.complete(tx, run.runId(), threadOf(tx, run), totals(), null, null),
       "fail", (tx, run) -> RunLifecycle.fail(tx, run.runId(), threadOf(tx, run), "internal.error", "boom"),
       "cancel", (tx, run) -> RunLifecycle.cancel(tx, run.runId(), threadOf(tx, run)));
 
@@ -69,7 +69,7 @@ class RunLifecycleTest {
     await(pool.preparedQuery("INSERT INTO threads (id, org_id, title) VALUES ($1, $2, 't')")
         .execute(Tuple.of(threadId, orgId)));
     return await(pool.withTransaction(tx -> RunLifecycle.create(tx, new RunLifecycle.NewRun(orgId, threadId, null,
-        new JsonObject().put("thread_id", threadId.toString()), "trace-1", null, null), 3)));
+        new JsonObject().put("thread_id", threadId.toString()), "trace-1", null, null), 3, RunLifecycle.Admission.NONE)));
   }
 
   private Future<Void> move(String name, RunLifecycle.Created run) {
