@@ -56,34 +56,46 @@ public final class RunLifecycle {
    * One statement: the checks, then (only when they all pass) the job, the run, its {@code
    * run.started} event and the thread taken. It runs after the account's lock was granted, so its
    * snapshot holds every run committed before: the counts cannot be raced past. A refusal is the
-   * first failed check, in this order.
+   * first failed check, in this order. Only the checks that are on are in the statement (their
+   * limits are parameters from {@code $22} on), so each combination has one plan PostgreSQL caches.
    */
-  private static final String CREATE = """
-      WITH c AS MATERIALIZED (
-        SELECT a.active_run_id, a.balance,
-          CASE WHEN a.active_run_id IS NOT NULL THEN 'thread_busy'
-            WHEN $21::boolean AND a.balance <= 0 THEN 'credits'
-            WHEN $22::bigint > 0 AND (SELECT count(*) FROM runs WHERE org_id = $2 AND status IN %1$s) >= $22
-              THEN 'concurrency'
-            WHEN $23::bigint > 0 AND (SELECT count(*) FROM runs WHERE %2$s) >= $23 THEN 'runs_per_month'
-            WHEN $24::bigint > 0 AND (SELECT coalesce(sum(coalesce(total_input_tokens, 0)
-                + coalesce(total_output_tokens, 0)), 0) FROM runs WHERE %2$s) >= $24 THEN 'tokens_per_month'
-          END AS refusal
-        FROM (SELECT (SELECT id FROM runs WHERE thread_id = $3 AND status IN %1$s LIMIT 1) AS active_run_id,
-                coalesce((SELECT balance FROM credit_balances WHERE org_id = $2), 0) AS balance) a),
-      j AS (%3$s SELECT $5, $6, $7, $8, $2, $9 FROM c WHERE c.refusal IS NULL RETURNING id),
-      r AS (
-        INSERT INTO runs (id, org_id, thread_id, created_by_user_id, job_id, status, route_id, persona_id, model,
-          options, trace_id, idempotency_key, request_hash)
-        SELECT $1, $2, $3, $4, j.id, $10, $11, $12, $13, $14, $15, $16, $17 FROM j RETURNING id),
-      e AS (
-        INSERT INTO run_events (run_id, seq, type, data, created_at)
-        SELECT r.id, $18, $19, $20::text::jsonb, $25 FROM r),
-      t AS (
-        UPDATE threads SET active_run_id = $1, updated_at = date_trunc('milliseconds', now())
-        WHERE id = $3 AND EXISTS (SELECT 1 FROM r))
-      SELECT refusal, active_run_id, balance FROM c""".formatted(RunStatus.ACTIVE_SQL, THIS_MONTH,
-      JobQueue.insertInto());
+  private static String createSql(Admission admission) {
+    StringBuilder checks = new StringBuilder("CASE WHEN a.active_run_id IS NOT NULL THEN 'thread_busy' ");
+    if (admission.needsCredits()) {
+      checks.append("WHEN a.balance <= 0 THEN 'credits' ");
+    }
+    int param = 22;
+    if (admission.concurrentRuns() > 0) {
+      checks.append("WHEN (SELECT count(*) FROM runs WHERE org_id = $2 AND status IN ").append(RunStatus.ACTIVE_SQL)
+          .append(") >= $").append(param++).append("::bigint THEN 'concurrency' ");
+    }
+    if (admission.runsPerMonth() > 0) {
+      checks.append("WHEN (SELECT count(*) FROM runs WHERE ").append(THIS_MONTH).append(") >= $").append(param++)
+          .append("::bigint THEN 'runs_per_month' ");
+    }
+    if (admission.tokensPerMonth() > 0) {
+      checks.append("WHEN (SELECT coalesce(sum(coalesce(total_input_tokens, 0) + coalesce(total_output_tokens, 0)), 0) ")
+          .append("FROM runs WHERE ").append(THIS_MONTH).append(") >= $").append(param).append("::bigint ")
+          .append("THEN 'tokens_per_month' ");
+    }
+    return """
+        WITH c AS MATERIALIZED (
+          SELECT a.active_run_id, a.balance, %1$s END AS refusal
+          FROM (SELECT (SELECT id FROM runs WHERE thread_id = $3 AND status IN %2$s LIMIT 1) AS active_run_id,
+                  coalesce((SELECT balance FROM credit_balances WHERE org_id = $2), 0) AS balance) a),
+        j AS (%3$s SELECT $5, $6, $7, $8, $2, $9 FROM c WHERE c.refusal IS NULL RETURNING id),
+        r AS (
+          INSERT INTO runs (id, org_id, thread_id, created_by_user_id, job_id, status, route_id, persona_id, model,
+            options, trace_id, idempotency_key, request_hash)
+          SELECT $1, $2, $3, $4, j.id, $10, $11, $12, $13, $14, $15, $16, $17 FROM j RETURNING id),
+        e AS (
+          INSERT INTO run_events (run_id, seq, type, data, created_at)
+          SELECT r.id, $18, $19, $20::text::jsonb, $21 FROM r),
+        t AS (
+          UPDATE threads SET active_run_id = $1, updated_at = date_trunc('milliseconds', now())
+          WHERE id = $3 AND EXISTS (SELECT 1 FROM r))
+        SELECT refusal, active_run_id, balance FROM c""".formatted(checks, RunStatus.ACTIVE_SQL, JobQueue.insertInto());
+  }
 
   private RunLifecycle() {}
 
@@ -113,10 +125,13 @@ public final class RunLifecycle {
         .addValue(options.getString("route_id")).addValue(options.getString("persona_id"))
         .addValue(options.getString("model")).addValue(options).addValue(run.traceId())
         .addValue(run.idempotencyKey()).addValue(run.requestHash())
-        .addValue(started.seq()).addValue(started.type()).addValue(started.dataJson())
-        .addValue(admission.needsCredits()).addValue(admission.concurrentRuns()).addValue(admission.runsPerMonth())
-        .addValue(admission.tokensPerMonth()).addValue(started.createdAt());
-    return tx.preparedQuery(CREATE).execute(params).compose(rows -> {
+        .addValue(started.seq()).addValue(started.type()).addValue(started.dataJson()).addValue(started.createdAt());
+    for (long limit : new long[] {admission.concurrentRuns(), admission.runsPerMonth(), admission.tokensPerMonth()}) {
+      if (limit > 0) {
+        params.addValue(limit);
+      }
+    }
+    return tx.preparedQuery(createSql(admission)).execute(params).compose(rows -> {
       Row row = rows.iterator().next();
       String refusal = row.getString("refusal");
       return refusal == null ? Future.succeededFuture(new Created(runId, jobId, started))
@@ -153,17 +168,17 @@ public final class RunLifecycle {
   /**
    * A worker takes the run up. A run woken at its approval deadline is still waiting: it runs again
    * from here, so an answer that comes now is refused instead of being lost. An ended run is left
-   * alone. {@code runId} and {@code take} (a boolean: false writes nothing) are SQL parameters; as a
-   * data-modifying {@code WITH} item the worker reads the run in the same statement.
+   * alone. {@code runId} is a SQL parameter; as a data-modifying {@code WITH} item the worker reads
+   * the run in the same statement.
    */
-  public static String startUpdate(String runId, String take) {
+  public static String startUpdate(String runId) {
     return "UPDATE runs SET started_at = coalesce(started_at, now()), updated_at = now(), status = CASE WHEN status = '"
         + RunStatus.WAITING_FOR_INPUT.wire() + "' THEN '" + RunStatus.RUNNING.wire() + "' ELSE status END "
-        + "WHERE id = " + runId + " AND " + take + " AND status IN " + RunStatus.ACTIVE_SQL;
+        + "WHERE id = " + runId + " AND status IN " + RunStatus.ACTIVE_SQL;
   }
 
   public static Future<Void> start(SqlClient client, UUID runId) {
-    return client.preparedQuery(startUpdate("$1", "true")).execute(Tuple.of(runId)).mapEmpty();
+    return client.preparedQuery(startUpdate("$1")).execute(Tuple.of(runId)).mapEmpty();
   }
 
   /** The run waits for the user: its loop state is saved for whichever worker resumes it. */

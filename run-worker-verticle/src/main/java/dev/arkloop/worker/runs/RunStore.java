@@ -41,15 +41,15 @@ final class RunStore {
   /** A run as a worker takes it up: the run, its last event's seq, its unconsumed signals, its account's balance. */
   record TakenUp(RunRow run, long lastSeq, List<Signal> signals, long balance) {}
 
-  private static final String TAKE_UP = """
-      WITH started AS (%s)
+  private static final String READ = """
       SELECT r.id, r.org_id, r.thread_id, t.project_id, r.created_by_user_id, r.status, r.trace_id, r.options,
         r.loop_state, r.created_at,
         (SELECT coalesce(max(seq), 0) FROM run_events WHERE run_id = r.id) AS last_seq,
         (SELECT json_agg(json_build_object('id', s.id, 'type', s.type, 'payload', s.payload) ORDER BY s.created_at)
          FROM run_signals s WHERE s.run_id = r.id AND s.consumed_at IS NULL) AS signals,
         coalesce((SELECT balance FROM credit_balances WHERE org_id = r.org_id), 0) AS balance
-      FROM runs r JOIN threads t ON t.id = r.thread_id WHERE r.id = $1""".formatted(RunLifecycle.startUpdate("$1", "$2"));
+      FROM runs r JOIN threads t ON t.id = r.thread_id WHERE r.id = $1""";
+  private static final String START_AND_READ = "WITH started AS (" + RunLifecycle.startUpdate("$1") + ") " + READ;
 
   /**
    * Reads the run as a worker takes it up, in one statement; with {@code start} the run is also marked
@@ -58,8 +58,8 @@ final class RunStore {
    * Null when there is no such run.
    */
   Future<TakenUp> takeUp(UUID runId, boolean start) {
-    return pool.preparedQuery(TAKE_UP)
-        .execute(Tuple.of(runId, start))
+    return pool.preparedQuery(start ? START_AND_READ : READ)
+        .execute(Tuple.of(runId))
         .map(rows -> {
           if (rows.size() == 0) {
             return null;
