@@ -79,30 +79,35 @@ final class RunRepository {
     return params;
   }
 
-  /** Creates a run on a visible thread; with {@code hideLastAnswer} first hides its last assistant message (retry). */
+  /**
+   * Creates a run on a visible thread; with {@code hideLastAnswer} first hides its last assistant
+   * message (retry). The thread's row and the account's lock are taken by the first statement; the
+   * thread's and the account's checks and every write of the creation are then one statement
+   * ({@link RunLifecycle#create}).
+   */
   Future<Created> create(Principal principal, UUID threadId, JsonObject options, String idempotencyKey,
       String requestHash, String traceId, boolean hideLastAnswer) {
-    return admission.prepare(principal.orgId()).compose(admissionCheck -> pool.withTransaction(tx ->
+    return admission.prepare(principal.orgId()).compose(limits -> pool.withTransaction(tx ->
         lockVisibleThread(tx, principal, threadId)
         .compose(v -> idempotencyKey == null ? Future.succeededFuture(null)
             : replay(tx, principal.orgId(), idempotencyKey, requestHash))
         .compose(existing -> existing != null ? Future.succeededFuture(existing)
-            : activeRun(tx, threadId)
-                .compose(active -> active == null ? Future.succeededFuture()
-                    : Future.failedFuture(new DomainException(DomainException.Kind.CONFLICT, "runs.thread_busy",
-                        "the thread already has an active run",
-                        new JsonObject().put("active_run_id", active.toString()))))
-                .compose(v -> hideLastAnswer ? hideLastAnswer(tx, threadId) : Future.succeededFuture())
-                .compose(v -> admissionCheck.admit(tx))
+            : (hideLastAnswer ? refuseBusy(tx, threadId).compose(v -> hideLastAnswer(tx, threadId))
+                : Future.<Void>succeededFuture())
                 .compose(v -> RunLifecycle.create(tx, new RunLifecycle.NewRun(principal.orgId(), threadId,
-                    principal.userId(), options, traceId, idempotencyKey, requestHash), maxAttempts))
+                    principal.userId(), options, traceId, idempotencyKey, requestHash), maxAttempts, limits))
                 .map(created -> new Created(created.runId(), traceId, new AfterCommit(created.runId(),
                     List.of(created.started()), created.jobId(), null))))));
   }
 
+  /**
+   * Locks the thread if the caller can see it, and with it the account's run creations ({@link
+   * RunLifecycle#accountLock}, taken here so that the creating statement that follows sees every run
+   * committed before it).
+   */
   private Future<Void> lockVisibleThread(SqlConnection tx, Principal principal, UUID threadId) {
-    return SqlTemplate.forQuery(tx, "SELECT t.id, t.project_id FROM threads t WHERE t.id = #{thread_id} AND "
-            + VISIBLE_THREAD + " FOR UPDATE")
+    return SqlTemplate.forQuery(tx, "SELECT t.id, t.project_id, " + RunLifecycle.accountLock("t.org_id::text")
+            + " FROM threads t WHERE t.id = #{thread_id} AND " + VISIBLE_THREAD + " FOR UPDATE")
         .execute(visibleTo(principal, "thread_id", threadId))
         .compose(rows -> {
           if (rows.size() == 0) {
@@ -137,10 +142,12 @@ final class RunRepository {
         });
   }
 
-  private static Future<UUID> activeRun(SqlConnection tx, UUID threadId) {
+  /** A retry on a busy thread is refused before anything is hidden, as the creating statement would refuse it. */
+  private static Future<Void> refuseBusy(SqlConnection tx, UUID threadId) {
     return tx.preparedQuery("SELECT id FROM runs WHERE thread_id = $1 AND status IN " + RunStatus.ACTIVE_SQL)
         .execute(Tuple.of(threadId))
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID("id"));
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture()
+            : Future.failedFuture(RunLifecycle.threadBusy(rows.iterator().next().getUUID("id"))));
   }
 
   private static Future<Void> hideLastAnswer(SqlConnection tx, UUID threadId) {

@@ -17,10 +17,15 @@ import java.util.UUID;
  */
 public final class CreditLedger {
   /** Adds a transaction's amount to the balance (creating the balance row on first use). */
-  static final String APPLY = """
-      INSERT INTO credit_balances (org_id, balance) SELECT org_id, sum(amount) FROM t GROUP BY org_id
-      ON CONFLICT (org_id) DO UPDATE SET balance = credit_balances.balance + EXCLUDED.balance, updated_at = now()
-      RETURNING org_id, balance""";
+  static final String APPLY = apply("t");
+
+  /**
+   * What a debit made of {@link #debitItems}: {@code debit_org}, {@code debit_balance} (after) and
+   * {@code debit_balance_before}, all null when nothing was debited. Read by {@link #afterDebit}.
+   */
+  public static final String DEBITED = "(SELECT org_id FROM debit_b) AS debit_org, "
+      + "(SELECT balance FROM debit_b) AS debit_balance, "
+      + "((SELECT balance FROM debit_b) - (SELECT sum(amount) FROM debit_t))::bigint AS debit_balance_before";
 
   private static final String RECORD = """
       WITH t AS (
@@ -33,18 +38,8 @@ public final class CreditLedger {
    * The run's cost in credits, on the run and as one {@code consumption} transaction. The unique index
    * on the run reference makes a second debit of the same run (another worker ending it) a no-op.
    */
-  private static final String DEBIT_RUN = """
-      WITH r AS (
-        UPDATE runs SET credits_used = ceil(coalesce(total_cost_usd, 0) * $2)::bigint WHERE id = $1
-        RETURNING id, org_id, thread_id, credits_used),
-      t AS (
-        INSERT INTO credit_transactions (id, org_id, amount, type, reference_type, reference_id, thread_id)
-        SELECT gen_random_uuid(), org_id, -credits_used, 'consumption', 'run', id::text, thread_id FROM r
-        WHERE credits_used > 0
-        ON CONFLICT DO NOTHING RETURNING org_id, amount),
-      b AS (""" + APPLY + """
-      )
-      SELECT b.org_id, b.balance, (b.balance - (SELECT sum(amount) FROM t))::bigint AS balance_before FROM b""";
+  private static final String DEBIT_RUN = "WITH r AS (UPDATE runs SET credits_used = " + runCredits("total_cost_usd", "$2")
+      + " WHERE id = $1 RETURNING id, org_id, thread_id, credits_used), " + debitItems("r") + " SELECT " + DEBITED;
 
   /** Who hears that an account's credits run low: its active admins (the owner of a personal account). */
   private static final String ADMINS = """
@@ -61,6 +56,31 @@ public final class CreditLedger {
   public record Metering(boolean enabled, long creditsPerUsd, long lowThreshold, Notifications notifications) {}
 
   private CreditLedger() {}
+
+  /** Adds the amounts of the {@code WITH} item {@code from} (org_id, amount) to the balances. */
+  private static String apply(String from) {
+    return "INSERT INTO credit_balances (org_id, balance) SELECT org_id, sum(amount) FROM " + from + " GROUP BY org_id "
+        + "ON CONFLICT (org_id) DO UPDATE SET balance = credit_balances.balance + EXCLUDED.balance, updated_at = now() "
+        + "RETURNING org_id, balance";
+  }
+
+  /** A run's {@code credits_used} for its cost in USD at {@code creditsPerUsd} (both SQL expressions). */
+  public static String runCredits(String costUsd, String creditsPerUsd) {
+    return "ceil(coalesce(" + costUsd + ", 0) * " + creditsPerUsd + ")::bigint";
+  }
+
+  /**
+   * {@code WITH} items that debit a run, for a statement that has just written its {@code
+   * credits_used}: {@code run} names an earlier item returning the run's id, org_id, thread_id and
+   * credits_used. Adds {@code debit_t} (the consumption transaction, at most one per run) and {@code
+   * debit_b} (the new balance); select {@link #DEBITED} and pass the row to {@link #afterDebit}.
+   */
+  public static String debitItems(String run) {
+    return "debit_t AS (INSERT INTO credit_transactions (id, org_id, amount, type, reference_type, reference_id, "
+        + "thread_id) SELECT gen_random_uuid(), org_id, -credits_used, 'consumption', 'run', id::text, thread_id FROM "
+        + run + " WHERE credits_used > 0 ON CONFLICT DO NOTHING RETURNING org_id, amount), "
+        + "debit_b AS (" + apply("debit_t") + ")";
+  }
 
   /**
    * Records one change; returns the new balance, or null when a unique key says it was already
@@ -82,17 +102,22 @@ public final class CreditLedger {
     if (!metering.enabled()) {
       return Future.succeededFuture();
     }
-    return tx.preparedQuery(DEBIT_RUN).execute(Tuple.of(runId, metering.creditsPerUsd())).compose(rows -> {
-      if (rows.size() == 0) {
-        return Future.succeededFuture();
-      }
-      Row debit = rows.iterator().next();
-      long balance = debit.getLong("balance");
-      long threshold = metering.lowThreshold();
-      boolean crossed = threshold > 0 && balance < threshold && debit.getLong("balance_before") >= threshold;
-      return crossed ? notifyLow(tx, debit.getUUID("org_id"), balance, threshold, runId, metering.notifications())
-          : Future.succeededFuture();
-    });
+    return tx.preparedQuery(DEBIT_RUN).execute(Tuple.of(runId, metering.creditsPerUsd()))
+        .compose(rows -> afterDebit(tx, runId, rows.iterator().next(), metering));
+  }
+
+  /**
+   * After a debit ({@link #DEBITED} in {@code debited}): the debit that took the balance from at least
+   * the low threshold to below it, and only that one, notifies the account's admins in this transaction.
+   */
+  public static Future<Void> afterDebit(SqlConnection tx, UUID runId, Row debited, Metering metering) {
+    Long balance = debited.getLong("debit_balance");
+    long threshold = metering.lowThreshold();
+    if (balance == null || threshold <= 0 || balance >= threshold
+        || debited.getLong("debit_balance_before") < threshold) {
+      return Future.succeededFuture();
+    }
+    return notifyLow(tx, debited.getUUID("debit_org"), balance, threshold, runId, metering.notifications());
   }
 
   private static Future<Void> notifyLow(SqlConnection tx, UUID orgId, long balance, long threshold, UUID runId,

@@ -10,6 +10,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -38,6 +39,42 @@ public final class JobQueue {
         + " AND status = 'leased' FOR SHARE";
   }
 
+  /**
+   * A write to a held job for a {@code WITH} item of another statement: {@code sql} yields the job's
+   * id only while the lease is held (else it writes nothing), with its parameters from the number
+   * given to the factory on, whose {@code values} follow in order.
+   */
+  public record HeldUpdate(String sql, List<Object> values) {}
+
+  /** The start of a job insert whose SELECT yields id, type, payload_version, payload, org_id, max_attempts. */
+  public static String insertInto() {
+    return "INSERT INTO jobs (id, type, payload_version, payload, org_id, max_attempts)";
+  }
+
+  /** Marks the held job done ({@link #complete}), with its parameters from {@code $first}. */
+  public static HeldUpdate completing(Job job, int first) {
+    return new HeldUpdate(finishSql(first) + " RETURNING id", Arrays.asList(job.id(), job.leaseToken(), "done", null));
+  }
+
+  /** Parks the held job ({@link #park}), with its parameters from {@code $first}. */
+  public static HeldUpdate parking(Job job, Integer deadlineSeconds, int first) {
+    return new HeldUpdate(parkSql(first) + " RETURNING id", Arrays.asList(job.id(), job.leaseToken(), deadlineSeconds));
+  }
+
+  private static String finishSql(int first) {
+    return "UPDATE jobs SET status = $" + (first + 2) + ", last_error = $" + (first + 3)
+        + ", lease_token = NULL, lease_expires_at = NULL, updated_at = now() WHERE id = $" + first
+        + " AND lease_token = $" + (first + 1) + " AND status = 'leased'";
+  }
+
+  private static String parkSql(int first) {
+    String deadline = "$" + (first + 2) + "::int";
+    return "UPDATE jobs SET status = CASE WHEN " + deadline + " IS NULL THEN 'parked' ELSE 'queued' END, "
+        + "run_after = now() + make_interval(secs => coalesce(" + deadline + ", 0)), attempts = 0, lease_token = NULL, "
+        + "lease_owner = NULL, lease_expires_at = NULL, updated_at = now() "
+        + "WHERE id = $" + first + " AND lease_token = $" + (first + 1) + " AND status = 'leased'";
+  }
+
   public JobQueue(Pool pool) {
     this.pool = pool;
   }
@@ -46,8 +83,7 @@ public final class JobQueue {
   public static Future<UUID> enqueue(SqlClient tx, String type, int payloadVersion, JsonObject payload, UUID orgId,
       int maxAttempts) {
     UUID id = Ids.newId();
-    return tx.preparedQuery("INSERT INTO jobs (id, type, payload_version, payload, org_id, max_attempts) "
-            + "VALUES ($1, $2, $3, $4, $5, $6)")
+    return tx.preparedQuery(insertInto() + " VALUES ($1, $2, $3, $4, $5, $6)")
         .execute(Tuple.of(id, type, payloadVersion, payload, orgId, maxAttempts))
         .map(id);
   }
@@ -132,10 +168,7 @@ public final class JobQueue {
    * exhaust it. Fenced by the lease; false when it was lost.
    */
   public static Future<Boolean> park(SqlClient tx, Job job, Integer deadlineSeconds) {
-    return tx.preparedQuery("UPDATE jobs SET status = CASE WHEN $3::int IS NULL THEN 'parked' ELSE 'queued' END, "
-            + "run_after = now() + make_interval(secs => coalesce($3::int, 0)), attempts = 0, lease_token = NULL, "
-            + "lease_owner = NULL, lease_expires_at = NULL, updated_at = now() "
-            + "WHERE id = $1 AND lease_token = $2 AND status = 'leased'")
+    return tx.preparedQuery(parkSql(1))
         .execute(Tuple.of(job.id(), job.leaseToken(), deadlineSeconds))
         .map(rows -> rows.rowCount() == 1);
   }
@@ -174,8 +207,7 @@ public final class JobQueue {
   }
 
   private static Future<Boolean> finish(SqlClient client, Job job, String status, String error) {
-    return client.preparedQuery("UPDATE jobs SET status = $3, last_error = $4, lease_token = NULL, "
-            + "lease_expires_at = NULL, updated_at = now() WHERE id = $1 AND lease_token = $2 AND status = 'leased'")
+    return client.preparedQuery(finishSql(1))
         .execute(Tuple.of(job.id(), job.leaseToken(), status, error))
         .map(rows -> rows.rowCount() == 1);
   }

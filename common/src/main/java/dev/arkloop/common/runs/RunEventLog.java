@@ -10,6 +10,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.IntFunction;
 
 /**
  * The run event log in PostgreSQL: the truth. {@code (run_id, seq)} is the primary key, so a seq is
@@ -36,6 +37,27 @@ public final class RunEventLog {
   public static Future<Boolean> appendFenced(SqlClient client, UUID jobId, UUID leaseToken, List<RunEvent> events) {
     Tuple values = columns(events).addValue(jobId).addValue(leaseToken);
     return client.preparedQuery("WITH lease AS (" + JobQueue.leaseHeld("$6", "$7") + ") " + INSERT_SELECT
+            + " WHERE EXISTS (SELECT 1 FROM lease)")
+        .execute(values)
+        .map(rows -> rows.rowCount() == events.size());
+  }
+
+  /**
+   * A lease holder's last events and the end of its job, in one statement: {@code endJob} (given the
+   * number of its first parameter, as {@link JobQueue#completing} and {@link JobQueue#parking} take
+   * it) is the fence, and the events are written only if it found the lease held. False when the
+   * lease is gone: nothing is written.
+   */
+  public static Future<Boolean> appendEnding(SqlClient client, IntFunction<JobQueue.HeldUpdate> endJob,
+      List<RunEvent> events) {
+    if (events.isEmpty()) {
+      JobQueue.HeldUpdate alone = endJob.apply(1);
+      return client.preparedQuery(alone.sql()).execute(Tuple.from(alone.values())).map(rows -> rows.rowCount() == 1);
+    }
+    Tuple values = columns(events);
+    JobQueue.HeldUpdate end = endJob.apply(values.size() + 1);
+    end.values().forEach(values::addValue);
+    return client.preparedQuery("WITH lease AS (" + end.sql() + ") " + INSERT_SELECT
             + " WHERE EXISTS (SELECT 1 FROM lease)")
         .execute(values)
         .map(rows -> rows.rowCount() == events.size());

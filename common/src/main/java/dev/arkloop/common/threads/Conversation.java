@@ -17,13 +17,28 @@ import java.util.UUID;
  */
 public final class Conversation {
   /** Thread activity is kept at millisecond precision, like every timestamp the API shows. */
-  static final String NOW_MS = "date_trunc('milliseconds', clock_timestamp())";
+  public static final String NOW_MS = "date_trunc('milliseconds', clock_timestamp())";
 
-  private static final String INSERT = "INSERT INTO messages (id, org_id, thread_id, created_by_user_id, role, "
-      + "content, content_json, run_id) SELECT $1, $2, $3, $4, $5, $6, $7, $8 "
-      + "WHERE EXISTS (SELECT 1 FROM threads WHERE id = $3 AND org_id = $2) RETURNING " + ThreadMessage.COLUMNS;
+  private static final String INSERT = insertFrom("SELECT $1, $2, $3, $4, $5, $6, $7, $8 "
+      + "WHERE EXISTS (SELECT 1 FROM threads WHERE id = $3 AND org_id = $2)") + " RETURNING " + ThreadMessage.COLUMNS;
 
   private Conversation() {}
+
+  /**
+   * An insert of messages whose values {@code select} yields, in the order id, org_id, thread_id,
+   * created_by_user_id, role, content, content_json ({@link #structured}), run_id: for a statement
+   * that writes more than the message (a run's end). Whoever uses it also bumps the thread's {@code
+   * updated_at} to {@link #NOW_MS}, as {@link #append} does.
+   */
+  public static String insertFrom(String select) {
+    return "INSERT INTO messages (id, org_id, thread_id, created_by_user_id, role, content, content_json, run_id) "
+        + select;
+  }
+
+  /** A message's stored parts: {@code contentJson}, or {@code content} as one text part when it is null. */
+  public static JsonObject structured(String content, JsonObject contentJson) {
+    return contentJson == null ? ContentParts.ofText(content) : contentJson;
+  }
 
   /** The visible (not hidden) messages of a thread, oldest first; empty for a thread of another org. */
   public static Future<List<ThreadMessage>> visibleMessages(SqlClient client, UUID orgId, UUID threadId) {
@@ -51,7 +66,7 @@ public final class Conversation {
   /** Appends a message of any role and bumps the thread's {@code updated_at}. */
   public static Future<ThreadMessage> append(SqlClient tx, UUID orgId, UUID threadId, UUID userId, String role,
       String content, JsonObject contentJson, UUID runId) {
-    JsonObject structured = contentJson == null ? ContentParts.ofText(content) : contentJson;
+    JsonObject structured = structured(content, contentJson);
     return tx.preparedQuery(INSERT)
         .execute(Tuple.of(Ids.newId(), orgId, threadId, userId, role, content, structured, runId))
         .compose(rows -> {

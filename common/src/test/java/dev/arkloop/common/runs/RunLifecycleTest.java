@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arkloop.common.billing.CreditLedger;
 import dev.arkloop.common.db.Pools;
 import dev.arkloop.common.error.DomainException;
 import dev.arkloop.common.ids.Ids;
@@ -43,7 +44,7 @@ class RunLifecycleTest {
       "park", (tx, run) -> RunLifecycle.park(tx, run.runId(), new JsonObject().put("segment", 1)),
       "resume", (tx, run) -> RunLifecycle.resume(tx, run.runId(), run.jobId(), new JsonObject().put("content", "yes")),
       "requestCancel", (tx, run) -> RunLifecycle.requestCancel(tx, run.runId(), new JsonObject()),
-      "complete", (tx, run) -> RunLifecycle.complete(tx, run.runId(), threadOf(tx, run), totals()),
+      "complete", (tx, run) -> RunLifecycle.complete(tx, run.runId(), threadOf(tx, run), totals(), null, null),
       "fail", (tx, run) -> RunLifecycle.fail(tx, run.runId(), threadOf(tx, run), "internal.error", "boom"),
       "cancel", (tx, run) -> RunLifecycle.cancel(tx, run.runId(), threadOf(tx, run)));
 
@@ -69,7 +70,7 @@ class RunLifecycleTest {
     await(pool.preparedQuery("INSERT INTO threads (id, org_id, title) VALUES ($1, $2, 't')")
         .execute(Tuple.of(threadId, orgId)));
     return await(pool.withTransaction(tx -> RunLifecycle.create(tx, new RunLifecycle.NewRun(orgId, threadId, null,
-        new JsonObject().put("thread_id", threadId.toString()), "trace-1", null, null), 3)));
+        new JsonObject().put("thread_id", threadId.toString()), "trace-1", null, null), 3, RunLifecycle.Admission.NONE)));
   }
 
   private Future<Void> move(String name, RunLifecycle.Created run) {
@@ -188,6 +189,92 @@ class RunLifecycleTest {
     // terminal statuses refuse all six moves; running refuses resume; waiting refuses park; cancelling refuses
     // park, resume and another cancel request
     assertEquals(3 * 6 + 1 + 1 + 3, refused);
+  }
+
+  private long count(String sql, Object... params) {
+    return await(pool.preparedQuery(sql).execute(Tuple.wrap(params))).iterator().next().getLong(0);
+  }
+
+  private DomainException refusedCreate(UUID threadId, RunLifecycle.Admission admission) {
+    Throwable failure = assertThrows(Throwable.class, () -> await(pool.withTransaction(tx -> RunLifecycle.create(tx,
+        new RunLifecycle.NewRun(orgId, threadId, null, new JsonObject(), "trace-2", null, null), 3, admission))));
+    return assertInstanceOf(DomainException.class, rootCause(failure), failure.toString());
+  }
+
+  @Test
+  void aRefusedCreationWritesNothingAndSaysWhy() {
+    RunLifecycle.Created first = create();
+    UUID threadId = UUID.fromString(first.started().data().getString("thread_id"));
+    long jobs = count("SELECT count(*) FROM jobs WHERE org_id = $1", orgId);
+
+    DomainException busy = refusedCreate(threadId, RunLifecycle.Admission.NONE);
+    assertEquals("runs.thread_busy", busy.code());
+    assertEquals(first.runId().toString(), busy.details().getString("active_run_id"));
+
+    UUID freeThread = Ids.newId();
+    await(pool.preparedQuery("INSERT INTO threads (id, org_id, title) VALUES ($1, $2, 't')")
+        .execute(Tuple.of(freeThread, orgId)));
+    DomainException broke = refusedCreate(freeThread, new RunLifecycle.Admission(true, 0, 0, 0));
+    assertEquals(DomainException.Kind.PAYMENT_REQUIRED, broke.kind());
+    assertEquals("credits.exhausted", broke.code());
+    assertEquals(0L, broke.details().getLong("balance"));
+
+    await(pool.preparedQuery("INSERT INTO credit_balances (org_id, balance) VALUES ($1, 50)").execute(Tuple.of(orgId)));
+    DomainException crowded = refusedCreate(freeThread, new RunLifecycle.Admission(true, 1, 0, 0));
+    assertEquals(DomainException.Kind.LIMITED, crowded.kind());
+    assertEquals("runs.concurrency", crowded.details().getString("reason"));
+    DomainException monthly = refusedCreate(freeThread, new RunLifecycle.Admission(true, 2, 1, 0));
+    assertEquals("quota.runs_per_month", monthly.details().getString("reason"));
+    await(pool.preparedQuery("UPDATE runs SET total_input_tokens = 30 WHERE id = $1").execute(Tuple.of(first.runId())));
+    DomainException tokens = refusedCreate(freeThread, new RunLifecycle.Admission(true, 2, 2, 30));
+    assertEquals("quota.tokens_per_month", tokens.details().getString("reason"));
+
+    assertEquals(jobs, count("SELECT count(*) FROM jobs WHERE org_id = $1", orgId));
+    assertEquals(1, count("SELECT count(*) FROM runs WHERE org_id = $1", orgId));
+    assertEquals(0, count("SELECT count(*) FROM threads WHERE id = $1 AND active_run_id IS NOT NULL", freeThread));
+
+    RunLifecycle.Created second = await(pool.withTransaction(tx -> RunLifecycle.create(tx,
+        new RunLifecycle.NewRun(orgId, freeThread, null, new JsonObject(), "trace-3", null, null), 3,
+        new RunLifecycle.Admission(true, 2, 2, 31))));
+    assertEquals(second.runId(), run(second.runId()).getUUID("active_run_id"));
+  }
+
+  @Test
+  void completingWithAnAnswerAndMeteringWritesTheMessageAndDebitsOnce() {
+    await(pool.preparedQuery("INSERT INTO credit_balances (org_id, balance) VALUES ($1, 100)").execute(Tuple.of(orgId)));
+    RunLifecycle.Created run = create();
+    UUID threadId = UUID.fromString(run.started().data().getString("thread_id"));
+    await(pool.withTransaction(tx -> RunLifecycle.requestCancel(tx, run.runId(), new JsonObject())));
+    CreditLedger.Metering metering = new CreditLedger.Metering(true, 1000, 0, null);
+    await(pool.withTransaction(tx -> RunLifecycle.complete(tx, run.runId(), threadId, totals(),
+        new RunLifecycle.Answer("It is 4.", null), metering)));
+
+    Row done = run(run.runId());
+    assertEquals("completed", done.getString("status"));
+    assertNull(done.getUUID("active_run_id"), "the thread is released");
+    assertEquals(0, done.getLong("open_signals"), "the signals are spent");
+    assertEquals(68, done.getLong("credits_used"));
+    assertEquals(32, count("SELECT balance FROM credit_balances WHERE org_id = $1", orgId));
+    assertEquals(1, count("SELECT count(*) FROM messages WHERE run_id = $1 AND role = 'assistant' "
+        + "AND content = 'It is 4.' AND content_json IS NOT NULL", run.runId()));
+    assertEquals(1, count("SELECT count(*) FROM threads WHERE id = $1 AND updated_at >= "
+        + "(SELECT created_at FROM messages WHERE run_id = $2) - interval '1 millisecond'", threadId, run.runId()));
+    // a second debit of the same run (another worker ending it) changes nothing
+    await(pool.withTransaction(tx -> CreditLedger.debitRun(tx, run.runId(), metering)));
+    assertEquals(32, count("SELECT balance FROM credit_balances WHERE org_id = $1", orgId));
+  }
+
+  @Test
+  void anEndingRunLeavesAThreadThatAnotherRunHoldsToIt() {
+    RunLifecycle.Created run = create();
+    UUID threadId = UUID.fromString(run.started().data().getString("thread_id"));
+    UUID other = create().runId();
+    await(pool.preparedQuery("UPDATE threads SET active_run_id = $2 WHERE id = $1").execute(Tuple.of(threadId, other)));
+    await(pool.withTransaction(tx -> RunLifecycle.complete(tx, run.runId(), threadId, totals(),
+        new RunLifecycle.Answer("done", null), null)));
+    assertEquals(other, run(run.runId()).getUUID("active_run_id"));
+    assertEquals(1, count("SELECT count(*) FROM messages WHERE run_id = $1", run.runId()));
+    assertNull(run(run.runId()).getValue("credits_used"), "without metering nothing is debited");
   }
 
   @Test

@@ -242,22 +242,17 @@ final class RunEventWriter {
   }
 
   /**
-   * The run's last events, {@code sameTransaction} and the job's end, in one transaction; sent again
-   * like an insert when the database was away. If a lost answer hid a commit, the retry finds the job
-   * no longer leased and reports the lease lost: the run's end is written all the same.
+   * The run's last events with the job's end (one fenced statement), then {@code sameTransaction}, in
+   * one transaction; sent again like an insert when the database was away. If a lost answer hid a
+   * commit, the retry finds the job no longer leased and reports the lease lost: the run's end is
+   * written all the same.
    */
   private Future<Boolean> endTransaction(List<RunEvent> events, boolean parkJob, Integer deadlineSeconds,
       Function<SqlConnection, Future<Void>> sameTransaction, Retry retry) {
-    return pool.withTransaction(tx -> (events.isEmpty() ? Future.succeededFuture(true)
-            : RunEventLog.appendFenced(tx, job.id(), job.leaseToken(), events))
-        .compose(appended -> {
-          if (!appended) {
-            return Future.failedFuture(new LeaseLostException());
-          }
-          return sameTransaction.apply(tx)
-              .compose(done -> parkJob ? JobQueue.park(tx, job, deadlineSeconds) : JobQueue.complete(tx, job))
-              .compose(held -> held ? Future.succeededFuture(true) : Future.failedFuture(new LeaseLostException()));
-        }))
+    return pool.withTransaction(tx -> RunEventLog.appendEnding(tx, first -> parkJob
+                ? JobQueue.parking(job, deadlineSeconds, first) : JobQueue.completing(job, first), events)
+            .compose(held -> held ? sameTransaction.apply(tx).map(true)
+                : Future.failedFuture(new LeaseLostException())))
         .recover(failure -> {
           if (failure instanceof LeaseLostException || !retry.allowed(failure)) {
             return Future.failedFuture(failure);

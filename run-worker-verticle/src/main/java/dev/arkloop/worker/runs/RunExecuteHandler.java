@@ -8,7 +8,6 @@ import dev.arkloop.common.jobs.Job;
 import dev.arkloop.common.jobs.JobQueue;
 import dev.arkloop.common.runs.EventPayloads;
 import dev.arkloop.common.runs.EventTypes;
-import dev.arkloop.common.runs.RunEventLog;
 import dev.arkloop.common.runs.RunLifecycle;
 import dev.arkloop.common.runs.RunStatus;
 import dev.arkloop.common.runs.RunStreams;
@@ -79,70 +78,87 @@ public final class RunExecuteHandler implements JobHandler {
       return new JobQueue(pool).fail(job, "unsupported payload version " + job.payloadVersion()).mapEmpty();
     }
     UUID runId = UUID.fromString(job.payload().getString("run_id"));
-    return store.load(runId).compose(run -> {
-      if (run == null || run.terminal()) {
-        return JobQueue.complete(pool, job).mapEmpty();
-      }
-      return RunEventLog.lastSeq(pool, runId).compose(lastSeq -> {
-        RunEventWriter writer = new RunEventWriter(vertx, pool, streams, runId, job, lease, lastSeq);
-        if (job.exhausted()) {
-          LOG.warn("run lost its worker too often [run: {}, attempts: {}]", runId, job.attempts());
-          return end(writer, run, null, new Outcome.Failed(LoopState.fresh(new JsonArray()),
-              "internal.worker_lost", "the run lost its worker " + (job.attempts() - 1) + " times"));
+    if (job.exhausted()) {
+      return store.takeUp(runId, false).compose(taken -> {
+        if (taken == null || taken.run().terminal()) {
+          return JobQueue.complete(pool, job).mapEmpty();
         }
-        return new Execution(run, writer, lease).start();
+        LOG.warn("run lost its worker too often [run: {}, attempts: {}]", runId, job.attempts());
+        RunEventWriter writer = new RunEventWriter(vertx, pool, streams, runId, job, lease, taken.lastSeq());
+        return end(writer, taken.run(), null, new Outcome.Failed(LoopState.fresh(new JsonArray()),
+            "internal.worker_lost", "the run lost its worker " + (job.attempts() - 1) + " times"));
       });
-    });
+    }
+    return new Execution(runId, job, lease).start();
   }
 
   /** The last attempt failed unexpectedly: end the run as failed rather than leave it running forever. */
   @Override
   public Future<Void> exhausted(Job job, Throwable cause) {
     UUID runId = UUID.fromString(job.payload().getString("run_id"));
-    return store.load(runId).compose(run -> run == null || run.terminal() ? Future.succeededFuture()
-        : RunEventLog.lastSeq(pool, runId).compose(lastSeq -> failRun(
-            new RunEventWriter(vertx, pool, streams, runId, job, null, lastSeq), run, "internal.error",
-            "the run could not be executed").mapEmpty()));
+    return store.takeUp(runId, false).compose(taken -> taken == null || taken.run().terminal()
+        ? Future.succeededFuture()
+        : failRun(new RunEventWriter(vertx, pool, streams, runId, job, null, taken.lastSeq()), taken.run(),
+            "internal.error", "the run could not be executed").mapEmpty());
   }
 
   /** One attempt at a run, on this worker. */
   private final class Execution {
-    private final RunStore.RunRow run;
-    private final RunEventWriter writer;
+    private final UUID runId;
+    private final Job job;
     private final JobLease lease;
     private final Promise<String> abort = Promise.promise();
+    private RunStore.RunRow run;
+    private RunEventWriter writer;
+    /** A cancel that arrived before the run was read: applied once the writer exists. */
+    private JsonObject earlyCancel;
     private boolean cancelRequested;
     private MessageConsumer<JsonObject> signals;
     private long timeoutTimer = -1;
     private ModelRoute modelUsed;
 
-    Execution(RunStore.RunRow run, RunEventWriter writer, JobLease lease) {
-      this.run = run;
-      this.writer = writer;
+    Execution(UUID runId, Job job, JobLease lease) {
+      this.runId = runId;
+      this.job = job;
       this.lease = lease;
     }
 
+    /**
+     * Listens for the run's signals first, and only then reads the run with its stored signals (and
+     * marks it started): a cancel is either stored before that read or arrives on the event bus.
+     */
     Future<Void> start() {
-      signals = vertx.eventBus().consumer(Addresses.runSignals(run.id()), message -> {
+      signals = vertx.eventBus().consumer(Addresses.runSignals(runId), message -> {
         if ("cancel".equals(message.body().getString("type"))) {
           requestCancel(message.body());
         }
       });
+      return signals.completion()
+          .compose(v -> store.takeUp(runId, true))
+          .compose(taken -> taken == null || taken.run().terminal() ? JobQueue.complete(pool, job).<Void>mapEmpty()
+              : run(taken))
+          .eventually(() -> {
+            vertx.cancelTimer(timeoutTimer);
+            return signals.unregister();
+          });
+    }
+
+    private Future<Void> run(RunStore.TakenUp taken) {
+      run = taken.run();
+      writer = new RunEventWriter(vertx, pool, streams, runId, job, lease, taken.lastSeq());
       lease.lost().onComplete(v -> abort.tryComplete("lease"));
       long remaining = Duration.between(OffsetDateTime.now(), run.createdAt()).toMillis() + settings.timeoutMillis();
       timeoutTimer = vertx.setTimer(Math.max(1, remaining), t -> abort.tryComplete("timeout"));
-      return signals.completion()
-          .compose(v -> store.markStarted(run.id()))
-          .compose(v -> store.pendingSignals(run.id()))
-          .map(pending -> {
-            // a cancel stored while no worker held the run applies at once
-            pending.stream().filter(signal -> signal.type().equals("cancel")).forEach(signal -> requestCancel(signal.payload()));
-            return pending;
-          })
-          .compose(signals -> CreditLedger.balance(pool, run.orgId()).compose(balance -> balance <= 0
-              ? Future.succeededFuture(new Outcome.Failed(LoopState.fresh(new JsonArray()),
-                  AgentLoop.CREDITS_EXHAUSTED, "the account has no credits left"))
-              : policies.personas().resolve(run.orgId(), personaId()).compose(persona -> {
+      if (earlyCancel != null) {
+        requestCancel(earlyCancel);
+      }
+      // a cancel stored while no worker held the run applies at once
+      List<RunStore.Signal> pending = taken.signals();
+      pending.stream().filter(signal -> signal.type().equals("cancel")).forEach(signal -> requestCancel(signal.payload()));
+      Future<Outcome> outcome = taken.balance() <= 0
+          ? Future.succeededFuture(new Outcome.Failed(LoopState.fresh(new JsonArray()),
+              AgentLoop.CREDITS_EXHAUSTED, "the account has no credits left"))
+          : policies.personas().resolve(run.orgId(), personaId()).compose(persona -> {
             Outcome refused = RunPolicies.refusal(persona, personaId());
             if (refused != null) {
               return Future.succeededFuture(refused);
@@ -158,23 +174,20 @@ public final class RunExecuteHandler implements JobHandler {
               return policies.tools().available(context).compose(available -> prepare(routes.get(0)).compose(state -> {
                 AgentLoop loop = policies.loop(model, persona, available, writer, context, abort.future(),
                     () -> CreditLedger.balance(pool, run.orgId()).map(left -> left > 0));
-                return (state.awaitingCallId != null ? loop.resume(state, RunPolicies.input(signals)) : loop.run(state))
+                return (state.awaitingCallId != null ? loop.resume(state, RunPolicies.input(pending)) : loop.run(state))
                     .recover(e -> Future.succeededFuture(e instanceof LeaseLostException
                         ? new Outcome.Aborted(state, "lease")
                         : new Outcome.Failed(state, "internal.error", "the agent loop failed")))
-                    .map(outcome -> {
+                    .map(ended -> {
                       modelUsed = model.current();
-                      return outcome;
+                      return ended;
                     });
               }));
             });
-          })))
-          .compose(outcome -> end(writer, run, modelUsed, abort.future().isComplete() && outcome instanceof Outcome.Parked
-              ? new Outcome.Aborted(((Outcome.Parked) outcome).state(), abort.future().result()) : outcome))
-          .eventually(() -> {
-            vertx.cancelTimer(timeoutTimer);
-            return signals.unregister();
           });
+      return outcome.compose(ended -> end(writer, run, modelUsed, abort.future().isComplete()
+          && ended instanceof Outcome.Parked parked ? new Outcome.Aborted(parked.state(), abort.future().result())
+          : ended));
     }
 
     /** Fresh state, or the state the run was parked with. */
@@ -193,6 +206,10 @@ public final class RunExecuteHandler implements JobHandler {
     }
 
     private void requestCancel(JsonObject signal) {
+      if (writer == null) {
+        earlyCancel = earlyCancel == null ? signal : earlyCancel;
+        return;
+      }
       if (cancelRequested) {
         return;
       }

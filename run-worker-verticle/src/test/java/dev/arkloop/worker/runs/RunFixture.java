@@ -66,9 +66,10 @@ final class RunFixture {
     await(pool.preparedQuery("INSERT INTO threads (id, org_id, title) VALUES ($1, $2, 'run')")
         .execute(Tuple.of(threadId, orgId)));
     RunLifecycle.Created created = await(pool.withTransaction(tx -> RunLifecycle.create(tx,
-        new RunLifecycle.NewRun(orgId, threadId, null, new JsonObject(), "trace-" + Ids.randomHex(4), null, null), 3)));
+        new RunLifecycle.NewRun(orgId, threadId, null, new JsonObject(), "trace-" + Ids.randomHex(4), null, null), 3,
+        RunLifecycle.Admission.NONE)));
     Job job = await(new JobQueue(pool).leaseById(created.jobId(), "test-worker", Duration.ofSeconds(30)));
-    RunStore.RunRow run = await(new RunStore(pool).load(created.runId()));
+    RunStore.RunRow run = await(new RunStore(pool).takeUp(created.runId(), false)).run();
     return new Leased(run, job, new Lease());
   }
 
