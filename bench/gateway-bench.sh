@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# What the gateway costs: builds the jar, starts one embedded node with its gateway (request limits
-# lifted), and runs AuthBench's jwt request direct and through the gateway in alternating rounds.
-# Prints both summaries and {added_p50_ms, added_p99_ms, throughput_ratio, pass}. Extra arguments
-# go to AuthBench, e.g.  bench/gateway-bench.sh --concurrency 32 --seconds 10 --rounds 5
+# What the gateway costs: builds the jars, starts one embedded node with its gateway (request limits
+# lifted), and runs GatewayBench: AuthBench's jwt request direct and through the gateway in alternating
+# rounds, at saturation and at a fixed offered load, then SSE runs followed both ways at once. Prints one
+# JSON object per part and a summary. Extra arguments go to GatewayBench, e.g.
+#   bench/gateway-bench.sh --concurrency 16 --seconds 10 --rounds 3 --rate 2000 --sse-clients 4 --parts saturation
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${ARKLOOP_BENCH_BUILD:-1}" != 0 ]; then
@@ -25,7 +26,7 @@ for _ in $(seq 1 240); do
 done
 curl -sf "http://127.0.0.1:$GATEWAY_PORT/readyz" > /dev/null || { tail -50 "$DATA/node.log"; exit 1; }
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-java -cp bench/target/classes dev.arkloop.bench.AuthBench --base-url "http://127.0.0.1:$PORT" \
-  --gateway-url "http://127.0.0.1:$GATEWAY_PORT" --scenarios gateway "$@"
+java -cp bench/target/arkloop-bench.jar dev.arkloop.bench.GatewayBench --base-url "http://127.0.0.1:$PORT" \
+  --gateway-url "http://127.0.0.1:$GATEWAY_PORT" --node-pid "$NODE" "$@"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 echo "node: $(grep -c 'has been blocked for' "$DATA/node.log" || true) blocked-thread warnings" >&2

@@ -26,9 +26,8 @@ import java.util.regex.Pattern;
  *
  * <p>Scenarios: {@code healthz} (no auth, baseline), {@code public} (a public /v1/auth route: the
  * per-address limiter), {@code jwt} and {@code api_key} (GET /v1/admin/email/status: authentication,
- * IP rules, rate limit, permission check and nothing else), {@code login}, and {@code gateway}: the
- * {@code jwt} request direct and through the gateway ({@code --gateway-url}) in alternating rounds, then
- * the latency the gateway adds and its share of the direct throughput.
+ * IP rules, rate limit, permission check and nothing else) and {@code login}. What the gateway adds to
+ * the {@code jwt} request is {@link GatewayBench}'s.
  */
 public final class AuthBench {
   private static final Pattern STRING_FIELD = Pattern.compile("\"(access_token|key)\"\\s*:\\s*\"([^\"]+)\"");
@@ -37,7 +36,6 @@ public final class AuthBench {
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
-  private final String gatewayBase;
   private final int rounds;
   private final int concurrency;
   private final int seconds;
@@ -47,7 +45,6 @@ public final class AuthBench {
 
   private AuthBench(Map<String, String> args) {
     this.base = args.getOrDefault("--base-url", "http://127.0.0.1:19001");
-    this.gatewayBase = args.getOrDefault("--gateway-url", "http://127.0.0.1:19000");
     this.rounds = Integer.parseInt(args.getOrDefault("--rounds", "3"));
     this.concurrency = Integer.parseInt(args.getOrDefault("--concurrency", "16"));
     this.seconds = Integer.parseInt(args.getOrDefault("--seconds", "10"));
@@ -77,7 +74,6 @@ public final class AuthBench {
         case "public" -> timed("public", concurrency, () -> get("/v1/auth/captcha-config", null));
         case "jwt" -> timed("jwt", concurrency, () -> get("/v1/admin/email/status", token));
         case "api_key" -> timed("api_key", concurrency, () -> get("/v1/admin/email/status", key));
-        case "gateway" -> gateway(token);
         case "login" -> counted("login", loginConcurrency, logins, () -> post("/v1/auth/login",
             "{\"login\":\"" + login + "\",\"password\":\"" + PASSWORD + "\"}", null));
         default -> throw new IllegalArgumentException("unknown scenario " + scenario);
@@ -141,48 +137,7 @@ public final class AuthBench {
     return summary(name, workers, loop(workers, Long.MAX_VALUE, total, requests));
   }
 
-  private record Run(long[] latenciesNanos, int errors, long elapsedNanos) {
-    Run plus(Run other) {
-      long[] both = Arrays.copyOf(latenciesNanos, latenciesNanos.length + other.latenciesNanos.length);
-      System.arraycopy(other.latenciesNanos, 0, both, latenciesNanos.length, other.latenciesNanos.length);
-      Arrays.sort(both);
-      return new Run(both, errors + other.errors, elapsedNanos + other.elapsedNanos);
-    }
-  }
-
-  /**
-   * The {@code jwt} request direct and through the gateway, in {@code rounds} alternating rounds of
-   * {@code seconds} each (so a change in the machine's load hits both alike), after a warm-up of both.
-   */
-  private Map<String, Object> gateway(String token) throws Exception {
-    RequestFactory direct = () -> get(base, "/v1/admin/email/status", token);
-    RequestFactory proxied = () -> get(gatewayBase, "/v1/admin/email/status", token);
-    loop(concurrency, warmupSeconds * 1000L, Integer.MAX_VALUE, direct);
-    loop(concurrency, warmupSeconds * 1000L, Integer.MAX_VALUE, proxied);
-    Run directRuns = new Run(new long[0], 0, 0);
-    Run gatewayRuns = new Run(new long[0], 0, 0);
-    for (int round = 0; round < rounds; round++) {
-      directRuns = directRuns.plus(loop(concurrency, seconds * 1000L, Integer.MAX_VALUE, direct));
-      gatewayRuns = gatewayRuns.plus(loop(concurrency, seconds * 1000L, Integer.MAX_VALUE, proxied));
-    }
-    Map<String, Object> directSummary = summary("jwt_direct", concurrency, directRuns);
-    Map<String, Object> gatewaySummary = summary("jwt_gateway", concurrency, gatewayRuns);
-    System.out.println(json(directSummary));
-    System.out.println(json(gatewaySummary));
-    double addedP50 = (double) gatewaySummary.get("p50_ms") - (double) directSummary.get("p50_ms");
-    double addedP99 = (double) gatewaySummary.get("p99_ms") - (double) directSummary.get("p99_ms");
-    double ratio = (double) gatewaySummary.get("throughput_rps") / (double) directSummary.get("throughput_rps");
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("scenario", "gateway");
-    out.put("concurrency", concurrency);
-    out.put("rounds", rounds);
-    out.put("added_p50_ms", round(addedP50));
-    out.put("added_p99_ms", round(addedP99));
-    out.put("throughput_ratio", round(ratio));
-    out.put("pass", addedP50 <= 1.0 && ratio >= 0.8
-        && directRuns.errors() == 0 && gatewayRuns.errors() == 0);
-    return out;
-  }
+  private record Run(long[] latenciesNanos, int errors, long elapsedNanos) {}
 
   private Run loop(int workers, long millis, int maxRequests, RequestFactory requests) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(workers);

@@ -115,14 +115,16 @@ public final class Main {
               .await(60, TimeUnit.SECONDS);
           apiPort = config.http().listen().port();
         }
-        if (config.role().runsWorker()) {
-          vertx.deployVerticle(new RunWorkerVerticle(config, endpoints)).await(60, TimeUnit.SECONDS);
-        }
         GatewaySettings gateway = GatewaySettings.fromEnvironment(System.getenv(), config.http().listen());
         if (config.role().runsGateway() && gateway.listen() != null) {
           vertx.deployVerticle(new GatewayVerticle(config, endpoints, gateway)).await(60, TimeUnit.SECONDS);
         } else if (config.role() == dev.arkloop.common.config.Role.GATEWAY) {
           throw new IllegalStateException("--role gateway needs ARKLOOP_GATEWAY_ADDR");
+        }
+        // after the gateway: contexts take event loops in turn, and deployed before it the worker landed
+        // on the gateway's loop, where every SSE chunk through the gateway waited behind the runs' work
+        if (config.role().runsWorker()) {
+          vertx.deployVerticle(new RunWorkerVerticle(config, endpoints)).await(60, TimeUnit.SECONDS);
         }
         return new Node(config, infrastructure, vertx, apiPort, startMetrics(vertx, config));
       } catch (Exception e) {

@@ -15,17 +15,27 @@ import dev.arkloop.common.testing.SseClient;
 import dev.arkloop.common.testing.TestClient;
 import dev.arkloop.common.testing.TestInfra;
 import dev.arkloop.launcher.TestNode;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -166,6 +176,85 @@ class GatewayTest {
   }
 
   @Test
+  void aTenMegabyteWorkspaceUploadPassesThroughIntact() {
+    byte[] content = randomBytes(10 * 1024 * 1024);
+    HttpResponse<Buffer> project = admin.post("/v1/projects", new JsonObject().put("name", "gateway upload"));
+    assertEquals(201, project.statusCode(), project.bodyAsString());
+    String file = "/v1/projects/" + project.bodyAsJsonObject().getString("id") + "/workspace/file?path=/big.bin";
+    TestClient owner = through(gateway).withHeader("Authorization", admin.headers().get("Authorization"));
+
+    HttpResponse<Buffer> uploaded = owner.send(HttpMethod.PUT, file, Buffer.buffer(content));
+    assertEquals(201, uploaded.statusCode(), uploaded.bodyAsString());
+    assertEquals(sha256(content), uploaded.bodyAsJsonObject().getString("sha256"));
+    HttpResponse<Buffer> downloaded = owner.get(file);
+    assertEquals(200, downloaded.statusCode());
+    assertTrue(Arrays.equals(content, downloaded.body().getBytes()), "the file came back as uploaded");
+  }
+
+  /**
+   * The body is passed on as it arrives: the upstream (a recording server) has the first half of a
+   * 10 MB upload while the client still holds the second. A gateway that read the whole body before
+   * forwarding (or buffered it to measure it) would pass nothing on until the client ended it.
+   */
+  @Test
+  void anUploadReachesTheUpstreamWhileTheClientIsStillSendingIt() {
+    byte[] content = randomBytes(10 * 1024 * 1024);
+    int half = content.length / 2;
+    AtomicLong received = new AtomicLong();
+    HttpServer upstream = await(node.vertx().createHttpServer().requestHandler(request -> {
+      MessageDigest digest = sha256();
+      request.handler(chunk -> {
+        received.addAndGet(chunk.length());
+        digest.update(chunk.getBytes());
+      });
+      request.endHandler(v -> request.response().end(HexFormat.of().formatHex(digest.digest())));
+    }).listen(0, "127.0.0.1"));
+    int streaming = deploy(List.of(new HostPort("127.0.0.1", upstream.actualPort())), 1000, 1000);
+    HttpClient client = node.vertx().createHttpClient();
+    try {
+      HttpClientRequest upload = await(client.request(HttpMethod.PUT, streaming, "127.0.0.1",
+          "/v1/projects/" + java.util.UUID.randomUUID() + "/workspace/file?path=/big.bin"));
+      upload.putHeader("Content-Length", String.valueOf(content.length));
+      // the body handler is set when the response arrives, on the event loop, so no chunk is missed
+      Future<String> answered = upload.response()
+          .compose(response -> response.body().map(body -> response.statusCode() + " " + body));
+      write(upload, content, 0, half);
+      Await.until("the first half at the upstream before the second is sent", 10, () -> received.get() == half);
+      write(upload, content, half, content.length);
+      await(upload.end());
+      assertEquals("200 " + sha256(content), await(answered));
+      assertEquals(content.length, received.get());
+    } finally {
+      await(client.close());
+      await(upstream.close());
+    }
+  }
+
+  private static void write(HttpClientRequest request, byte[] content, int from, int to) {
+    for (int offset = from; offset < to; offset += 64 * 1024) {
+      await(request.write(Buffer.buffer(Arrays.copyOfRange(content, offset, Math.min(to, offset + 64 * 1024)))));
+    }
+  }
+
+  private static byte[] randomBytes(int length) {
+    byte[] bytes = new byte[length];
+    new Random(length).nextBytes(bytes);
+    return bytes;
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String sha256(byte[] content) {
+    return HexFormat.of().formatHex(sha256().digest(content));
+  }
+
+  @Test
   void forwardedForIsIgnoredInDirectModeAndHonouredOnlyFromTrustedProxies() {
     send(gateway, "spoof-direct", "198.51.100.7");
     assertEquals("127.0.0.1", logged("spoof-direct").getString("client_ip"));
@@ -209,6 +298,11 @@ class GatewayTest {
   void theRateLimitIsSharedByTwoGateways() {
     // each test client gets its own address through a trusted proxy, so buckets start full
     configure(new JsonObject().put("ip_mode", "proxy").put("trusted_cidrs", new JsonArray().add("127.0.0.0/8")));
+    // until both gateways applied it, requests would count against the bucket of 127.0.0.1
+    for (int port : new int[] {limitedA, limitedB}) {
+      awaitApplied(() -> "192.0.2.78".equals(logged(send(port, "limit-probe-" + System.nanoTime(), "192.0.2.78"))
+          .getString("client_ip")));
+    }
     long started = System.nanoTime();
     int allowed = 0;
     int refusedByA = 0;
