@@ -45,7 +45,7 @@ record BenchConfig(
         --wait-ready SECONDS      wait for GET /readyz first (default 180)
         --out FILE                also write the JSON report to FILE
         --runs N                  worker_runs: measured runs (default 1000)
-        --warmup-runs N           worker_runs: unmeasured runs first, while the JIT settles (default 1000)
+        --warmup-runs N           worker_runs: unmeasured runs first, while the JIT settles (default 5000)
         --load-clients N          event_latency: also run worker_runs-style stub runs by N clients for the
                                   whole time, and report their rate beside the latency (default 0)
         --load-rate R             event_latency: the load clients start at most R runs per second in all
@@ -70,7 +70,7 @@ record BenchConfig(
     double waitReady = 180;
     String out = null;
     int runs = 1000;
-    int warmupRuns = 1000;
+    int warmupRuns = 5000;
     int loadClients = 0;
     double loadRate = 0;
     long nodePid = 0;
