@@ -115,14 +115,15 @@ public final class Authenticator implements Authentication {
     String hash = Tokens.sha256Hex(key);
     ApiKeyRepository.Remembered known = apiKeys.remembered(hash);
     if (known == null) {
-      return apiKeys.findActive(hash).compose(found -> usable(found, ctx)).map(Claim::settled);
+      return apiKeys.findActive(hash).compose(found -> usable(found, ctx, true)).map(Claim::settled);
     }
-    return usable(known.key(), ctx).map(caller -> new Claim(caller, known.check(),
-        reply -> apiKeys.confirm(hash, known, reply).compose(found -> usable(found, ctx))));
+    // its use is recorded once the owner's generation confirmed it, not for a key revoked meanwhile
+    return usable(known.key(), ctx, false).map(caller -> new Claim(caller, known.check(),
+        reply -> apiKeys.confirm(hash, known, reply).compose(found -> usable(found, ctx, true))));
   }
 
-  /** The key's caller, or why the key may not be used. */
-  private Future<Principal> usable(ApiKeyRepository.ActiveKey found, RoutingContext ctx) {
+  /** The key's caller, or why the key may not be used; {@code recordUse} also records the use. */
+  private Future<Principal> usable(ApiKeyRepository.ActiveKey found, RoutingContext ctx, boolean recordUse) {
     if (found == null) {
       return Future.failedFuture(ApiException.unauthorized("invalid_api_key", "API key is not valid"));
     }
@@ -137,7 +138,9 @@ public final class Authenticator implements Authentication {
       return Future.failedFuture(ApiException.forbidden("no_account_membership",
           "an API key acts only in its own account"));
     }
-    apiKeys.recordUse(found.id(), found.orgId(), found.userId());
+    if (recordUse) {
+      apiKeys.recordUse(found.id(), found.orgId(), found.userId());
+    }
     return Future.succeededFuture(principal(found.userId(), found.orgId(), found.role(), found.platformAdmin(),
         found.id(), found.scopes(), null, 0));
   }
