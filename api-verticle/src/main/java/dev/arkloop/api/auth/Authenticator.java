@@ -118,7 +118,7 @@ public final class Authenticator implements Authentication {
       return apiKeys.findActive(hash).compose(found -> usable(found, ctx, true)).map(Claim::settled);
     }
     // its use is recorded once the owner's generation confirmed it, not for a key revoked meanwhile
-    return usable(known.key(), ctx, false).map(caller -> new Claim(caller, known.check(),
+    return usable(known.key(), ctx, false).map(caller -> new Claim(caller, apiKeys.check(known),
         reply -> apiKeys.confirm(hash, known, reply).compose(found -> usable(found, ctx, true))));
   }
 

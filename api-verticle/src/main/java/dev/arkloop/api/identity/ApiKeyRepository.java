@@ -61,22 +61,21 @@ public final class ApiKeyRepository {
   private static final int GENERATION_TTL_SECONDS = 86_400;
   private static final int MAX_REMEMBERED_KEYS = 10_000;
 
-
   public ApiKeyRepository(Pool pool, Redis redis, RedisKeys keys) {
     this.pool = pool;
     this.redis = redis;
     this.keys = keys;
   }
 
-  /** The key with this hash if it is active, with its owner's status and role; null if none. */
+  /**
+   * Looks the key up (for one this verticle does not remember) and remembers it if usable; null if
+   * it is not active. The owner is unknown until the first lookup, so the generation is read between
+   * two lookups.
+   */
   public Future<ActiveKey> findActive(String keyHash) {
-    Remembered known = remembered(keyHash);
-    if (known == null) {
-      // the owner is unknown until the first lookup: read the generation between two lookups
-      return load(keyHash).compose(first -> first == null ? Future.succeededFuture(null)
-          : generation(first.userId()).compose(generation -> loadAndRemember(keyHash, generation)));
-    }
-    return redis.send(known.check()).compose(reply -> confirm(keyHash, known, reply));
+    return load(keyHash).compose(first -> first == null ? Future.succeededFuture(null)
+        : redis.send(generationRead(first.userId()))
+            .compose(reply -> loadAndRemember(keyHash, generationOf(reply))));
   }
 
   /** A usable key this verticle remembers and may still believe, or null. */
@@ -86,9 +85,14 @@ public final class ApiKeyRepository {
         ? null : known;
   }
 
-  /** The remembered key while its owner's generation ({@link Remembered#check}'s reply) is unchanged, else looked up again. */
+  /** The Redis read of a remembered key's owner generation; its reply goes to {@link #confirm}. */
+  public Request check(Remembered known) {
+    return generationRead(known.key().userId());
+  }
+
+  /** The remembered key while its owner's generation ({@link #check}'s reply) is unchanged, else looked up again. */
   public Future<ActiveKey> confirm(String keyHash, Remembered known, Response generationReply) {
-    String generation = generationReply == null ? null : generationReply.toString();
+    String generation = generationOf(generationReply);
     return Objects.equals(generation, known.generation()) ? Future.succeededFuture(known.key())
         : loadAndRemember(keyHash, generation);
   }
@@ -104,39 +108,15 @@ public final class ApiKeyRepository {
         .mapEmpty();
   }
 
-  private Future<String> generation(UUID userId) {
-    return redis.send(Request.cmd(Command.GET).arg(generationKey(userId)))
-        .map(reply -> reply == null ? null : reply.toString());
+  /** A key found usable, the owner generation it was loaded under, and when. */
+  public record Remembered(ActiveKey key, String generation, long loadedAtNanos) {}
+
+  private Request generationRead(UUID userId) {
+    return Request.cmd(Command.GET).arg(generationKey(userId));
   }
 
-  /** A key found usable, the owner generation it was loaded under, and when. */
-  public final class Remembered {
-    private final ActiveKey key;
-    private final String generation;
-    private final long loadedAtNanos;
-
-    private Remembered(ActiveKey key, String generation, long loadedAtNanos) {
-      this.key = key;
-      this.generation = generation;
-      this.loadedAtNanos = loadedAtNanos;
-    }
-
-    public ActiveKey key() {
-      return key;
-    }
-
-    String generation() {
-      return generation;
-    }
-
-    long loadedAtNanos() {
-      return loadedAtNanos;
-    }
-
-    /** The Redis read of the owner's generation; its reply goes to {@link #confirm}. */
-    public Request check() {
-      return Request.cmd(Command.GET).arg(generationKey(key.userId()));
-    }
+  private static String generationOf(Response reply) {
+    return reply == null ? null : reply.toString();
   }
 
   private String generationKey(UUID userId) {
