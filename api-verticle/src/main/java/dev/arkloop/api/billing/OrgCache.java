@@ -1,10 +1,9 @@
 package dev.arkloop.api.billing;
 
+import dev.arkloop.common.cache.ExpiringCache;
 import io.vertx.core.Future;
 import java.time.Instant;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -16,48 +15,30 @@ final class OrgCache<T> {
   /** A loaded value and the instant it stops holding (null = only the TTL applies). */
   record Loaded<T>(T value, Instant validUntil) {}
 
-  private record Entry<T>(T value, long expiresAtMillis) {}
-
   /** Stands for "no account" (platform-wide values) in the map, which cannot hold null keys. */
   private static final UUID PLATFORM = new UUID(0, 0);
+  private static final int MAX_ACCOUNTS = 100_000;
 
-  private final Map<UUID, Entry<T>> entries = new ConcurrentHashMap<>();
-  private final long ttlMillis;
+  private final ExpiringCache<UUID, Loaded<T>> entries;
   private final Function<UUID, Future<Loaded<T>>> loader;
-  private long generation;
 
   OrgCache(long ttlMillis, Function<UUID, Future<Loaded<T>>> loader) {
-    this.ttlMillis = ttlMillis;
+    this.entries = new ExpiringCache<>(ttlMillis, MAX_ACCOUNTS);
     this.loader = loader;
   }
 
   Future<T> get(UUID orgId) {
-    UUID key = orgId == null ? PLATFORM : orgId;
-    Entry<T> entry = entries.get(key);
-    long now = System.currentTimeMillis();
-    if (entry != null && entry.expiresAtMillis() > now) {
-      return Future.succeededFuture(entry.value());
-    }
-    long loadingGeneration = generation;
-    return loader.apply(orgId).map(loaded -> {
-      long expires = now + ttlMillis;
-      if (loaded.validUntil() != null) {
-        expires = Math.min(expires, loaded.validUntil().toEpochMilli());
-      }
-      if (loadingGeneration == generation) {
-        entries.put(key, new Entry<>(loaded.value(), expires));
-      }
-      return loaded.value();
-    });
+    return entries.get(orgId == null ? PLATFORM : orgId, () -> loader.apply(orgId),
+            loaded -> loaded.validUntil() == null ? Long.MAX_VALUE : loaded.validUntil().toEpochMilli())
+        .map(Loaded::value);
   }
 
   /** Forgets one account's value, or every value when {@code orgId} is null. */
   void invalidate(UUID orgId) {
-    generation++;
     if (orgId == null) {
       entries.clear();
     } else {
-      entries.remove(orgId);
+      entries.forget(orgId);
     }
   }
 }

@@ -6,12 +6,14 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
- * Values loaded on demand and kept for {@code ttlMillis} or until {@link #clear}. A load that was
- * under way when the cache was cleared is handed to its caller but not kept, so a value read before
- * a change can never outlive the change's announcement. Null values are kept too (as "none").
- * Meant for one verticle: loads and clears happen on its event loop.
+ * Values loaded on demand and kept for {@code ttlMillis} (or less, when a loaded value says it stops
+ * holding sooner) or until they are forgotten. A load that was under way when anything was forgotten
+ * is handed to its caller but not kept, so a value read before a change can never outlive the
+ * change's announcement. Null values are kept too (as "none"). Meant for one verticle: loads and
+ * invalidations happen on its event loop.
  */
 public final class ExpiringCache<K, V> {
   private record Entry<V>(Optional<V> value, long expiresAtNanos) {}
@@ -27,6 +29,11 @@ public final class ExpiringCache<K, V> {
   }
 
   public Future<V> get(K key, Supplier<Future<V>> load) {
+    return get(key, load, value -> Long.MAX_VALUE);
+  }
+
+  /** {@link #get(Object, Supplier)}, kept at most until {@code validUntilMillis} of the value (epoch ms). */
+  public Future<V> get(K key, Supplier<Future<V>> load, ToLongFunction<V> validUntilMillis) {
     Entry<V> entry = entries.get(key);
     long now = System.nanoTime();
     if (entry != null && entry.expiresAtNanos() - now > 0) {
@@ -37,11 +44,19 @@ public final class ExpiringCache<K, V> {
       if (generation.get() != loading) {
         return;
       }
+      long leftMillis = validUntilMillis.applyAsLong(value) - System.currentTimeMillis();
+      long lifetime = leftMillis >= ttlNanos / 1_000_000 ? ttlNanos : Math.max(0, leftMillis) * 1_000_000;
       if (entries.size() >= maxEntries) {
         entries.clear();
       }
-      entries.put(key, new Entry<>(Optional.ofNullable(value), now + ttlNanos));
+      entries.put(key, new Entry<>(Optional.ofNullable(value), now + lifetime));
     });
+  }
+
+  /** Forgets one key's value. */
+  public void forget(K key) {
+    generation.incrementAndGet();
+    entries.remove(key);
   }
 
   public void clear() {
