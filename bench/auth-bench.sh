@@ -6,17 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -B package -DskipTests -pl launcher,bench -am
-DATA=$(mktemp -d)
+source bench/lib.sh
 PORT=${ARKLOOP_BENCH_PORT:-19091}
-ARKLOOP_DATA_DIR="$DATA" ARKLOOP_API_ADDR="127.0.0.1:$PORT" \
-  ARKLOOP_RATE_LIMIT_PER_MINUTE=1000000 ARKLOOP_AUTH_RATE_LIMIT_PER_MINUTE=1000000 \
-  java -jar launcher/target/arkloop.jar > "$DATA/node.log" 2>&1 &
-NODE=$!
-trap 'kill "$NODE" 2>/dev/null; wait "$NODE" 2>/dev/null; rm -rf "$DATA"' EXIT
-for _ in $(seq 1 120); do
-  kill -0 "$NODE" 2>/dev/null || { cat "$DATA/node.log"; exit 1; }
-  curl -sf "http://127.0.0.1:$PORT/readyz" > /dev/null && break
-  sleep 0.5
-done
-curl -sf "http://127.0.0.1:$PORT/readyz" > /dev/null || { tail -50 "$DATA/node.log"; exit 1; }
+start_node "http://127.0.0.1:$PORT/readyz" ARKLOOP_API_ADDR="127.0.0.1:$PORT" \
+  ARKLOOP_RATE_LIMIT_PER_MINUTE=1000000 ARKLOOP_AUTH_RATE_LIMIT_PER_MINUTE=1000000
 java -cp bench/target/classes dev.arkloop.bench.AuthBench --base-url "http://127.0.0.1:$PORT" "$@"

@@ -9,22 +9,13 @@ cd "$(dirname "$0")/.."
 if [ "${ARKLOOP_BENCH_BUILD:-1}" != 0 ]; then
   ./mvnw -q -B package -DskipTests -pl launcher,bench -am
 fi
-DATA=$(mktemp -d)
+source bench/lib.sh
 PORT=${ARKLOOP_BENCH_PORT:-19091}
 GATEWAY_PORT=${ARKLOOP_BENCH_GATEWAY_PORT:-19092}
-ARKLOOP_DATA_DIR="$DATA" ARKLOOP_API_ADDR="127.0.0.1:$PORT" ARKLOOP_GATEWAY_ADDR="127.0.0.1:$GATEWAY_PORT" \
-  ARKLOOP_METRICS_ADDR="127.0.0.1:0" \
-  ARKLOOP_RATE_LIMIT_PER_MINUTE=100000000 ARKLOOP_AUTH_RATE_LIMIT_PER_MINUTE=100000000 \
-  ARKLOOP_GATEWAY_RATE_PER_SECOND=1000000 ARKLOOP_GATEWAY_BURST=1000000 ARKLOOP_MAX_CONNECTIONS_PER_IP=0 \
-  java ${ARKLOOP_BENCH_NODE_OPTS:-} -jar launcher/target/arkloop.jar > "$DATA/node.log" 2>&1 &
-NODE=$!
-trap 'kill "$NODE" 2>/dev/null; wait "$NODE" 2>/dev/null; rm -rf "$DATA"' EXIT
-for _ in $(seq 1 240); do
-  kill -0 "$NODE" 2>/dev/null || { cat "$DATA/node.log"; exit 1; }
-  curl -sf "http://127.0.0.1:$GATEWAY_PORT/readyz" > /dev/null && break
-  sleep 0.5
-done
-curl -sf "http://127.0.0.1:$GATEWAY_PORT/readyz" > /dev/null || { tail -50 "$DATA/node.log"; exit 1; }
+start_node "http://127.0.0.1:$GATEWAY_PORT/readyz" ARKLOOP_API_ADDR="127.0.0.1:$PORT" \
+  ARKLOOP_GATEWAY_ADDR="127.0.0.1:$GATEWAY_PORT" ARKLOOP_METRICS_ADDR="127.0.0.1:0" \
+  ARKLOOP_RATE_LIMIT_PER_MINUTE=1000000 ARKLOOP_AUTH_RATE_LIMIT_PER_MINUTE=1000000 \
+  ARKLOOP_GATEWAY_RATE_PER_SECOND=1000000 ARKLOOP_GATEWAY_BURST=1000000 ARKLOOP_MAX_CONNECTIONS_PER_IP=0
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 java -cp bench/target/arkloop-bench.jar dev.arkloop.bench.GatewayBench --base-url "http://127.0.0.1:$PORT" \
   --gateway-url "http://127.0.0.1:$GATEWAY_PORT" --node-pid "$NODE" "$@"
