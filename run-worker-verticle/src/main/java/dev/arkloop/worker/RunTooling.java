@@ -19,7 +19,6 @@ import dev.arkloop.worker.tools.web.WebFetchTool;
 import dev.arkloop.worker.tools.web.WebSearchTool;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +29,6 @@ final class RunTooling {
   static final long PERSONA_CACHE_MILLIS = 60_000;
   private final RunPolicies policies;
   private final McpTools mcp;
-  private final MessageConsumer<String> personaChanges;
 
   RunTooling(Vertx vertx, Pool pool, ArkloopConfig config) {
     ArkloopConfig.Tools settings = config.tools();
@@ -45,7 +43,7 @@ final class RunTooling {
     extra.addAll(new WorkspaceFileTools(new PgWorkspaceStore(pool), pool).tools());
     this.mcp = new McpTools(vertx, pool, secrets, addresses, settings.mcpCacheTtlSeconds(), settings);
     PersonaStore personas = PersonaStore.remembering(pool, BuiltinPersonas.load(vertx), PERSONA_CACHE_MILLIS);
-    this.personaChanges = ConfigChanges.listen(vertx, ConfigChanges.PERSONAS, personas::forget);
+    ConfigChanges.listen(vertx, ConfigChanges.PERSONAS, personas::forget); // unregistered with the verticle
     this.policies = new RunPolicies(personas,
         new ToolRegistry(new BuiltinTools(extra), mcp::tools), settings.defaultPersona(),
         settings.approvalTimeoutSeconds());
@@ -56,6 +54,6 @@ final class RunTooling {
   }
 
   Future<Void> close() {
-    return personaChanges.unregister().eventually(mcp::close);
+    return mcp.close();
   }
 }

@@ -105,7 +105,7 @@ public final class RunWorkerVerticle extends VerticleBase {
     DatabaseModelRouter router = new DatabaseModelRouter(pool, key == null ? null : new SecretBox(key), clients,
         EnvRoutes.of(config, clients), new StubModelRouter(vertx, config.runs().stubTokenDelayMs(),
             config.billing().stubCostPer1kTokens()));
-    ConfigChanges.listen(vertx, ConfigChanges.MODEL_ROUTES, router::forget);
+    ConfigChanges.listen(vertx, ConfigChanges.MODEL_ROUTES, router::forget); // unregistered with the verticle
     return router;
   }
 
