@@ -33,7 +33,7 @@ public final class IpRules {
   }
 
   public Future<Void> check(UUID orgId, String clientIp) {
-    return rules(orgId).compose(rules -> permits(rules, literal(clientIp))
+    return rules(orgId).compose(rules -> rules.isEmpty() || permits(rules, literal(clientIp))
         ? Future.succeededFuture()
         : Future.failedFuture(new ApiException(403, "policy.denied",
             "requests from this address are not allowed for this account",

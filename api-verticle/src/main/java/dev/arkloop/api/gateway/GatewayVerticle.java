@@ -46,6 +46,7 @@ public final class GatewayVerticle extends VerticleBase {
   private AccessLog accessLog;
   private HttpProxy proxy;
   private GeoIp geoIp;
+  private final CallerIdentity.Recent identities = new CallerIdentity.Recent();
 
   public GatewayVerticle(ArkloopConfig config, NodeEndpoints endpoints, GatewaySettings settings) {
     this.config = config;
@@ -105,10 +106,10 @@ public final class GatewayVerticle extends VerticleBase {
     String clientIp = ClientAddress.resolve(current, socketIp, request.headers());
     String userAgent = request.getHeader("User-Agent");
     String uaClass = RequestRisk.userAgentClass(userAgent);
-    CallerIdentity identity = CallerIdentity.of(request.getHeader("Authorization"));
+    CallerIdentity identity = identities.of(request.getHeader("Authorization"));
     String traceId = Ids.newTraceId();
     GeoIp.Place place = geoIp == null ? GeoIp.Place.UNKNOWN : geoIp.locate(clientIp);
-    JsonObject entry = new JsonObject().put("timestamp", AccessLog.now()).put("trace_id", traceId)
+    JsonObject entry = new JsonObject().put(AccessLog.EPOCH_MILLIS, System.currentTimeMillis()).put("trace_id", traceId)
         .put("method", request.method().name()).put("path", request.path()).put("client_ip", clientIp)
         .put("country", place.country()).put("city", place.city()).put("user_agent", userAgent == null ? "" : userAgent)
         .put("ua_type", uaClass).put("identity_type", identity.type())

@@ -3,6 +3,7 @@ package dev.arkloop.launcher.gateway;
 import static dev.arkloop.common.testing.Await.await;
 import static dev.arkloop.common.testing.TestClient.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,6 +29,8 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -142,6 +145,7 @@ class GatewayTest {
 
   @Test
   void theWholeRunFlowWorksThroughTheGateway() {
+    Instant started = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     TestClient anonymous = through(gateway);
     HttpResponse<Buffer> registered = anonymous.post("/v1/auth/register", new JsonObject().put("login", "gw-user")
         .put("password", "correct horse battery").put("email", "gw-user@example.com"));
@@ -173,6 +177,13 @@ class GatewayTest {
     assertEquals("127.0.0.1", entry.getString("client_ip"));
     assertTrue(entry.getString("id").matches("\\d+-\\d+"));
     assertTrue(page.containsKey("has_more"));
+    Instant at = Instant.parse(entry.getString("timestamp"));
+    assertFalse(at.isBefore(started) || at.isAfter(Instant.now()), entry.encode());
+    assertFalse(entry.containsKey("ts"), entry.encode());
+    assertEquals(entry.getString("id"), admin.get("/v1/admin/access-log?path=/v1/runs/" + runId + "&since=" + at)
+        .bodyAsJsonObject().getJsonArray("data").getJsonObject(0).getString("id"));
+    assertTrue(admin.get("/v1/admin/access-log?path=/v1/runs/" + runId + "&since=" + at.plusMillis(1))
+        .bodyAsJsonObject().getJsonArray("data").isEmpty());
   }
 
   @Test
