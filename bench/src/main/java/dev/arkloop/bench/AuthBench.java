@@ -48,7 +48,7 @@ public final class AuthBench {
     this.rounds = Integer.parseInt(args.getOrDefault("--rounds", "3"));
     this.concurrency = Integer.parseInt(args.getOrDefault("--concurrency", "16"));
     this.seconds = Integer.parseInt(args.getOrDefault("--seconds", "10"));
-    this.warmupSeconds = Integer.parseInt(args.getOrDefault("--warmup-seconds", "3"));
+    this.warmupSeconds = Integer.parseInt(args.getOrDefault("--warmup-seconds", "15"));
     this.loginConcurrency = Integer.parseInt(args.getOrDefault("--login-concurrency", "4"));
     this.logins = Integer.parseInt(args.getOrDefault("--logins", "300"));
   }
@@ -137,12 +137,13 @@ public final class AuthBench {
     return summary(name, workers, loop(workers, Long.MAX_VALUE, total, requests));
   }
 
-  private record Run(long[] latenciesNanos, int errors, long elapsedNanos) {}
+  private record Run(long[] latenciesNanos, int errors, Map<Integer, Integer> errorStatuses, long elapsedNanos) {}
 
   private Run loop(int workers, long millis, int maxRequests, RequestFactory requests) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(workers);
     AtomicInteger issued = new AtomicInteger();
     AtomicInteger errors = new AtomicInteger();
+    Map<Integer, Integer> errorStatuses = new java.util.concurrent.ConcurrentSkipListMap<>();
     long start = System.nanoTime();
     long deadline = millis == Long.MAX_VALUE ? Long.MAX_VALUE : start + millis * 1_000_000;
     List<Future<long[]>> results = new ArrayList<>();
@@ -156,6 +157,7 @@ public final class AuthBench {
           long took = System.nanoTime() - sent;
           if (response.statusCode() >= 300) {
             errors.incrementAndGet();
+            errorStatuses.merge(response.statusCode(), 1, Integer::sum);
           }
           if (count == latencies.length) {
             latencies = Arrays.copyOf(latencies, count * 2);
@@ -172,7 +174,7 @@ public final class AuthBench {
     long elapsed = System.nanoTime() - start;
     pool.shutdown();
     long[] all = parts.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-    return new Run(all, errors.get(), elapsed);
+    return new Run(all, errors.get(), errorStatuses, elapsed);
   }
 
   private static Map<String, Object> summary(String name, int workers, Run run) {
@@ -182,6 +184,7 @@ public final class AuthBench {
     out.put("concurrency", workers);
     out.put("requests", l.length);
     out.put("errors", run.errors());
+    out.put("error_statuses", run.errorStatuses());
     out.put("seconds", round(run.elapsedNanos() / 1e9));
     out.put("throughput_rps", round(l.length / (run.elapsedNanos() / 1e9)));
     out.put("p50_ms", millis(percentile(l, 0.50)));
@@ -203,10 +206,11 @@ public final class AuthBench {
     return Math.round(value * 100) / 100.0;
   }
 
-  private static String json(Map<String, Object> values) {
+  private static String json(Map<?, ?> values) {
     StringBuilder out = new StringBuilder("{");
     values.forEach((k, v) -> out.append(out.length() > 1 ? ", " : "").append('"').append(k).append("\": ")
-        .append(v instanceof String s ? '"' + s + '"' : String.format(Locale.ROOT, "%s", v)));
+        .append(v instanceof String s ? '"' + s + '"' : v instanceof Map<?, ?> m ? json(m)
+            : String.format(Locale.ROOT, "%s", v)));
     return out.append('}').toString();
   }
 }

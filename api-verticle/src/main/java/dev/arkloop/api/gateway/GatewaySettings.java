@@ -1,6 +1,7 @@
 package dev.arkloop.api.gateway;
 
 import dev.arkloop.common.config.ConfigException;
+import dev.arkloop.common.config.ConfigLoader;
 import dev.arkloop.common.config.HostPort;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,10 +14,8 @@ import java.util.Map;
  */
 public record GatewaySettings(HostPort listen, List<HostPort> upstreams, int ratePerSecond, int burst,
     long accessLogMax, String geoipDb) {
-  public static final String DEFAULT_ADDR = "127.0.0.1:19000";
-
   public static GatewaySettings fromEnvironment(Map<String, String> env, HostPort apiListen) {
-    String addr = env.getOrDefault("ARKLOOP_GATEWAY_ADDR", DEFAULT_ADDR).trim();
+    String addr = env.getOrDefault("ARKLOOP_GATEWAY_ADDR", ConfigLoader.DEFAULT_GATEWAY_ADDR).trim();
     HostPort listen = addr.isEmpty() ? null : parse("ARKLOOP_GATEWAY_ADDR", addr);
     List<HostPort> upstreams = new ArrayList<>();
     String configured = env.getOrDefault("ARKLOOP_GATEWAY_UPSTREAMS", "").trim();

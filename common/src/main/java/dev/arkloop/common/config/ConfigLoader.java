@@ -7,6 +7,7 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -50,9 +51,48 @@ public final class ConfigLoader {
     if (s.present("ARKLOOP_TRUSTED_PROXIES")) {
       return s.list("ARKLOOP_TRUSTED_PROXIES");
     }
-    boolean gatewayHere = s.parsed("ARKLOOP_ROLE", Role::parse).runsGateway()
-        && !(s.present("ARKLOOP_GATEWAY_ADDR") && s.optional("ARKLOOP_GATEWAY_ADDR") == null);
+    boolean gatewayHere = s.parsed("ARKLOOP_ROLE", Role::parse).runsGateway() && gatewayAddress(s) != null;
     return gatewayHere ? List.of("127.0.0.0/8", "::1/128") : List.of();
+  }
+
+  /** Where the gateway listens when {@code ARKLOOP_GATEWAY_ADDR} is not set. */
+  public static final String DEFAULT_GATEWAY_ADDR = "127.0.0.1:19000";
+
+  /**
+   * Refuses two servers of this process on one socket. Vert.x does not fail the second listen: it
+   * shares the port and hands each new connection to the servers in turn, so a client of the API
+   * would get the metrics server's 404 on some of its connections.
+   */
+  /** The gateway's address: the default when unset, null when set empty (switched off). */
+  private static String gatewayAddress(Settings s) {
+    return s.present("ARKLOOP_GATEWAY_ADDR") ? s.optional("ARKLOOP_GATEWAY_ADDR") : DEFAULT_GATEWAY_ADDR;
+  }
+
+  private static void requireSeparateListeners(Settings s, Role role, ArkloopConfig.Http http) {
+    Map<String, HostPort> listeners = new LinkedHashMap<>();
+    if (role.runsApi()) {
+      listeners.put("ARKLOOP_API_ADDR", http.listen());
+    }
+    String gateway = gatewayAddress(s);
+    if (role.runsGateway() && gateway != null) {
+      try {
+        listeners.put("ARKLOOP_GATEWAY_ADDR", HostPort.parse(gateway));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("ARKLOOP_GATEWAY_ADDR " + e.getMessage() + ", got '" + gateway + "'");
+      }
+    }
+    if (http.metricsListen() != null) {
+      listeners.put("ARKLOOP_METRICS_ADDR", http.metricsListen());
+    }
+    List<Map.Entry<String, HostPort>> entries = List.copyOf(listeners.entrySet());
+    for (int i = 0; i < entries.size(); i++) {
+      for (int j = i + 1; j < entries.size(); j++) {
+        if (entries.get(i).getValue().sharesSocketWith(entries.get(j).getValue())) {
+          throw new ConfigException(entries.get(j).getKey() + " (" + entries.get(j).getValue() + ") takes the port of "
+              + entries.get(i).getKey() + " (" + entries.get(i).getValue() + "): give each server of the node its own port");
+        }
+      }
+    }
   }
 
   private static ArkloopConfig build(Settings s) {
@@ -71,6 +111,7 @@ public final class ConfigLoader {
         s.optional("ARKLOOP_METRICS_ADDR") == null ? null : s.parsed("ARKLOOP_METRICS_ADDR", HostPort::parse),
         s.optional("ARKLOOP_METRICS_TOKEN"),
         s.bool("ARKLOOP_DOCS_ENABLED"));
+    requireSeparateListeners(s, s.parsed("ARKLOOP_ROLE", Role::parse), http);
     var infra = new ArkloopConfig.Infra(
         s.url("ARKLOOP_DATABASE_URL", "postgresql", "postgres"),
         s.url("ARKLOOP_REDIS_URL", "redis", "rediss"),

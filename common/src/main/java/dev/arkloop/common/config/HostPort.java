@@ -24,6 +24,19 @@ public record HostPort(String host, int port) {
     return new HostPort(host, port);
   }
 
+  /**
+   * Whether a server on this address and one on {@code other} would take the same socket: the same
+   * port (not 0, which asks the system for a free one) on the same host or where either is a wildcard.
+   */
+  public boolean sharesSocketWith(HostPort other) {
+    return port != 0 && port == other.port
+        && (host.equalsIgnoreCase(other.host) || wildcard(host) || wildcard(other.host));
+  }
+
+  private static boolean wildcard(String host) {
+    return host.equals("0.0.0.0") || host.equals("::") || host.equals("*");
+  }
+
   @Override
   public String toString() {
     return host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;

@@ -57,6 +57,27 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void twoServersOfTheNodeCannotTakeOneSocket() {
+    ConfigException metrics = assertThrows(ConfigException.class, () -> ConfigLoader.load(
+        Map.of("ARKLOOP_API_ADDR", "127.0.0.1:19091"), List.of()));
+    assertTrue(metrics.getMessage().startsWith("ARKLOOP_METRICS_ADDR (127.0.0.1:19091) takes the port of ARKLOOP_API_ADDR"),
+        metrics.getMessage());
+    ConfigException gateway = assertThrows(ConfigException.class, () -> ConfigLoader.load(
+        Map.of("ARKLOOP_API_ADDR", "0.0.0.0:19000"), List.of()));
+    assertTrue(gateway.getMessage().startsWith("ARKLOOP_GATEWAY_ADDR (127.0.0.1:19000) takes the port of ARKLOOP_API_ADDR"),
+        gateway.getMessage());
+    assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of("ARKLOOP_GATEWAY_ADDR", "nowhere"), List.of()));
+    // only the servers this role runs, and port 0 (a free port each) never collides
+    assertEquals(19000, ConfigLoader.load(Map.of("ARKLOOP_ROLE", "gateway", "ARKLOOP_API_ADDR", "127.0.0.1:19000"),
+        List.of()).http().listen().port());
+    ConfigLoader.load(Map.of("ARKLOOP_API_ADDR", "127.0.0.1:19001", "ARKLOOP_GATEWAY_ADDR", "",
+        "ARKLOOP_METRICS_ADDR", "127.0.0.1:19000"), List.of());
+    ConfigLoader.load(Map.of("ARKLOOP_API_ADDR", "127.0.0.1:0", "ARKLOOP_GATEWAY_ADDR", "127.0.0.1:0",
+        "ARKLOOP_METRICS_ADDR", "127.0.0.1:0"), List.of());
+    ConfigLoader.load(Map.of("ARKLOOP_API_ADDR", "127.0.0.2:19091"), List.of());
+  }
+
+  @Test
   void legacyListenVariableIsAnAlias() {
     ArkloopConfig config = ConfigLoader.load(Map.of("ARKLOOP_API_GO_ADDR", "127.0.0.1:7000"), List.of());
     assertEquals(7000, config.http().listen().port());
