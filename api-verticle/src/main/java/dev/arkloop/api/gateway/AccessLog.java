@@ -36,7 +36,7 @@ public final class AccessLog {
    * a reader sees it as {@code timestamp}, RFC 3339.
    */
   static final String EPOCH_MILLIS = "ts";
-  /** Jackson's streaming encoder: the default codec goes through data binding, twice the cost for a flat entry. */
+  /** Jackson's streaming encoder, without the data-binding layer the default codec goes through. */
   private static final JacksonCodec ENCODER = new JacksonCodec();
 
   private final Redis redis;

@@ -18,8 +18,8 @@ record CallerIdentity(String type, UUID orgId, UUID userId) {
 
   /**
    * The identities of the credentials seen last, so a client's token is decoded once, not on each of
-   * its requests (the decode was the largest part of what the gateway spends on a request before forwarding it).
-   * Confined to one event loop.
+   * its requests (in a profile the decode was the largest part of the gateway's own work before it
+   * forwards a request). Confined to one event loop.
    */
   static final class Recent {
     static final int MAX_ENTRIES = 1024;
