@@ -3,10 +3,9 @@ package dev.arkloop.api.llm;
 import dev.arkloop.common.error.ApiException;
 import dev.arkloop.common.llm.ProviderApi;
 import dev.arkloop.common.net.OutboundGuard;
+import dev.arkloop.common.net.OutboundUrls;
 import io.vertx.core.Future;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.util.Locale;
 
 /**
  * Validates a provider's {@code base_url}: an absolute http(s) URL without credentials or fragment,
@@ -36,28 +35,10 @@ public final class ProviderUrls {
   }
 
   private static URI parse(String raw) {
-    if (raw.length() > 2048) {
-      throw ApiException.invalid("base_url", "base_url must be at most 2048 characters");
-    }
-    URI uri;
     try {
-      uri = new URI(raw.trim());
-    } catch (URISyntaxException e) {
-      throw ApiException.invalid("base_url", "base_url must be a valid URL");
+      return OutboundUrls.parse(raw, "base_url");
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid("base_url", e.getMessage());
     }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!scheme.equals("http") && !scheme.equals("https")) {
-      throw ApiException.invalid("base_url", "base_url must be an http or https URL");
-    }
-    if (uri.getHost() == null || uri.getHost().isEmpty()) {
-      throw ApiException.invalid("base_url", "base_url must have a host");
-    }
-    if (uri.getPort() > 65535) {
-      throw ApiException.invalid("base_url", "base_url has an invalid port");
-    }
-    if (uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
-      throw ApiException.invalid("base_url", "base_url must not carry credentials or a fragment");
-    }
-    return uri;
   }
 }

@@ -1,12 +1,11 @@
 package dev.arkloop.common.webhooks;
 
 import dev.arkloop.common.net.OutboundGuard;
+import dev.arkloop.common.net.OutboundUrls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.util.Locale;
 
 /**
  * Where webhooks may be sent: the one place webhook code consults the outbound address policy, both
@@ -34,28 +33,9 @@ public final class WebhookAddresses {
     }
   }
 
-  /** Parses an endpoint URL: absolute http(s), a host, no credentials or fragment, at most 2048 characters. */
+  /** Parses an endpoint URL ({@link OutboundUrls#parse}); failures name {@code url}. */
   public static URI parse(String raw) {
-    if (raw.length() > 2048) {
-      throw new IllegalArgumentException("url must be at most 2048 characters");
-    }
-    URI uri;
-    try {
-      uri = new URI(raw.trim());
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("url must be a valid URL");
-    }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!scheme.equals("http") && !scheme.equals("https")) {
-      throw new IllegalArgumentException("url must be an http or https URL");
-    }
-    if (uri.getHost() == null || uri.getHost().isEmpty() || uri.getPort() > 65535) {
-      throw new IllegalArgumentException("url must have a valid host and port");
-    }
-    if (uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
-      throw new IllegalArgumentException("url must not carry credentials or a fragment");
-    }
-    return uri;
+    return OutboundUrls.parse(raw, "url");
   }
 
   /**
