@@ -11,7 +11,6 @@ import dev.arkloop.common.error.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
 
 /**
  * Platform admins' view of outgoing mail. SMTP settings stored here (source {@code db}) win over
@@ -19,13 +18,11 @@ import io.vertx.sqlclient.Pool;
  */
 public final class EmailAdminRoutes {
   private final EmailOutbox outbox;
-  private final Pool pool;
   private final boolean canSealPasswords;
   private final AuditTrail audit;
 
-  public EmailAdminRoutes(EmailOutbox outbox, Pool pool, boolean canSealPasswords, AuditTrail audit) {
+  public EmailAdminRoutes(EmailOutbox outbox, boolean canSealPasswords, AuditTrail audit) {
     this.outbox = outbox;
-    this.pool = pool;
     this.canSealPasswords = canSealPasswords;
     this.audit = audit;
   }
@@ -83,9 +80,7 @@ public final class EmailAdminRoutes {
   private Future<Void> sendTest(RoutingContext ctx) {
     String to = Fields.email("to", Fields.length("to", RequestBody.of(ctx).string("to").trim(), 3, 254));
     outbox.requireConfigured("email.not_configured");
-    return pool.withTransaction(tx -> outbox.enqueue(tx, EmailMessages.test(to), null))
-        .onSuccess(outbox::wake)
-        .mapEmpty();
+    return outbox.send(EmailMessages.test(to), null);
   }
 
   private static String blankToNull(String value) {

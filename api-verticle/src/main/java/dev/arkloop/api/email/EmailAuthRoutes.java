@@ -175,10 +175,7 @@ public final class EmailAuthRoutes {
 
   private Future<Void> send(UUID userId, String purpose, String email, String tokenHash, Duration ttl,
       EmailMessage message, UUID orgId) {
-    return tokens.pool().withTransaction(tx -> EmailTokenRepository.issue(tx, userId, purpose, email, tokenHash, ttl)
-            .compose(v -> outbox.enqueue(tx, message, orgId)))
-        .onSuccess(outbox::wake)
-        .mapEmpty();
+    return outbox.send(message, orgId, tx -> EmailTokenRepository.issue(tx, userId, purpose, email, tokenHash, ttl));
   }
 
   /** Keyed by the JWT secret: a leaked table does not give away 6-digit codes by trying them all. */

@@ -19,12 +19,12 @@ public final class EmailModule implements Resource {
 
   public EmailModule(ApiContext api, IdentityModule identity, AuthModule auth, AuditTrail audit) {
     var config = api.config();
-    this.outbox = new EmailOutbox(api.vertx(), new MailSettings(api.vertx(), api.pool(), config.mail(),
+    this.outbox = new EmailOutbox(api.vertx(), api.pool(), new MailSettings(api.vertx(), api.pool(), config.mail(),
         SecretBox.optional(config.secrets().encryptionKey())));
     this.authRoutes = new EmailAuthRoutes(config, identity.users(), identity.accounts(),
         new EmailTokenRepository(api.pool()), outbox, auth.sessions(), auth.rateLimiter(), auth.turnstile(), audit);
     this.resolveRoutes = new IdentityResolveRoutes(config, identity.users(), outbox, authRoutes, auth.turnstile());
-    this.adminRoutes = new EmailAdminRoutes(outbox, api.pool(), config.secrets().encryptionKey() != null, audit);
+    this.adminRoutes = new EmailAdminRoutes(outbox, config.secrets().encryptionKey() != null, audit);
   }
 
   /** Starts the outbox's settings store. */

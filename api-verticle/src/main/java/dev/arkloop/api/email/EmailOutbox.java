@@ -9,8 +9,10 @@ import dev.arkloop.common.mail.MailSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The durable way out for mail: an {@code email.send} job written in the caller's transaction, then
@@ -22,10 +24,12 @@ public final class EmailOutbox {
   static final int MAX_ATTEMPTS = 8;
 
   private final Vertx vertx;
+  private final Pool pool;
   private final MailSettings mail;
 
-  public EmailOutbox(Vertx vertx, MailSettings mail) {
+  public EmailOutbox(Vertx vertx, Pool pool, MailSettings mail) {
     this.vertx = vertx;
+    this.pool = pool;
     this.mail = mail;
   }
 
@@ -55,13 +59,20 @@ public final class EmailOutbox {
     }
   }
 
-  public Future<UUID> enqueue(SqlClient tx, EmailMessage message, UUID orgId) {
-    return JobQueue.enqueue(tx, EmailMessage.JOB_TYPE, EmailMessage.PAYLOAD_VERSION, message.toJson(), orgId,
-        MAX_ATTEMPTS);
+  /** Queues {@code message} and wakes a worker once it is committed. */
+  public Future<Void> send(EmailMessage message, UUID orgId) {
+    return send(message, orgId, tx -> Future.succeededFuture());
   }
 
-  /** Call after the enqueuing transaction committed. */
-  public void wake(UUID jobId) {
-    vertx.eventBus().send(Addresses.jobWake(EmailMessage.JOB_TYPE), new JsonObject().put("job_id", jobId.toString()));
+  /**
+   * Queues {@code message} in one transaction with {@code alongside}, the row the mail carries (a
+   * code, a link's token), so neither is stored without the other; then wakes a worker.
+   */
+  public Future<Void> send(EmailMessage message, UUID orgId, Function<SqlClient, Future<Void>> alongside) {
+    return pool.withTransaction(tx -> alongside.apply(tx).compose(v -> JobQueue.enqueue(tx, EmailMessage.JOB_TYPE,
+            EmailMessage.PAYLOAD_VERSION, message.toJson(), orgId, MAX_ATTEMPTS)))
+        .onSuccess(jobId -> vertx.eventBus().send(Addresses.jobWake(EmailMessage.JOB_TYPE),
+            new JsonObject().put("job_id", jobId.toString())))
+        .mapEmpty();
   }
 }
