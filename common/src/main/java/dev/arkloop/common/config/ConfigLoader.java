@@ -17,6 +17,9 @@ import java.util.Properties;
  * classpath, an optional {@code --config FILE}, {@code ARKLOOP_*} environment variables, and flags.
  */
 public final class ConfigLoader {
+  /** Where the gateway listens when {@code ARKLOOP_GATEWAY_ADDR} is not set. */
+  public static final String DEFAULT_GATEWAY_ADDR = "127.0.0.1:19000";
+
   public static final String DEFAULTS_RESOURCE = "conf/arkloop.properties";
   /** The variables the official SDKs read: honoured so a node with them set talks to that provider. */
   private static final List<String> PROVIDER_ENV = List.of("OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY",
@@ -55,19 +58,16 @@ public final class ConfigLoader {
     return gatewayHere ? List.of("127.0.0.0/8", "::1/128") : List.of();
   }
 
-  /** Where the gateway listens when {@code ARKLOOP_GATEWAY_ADDR} is not set. */
-  public static final String DEFAULT_GATEWAY_ADDR = "127.0.0.1:19000";
+  /** The gateway's address: the default when unset, null when set empty (switched off). */
+  private static String gatewayAddress(Settings s) {
+    return s.present("ARKLOOP_GATEWAY_ADDR") ? s.optional("ARKLOOP_GATEWAY_ADDR") : DEFAULT_GATEWAY_ADDR;
+  }
 
   /**
    * Refuses two servers of this process on one socket. Vert.x does not fail the second listen: it
    * shares the port and hands each new connection to the servers in turn, so a client of the API
    * would get the metrics server's 404 on some of its connections.
    */
-  /** The gateway's address: the default when unset, null when set empty (switched off). */
-  private static String gatewayAddress(Settings s) {
-    return s.present("ARKLOOP_GATEWAY_ADDR") ? s.optional("ARKLOOP_GATEWAY_ADDR") : DEFAULT_GATEWAY_ADDR;
-  }
-
   private static void requireSeparateListeners(Settings s, Role role, ArkloopConfig.Http http) {
     Map<String, HostPort> listeners = new LinkedHashMap<>();
     if (role.runsApi()) {
