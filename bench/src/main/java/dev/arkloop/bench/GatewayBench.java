@@ -117,16 +117,10 @@ public final class GatewayBench {
     int concurrency = number("--concurrency", 16);
     long roundNanos = TimeUnit.SECONDS.toNanos(number("--seconds", 10));
     long warmupNanos = TimeUnit.SECONDS.toNanos(number("--warmup-seconds", 3));
-    closedLoop(direct, concurrency, warmupNanos, new Side());
-    closedLoop(gateway, concurrency, warmupNanos, new Side());
-    Side directSide = new Side();
-    Side gatewaySide = new Side();
-    for (int round = 0; round < number("--rounds", 3); round++) {
-      closedLoop(direct, concurrency, roundNanos, directSide);
-      closedLoop(gateway, concurrency, roundNanos, gatewaySide);
-    }
-    JsonObject d = directSide.report();
-    JsonObject g = gatewaySide.report();
+    Sides sides = alternating((origin, nanos, side) -> closedLoop(origin, concurrency, nanos, side),
+        warmupNanos, roundNanos);
+    JsonObject d = sides.direct().report();
+    JsonObject g = sides.gateway().report();
     double ratio = g.getDouble("throughput_rps") / d.getDouble("throughput_rps");
     JsonObject added = added(d, g).put("throughput_ratio", round(ratio));
     return new JsonObject().put("part", "saturation").put("concurrency", concurrency).put("direct", d)
@@ -137,19 +131,32 @@ public final class GatewayBench {
   private JsonObject fixedRate() throws Exception {
     int rate = number("--rate", 2000);
     long roundNanos = TimeUnit.SECONDS.toNanos(number("--seconds", 10));
-    openLoop(direct, rate, TimeUnit.SECONDS.toNanos(2), new Side());
-    openLoop(gateway, rate, TimeUnit.SECONDS.toNanos(2), new Side());
-    Side directSide = new Side();
-    Side gatewaySide = new Side();
-    for (int round = 0; round < number("--rounds", 3); round++) {
-      openLoop(direct, rate, roundNanos, directSide);
-      openLoop(gateway, rate, roundNanos, gatewaySide);
-    }
-    JsonObject d = directSide.report();
-    JsonObject g = gatewaySide.report();
+    Sides sides = alternating((origin, nanos, side) -> openLoop(origin, rate, nanos, side),
+        TimeUnit.SECONDS.toNanos(2), roundNanos);
+    JsonObject d = sides.direct().report();
+    JsonObject g = sides.gateway().report();
     JsonObject added = added(d, g);
     return new JsonObject().put("part", "fixed_rate").put("offered_rps", rate).put("direct", d).put("gateway", g)
         .put("added", added).put("pass", added.getDouble("p50_ms") <= 1.0);
+  }
+
+  /** One way of loading a target for a while, counting into a side. */
+  private interface Load {
+    void run(URI origin, long nanos, Side side) throws Exception;
+  }
+
+  private record Sides(Side direct, Side gateway) {}
+
+  /** Warms up both targets (uncounted), then loads them in {@code --rounds} alternating rounds, direct first. */
+  private Sides alternating(Load load, long warmupNanos, long roundNanos) throws Exception {
+    load.run(direct, warmupNanos, new Side());
+    load.run(gateway, warmupNanos, new Side());
+    Sides sides = new Sides(new Side(), new Side());
+    for (int round = 0; round < number("--rounds", 3); round++) {
+      load.run(direct, roundNanos, sides.direct());
+      load.run(gateway, roundNanos, sides.gateway());
+    }
+    return sides;
   }
 
   private static JsonObject added(JsonObject direct, JsonObject gateway) {
